@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// odag-sync takes no package dependencies: everything below is built from the Swift toolchain alone
+// (Foundation, FoundationNetworking, Dispatch, Glibc, Swift Testing, XCTest).
+let package = Package(
+    name: "odag-sync",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "odag-sync", targets: ["odag-sync"]),
+        .executable(name: "odag-sync-bench", targets: ["odag-sync-bench"]),
+        .library(name: "ODAGClient", targets: ["ODAGClient"]),
+        .library(name: "ODAGEmulator", targets: ["ODAGEmulator"]),
+        .library(name: "ODAGSync", targets: ["ODAGSync"]),
+    ],
+    dependencies: [],
+    targets: [
+        // JSON value, strict positional JSON reader, deterministic writer, API models.
+        .target(name: "ODAGCore"),
+        // The ODAG REST API client: transports (URLSession, curl program), retries, errors.
+        .target(name: "ODAGClient", dependencies: ["ODAGCore"]),
+        // A faithful local ODAG service over HTTP/1.1 on POSIX sockets.
+        .target(name: "ODAGEmulator", dependencies: ["ODAGCore"]),
+        // Manifests, config, validation, diff, plan, apply, drift, export, renderers.
+        .target(name: "ODAGSync", dependencies: ["ODAGCore", "ODAGClient"]),
+        // The command line: argument parsing, commands, exit codes.
+        .target(name: "ODAGSyncCLI", dependencies: ["ODAGCore", "ODAGClient", "ODAGEmulator", "ODAGSync"]),
+        .executableTarget(name: "odag-sync", dependencies: ["ODAGSyncCLI"]),
+        .executableTarget(
+            name: "odag-sync-bench",
+            dependencies: ["ODAGCore", "ODAGClient", "ODAGEmulator", "ODAGSync", "ODAGSyncCLI"]
+        ),
+        .testTarget(name: "ODAGCoreTests", dependencies: ["ODAGCore"]),
+        .testTarget(name: "ODAGClientTests", dependencies: ["ODAGCore", "ODAGClient", "ODAGEmulator"]),
+        .testTarget(name: "ODAGEmulatorTests", dependencies: ["ODAGCore", "ODAGEmulator"]),
+        .testTarget(
+            name: "ODAGSyncTests",
+            dependencies: ["ODAGCore", "ODAGClient", "ODAGEmulator", "ODAGSync"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "ODAGSyncCLITests",
+            dependencies: ["ODAGCore", "ODAGClient", "ODAGEmulator", "ODAGSync", "ODAGSyncCLI"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

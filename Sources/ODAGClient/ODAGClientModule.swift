@@ -1,0 +1,1 @@
+// The ODAG REST API client: see ODAGClient.swift.

@@ -1,0 +1,1 @@
+// JSON value, strict JSON reader, deterministic writer and the ODAG API models.

@@ -1,0 +1,1 @@
+// The ODAG emulator: see Emulator.swift.

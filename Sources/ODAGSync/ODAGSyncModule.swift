@@ -1,0 +1,1 @@
+// The reconciler: manifests, config, validation, diff, plan, apply, drift, export.

@@ -1,0 +1,1 @@
+print("odag-sync-bench: not yet written")
