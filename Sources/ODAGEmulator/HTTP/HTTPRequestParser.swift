@@ -176,7 +176,7 @@ public struct HTTPRequestParser: Sendable {
             return .failure(.init(status: 400, message: "malformed request target"))
         }
         // HTTP-version = "HTTP/" DIGIT "." DIGIT
-        let versionBytes = bytes.slice(secondSpace + 1, end)
+        let versionBytes = Array(bytes.slice(secondSpace + 1, end))
         guard versionBytes.count == 8, Array(versionBytes[0..<5]) == Array("HTTP/".utf8),
             let major = digitValue(versionBytes[5]), versionBytes[6] == UInt8(ascii: "."),
             let minor = digitValue(versionBytes[7])
