@@ -146,6 +146,7 @@ public final class HTTPServer: Sendable {
         var start = 0
         var minimumBytes = 1
         var sentContinue = false
+        var scratch = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             if buffer.count - start >= minimumBytes {
                 switch parser.parse(buffer[start...]) {
@@ -176,7 +177,7 @@ public final class HTTPServer: Sendable {
                 buffer.removeFirst(start)
                 start = 0
             }
-            let received = Socket.receive(fd, into: &buffer, capacity: 64 * 1024)
+            let received = Socket.receive(fd, into: &buffer, scratch: &scratch)
             if received <= 0 { return }
         }
     }

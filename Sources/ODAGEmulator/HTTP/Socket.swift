@@ -119,21 +119,17 @@ enum Socket {
         _ = setsockopt(fd, SOL_SOCKET, option, &value, socklen_t(MemoryLayout<timeval>.size))
     }
 
-    /// Reads up to `capacity` bytes and appends them to `buffer`; returns the count, 0 at end of stream, -1 on error or timeout.
-    static func receive(_ fd: Int32, into buffer: inout [UInt8], capacity: Int) -> Int {
-        let oldCount = buffer.count
-        var received = 0
-        buffer.append(contentsOf: repeatElement(0, count: capacity))
+    /// Reads into `scratch` and appends what arrived to `buffer`; returns the count, 0 at end of stream, -1 on error or timeout.
+    static func receive(_ fd: Int32, into buffer: inout [UInt8], scratch: inout [UInt8]) -> Int {
         while true {
-            received = buffer.withUnsafeMutableBytes { raw in
+            let received = scratch.withUnsafeMutableBytes { raw -> Int in
                 guard let base = raw.baseAddress else { return -1 }
-                return recv(fd, base + oldCount, capacity, 0)
+                return recv(fd, base, raw.count, 0)
             }
             if received < 0 && errno == EINTR { continue }
-            break
+            if received > 0 { buffer.append(contentsOf: scratch[0..<received]) }
+            return received
         }
-        buffer.removeLast(capacity - max(received, 0))
-        return received
     }
 
     /// Writes all of `bytes`, never raising SIGPIPE; `false` when the peer is gone or the send timed out.

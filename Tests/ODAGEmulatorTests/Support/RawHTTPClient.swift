@@ -17,7 +17,7 @@ struct RawHTTPResponse {
     var message: String? { json?["message"]?.stringValue }
 }
 
-enum RawHTTPClientError: Error, CustomStringConvertible {
+enum RawHTTPClientError: Error, Equatable, CustomStringConvertible {
     case connectFailed(Int32)
     case sendFailed(Int32)
     case closed
