@@ -16,7 +16,7 @@ let package = Package(
     dependencies: [],
     targets: [
         // JSON value, strict positional JSON reader, deterministic writer, API models.
-        .target(name: "ODAGCore"),
+        .target(name: "ODAGCore", linkerSettings: [.linkedLibrary("m")]),
         // The ODAG REST API client: transports (URLSession, curl program), retries, errors.
         .target(name: "ODAGClient", dependencies: ["ODAGCore"]),
         // A faithful local ODAG service over HTTP/1.1 on POSIX sockets.

@@ -1,0 +1,109 @@
+/// A parsed JSON text with the position of every value and object key, addressed by JSON path.
+///
+/// Paths are written as in messages: `links[3].templateAppId`; the root is the empty path.
+public struct JSONDocument: Sendable {
+    /// The parsed value.
+    public var value: JSONValue
+    private let lines: LineTable
+    private let valueOffsets: [String: Int]
+    private let keyOffsets: [String: Int]
+
+    init(value: JSONValue, source: [UInt8], valueOffsets: [String: Int], keyOffsets: [String: Int]) {
+        self.value = value
+        self.lines = LineTable(source: source)
+        self.valueOffsets = valueOffsets
+        self.keyOffsets = keyOffsets
+    }
+
+    /// Where the value at `path` starts.
+    public func location(of path: String) -> SourceLocation? {
+        valueOffsets[path].map { lines.location(ofOffset: $0) }
+    }
+
+    /// Where the key of the member at `path` starts (for errors about the key itself).
+    public func keyLocation(of path: String) -> SourceLocation? {
+        keyOffsets[path].map { lines.location(ofOffset: $0) }
+    }
+}
+
+/// A 1-based line and column (in Unicode scalars) in a source text.
+public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The line, from 1.
+    public var line: Int
+    /// The column, from 1, counted in Unicode scalars.
+    public var column: Int
+
+    /// Creates a location.
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String { "\(line):\(column)" }
+
+    public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
+        (lhs.line, lhs.column) < (rhs.line, rhs.column)
+    }
+}
+
+/// Maps byte offsets to lines and columns, built once per source.
+struct LineTable: Sendable {
+    private let source: [UInt8]
+    private let lineStarts: [Int]
+
+    init(source: [UInt8]) {
+        self.source = source
+        var starts = [0]
+        for (offset, byte) in source.enumerated() where byte == 0x0A { starts.append(offset + 1) }
+        self.lineStarts = starts
+    }
+
+    func location(ofOffset offset: Int) -> SourceLocation {
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+        }
+        let start = lineStarts[low]
+        var column = 1
+        var k = start
+        let end = min(offset, source.count)
+        while k < end {
+            // Count scalars, not bytes: continuation bytes do not start a column.
+            if source[k] & 0xC0 != 0x80 { column += 1 }
+            k += 1
+        }
+        if start == 0, source.count >= 3, source[0] == 0xEF, source[1] == 0xBB, source[2] == 0xBF, offset >= 3 {
+            column -= 1
+        }
+        return SourceLocation(line: low + 1, column: column)
+    }
+}
+
+/// Builds and reads the JSON paths used in messages and in `ignore` lists.
+public enum JSONPath {
+    /// `path` followed by the member `key` (`a.b`, or `a["odd key"]` when the key is not a plain name).
+    public static func appending(key: String, to path: String) -> String {
+        if isPlainName(key) { return path.isEmpty ? key : path + "." + key }
+        return path + "[" + JSONWriter.string(.string(key)) + "]"
+    }
+
+    /// `path` followed by the array index `index` (`a[3]`).
+    public static func appending(index: Int, to path: String) -> String {
+        path + "[" + String(index) + "]"
+    }
+
+    /// How a path reads in a message: the root is shown as `(root)`.
+    public static func display(_ path: String) -> String {
+        path.isEmpty ? "(root)" : path
+    }
+
+    static func isPlainName(_ key: String) -> Bool {
+        guard let first = key.utf8.first, !(first >= 0x30 && first <= 0x39) else { return false }
+        return key.utf8.allSatisfy { byte in
+            (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "$")
+        }
+    }
+}

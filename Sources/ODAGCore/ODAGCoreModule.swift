@@ -1,1 +1,0 @@
-// JSON value, strict JSON reader, deterministic writer and the ODAG API models.
