@@ -6,13 +6,14 @@ public enum KeySuggester {
     /// none is close enough to be a plausible typo.
     public static func suggestion<S: Sequence<String>>(for word: String, among candidates: S) -> String? {
         let target = Array(word.unicodeScalars)
+        guard !target.isEmpty else { return nil }
+        // About one edit in three characters, at least one (short words) or two; scores are doubled
+        // (a case-only change costs 1, any other edit 2).
+        let edits = target.count <= 2 ? 1 : max(2, target.count / 3)
         var best: (candidate: String, score: Int)?
         for candidate in candidates.sorted() where candidate != word {
             let score = distance(target, Array(candidate.unicodeScalars))
-            // Scores are doubled (a case-only change costs 1, any other edit 2): allow about one edit
-            // in three characters, and at least two edits.
-            let limit = max(4, 2 * min(target.count, candidate.unicodeScalars.count) / 3)
-            guard score <= limit else { continue }
+            guard score <= 2 * edits else { continue }
             if best == nil || score < (best?.score ?? Int.max) { best = (candidate, score) }
         }
         return best?.candidate
