@@ -34,13 +34,24 @@ struct DriftCommand: Command {
             return try await report(arguments, context: context, format: format)
         } catch {
             if format == "prometheus" {
-                let server = arguments.value("--server") ?? arguments.value("--emulator").map { "emulator:" + $0 } ?? ""
+                let config = try? ProjectLoading.config(arguments, context: context)
                 context.console.output(
                     DriftMetricsRenderer().renderFailure(
-                        server: server, environment: arguments.value("--env"), timestamp: Int(Date().timeIntervalSince1970)))
+                        server: serverLabel(arguments, config: config, context: context),
+                        environment: config?.environment ?? arguments.value("--env"),
+                        timestamp: Int(Date().timeIntervalSince1970)))
             }
             throw error
         }
+    }
+
+    /// The server label a successful run would have used (its plan's server), so that a failure
+    /// updates the same metric series an alert watches.
+    static func serverLabel(_ arguments: ParsedArguments, config: ResolvedConfig?, context: CommandContext) -> String {
+        if let emulator = arguments.value("--emulator") { return "emulator:" + ServerConnection.absolute(emulator, context) }
+        if let server = arguments.value("--server") { return server }
+        if let server = context.environment["ODAG_SERVER"], !server.isEmpty { return server }
+        return config?.server ?? ""
     }
 
     static func report(_ arguments: ParsedArguments, context: CommandContext, format: String) async throws -> ExitCode {
