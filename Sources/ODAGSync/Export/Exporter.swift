@@ -59,7 +59,8 @@ public enum Exporter {
             }
             manifests.append(
                 ExportedManifest(
-                    fileName: fileName(for: name, taken: &taken), json: ["links": [.object(declaration)]]))
+                    fileName: fileName(for: name, taken: &taken),
+                    json: ["links": [escapingVariables(.object(declaration))]]))
         }
         manifests.sort { $0.fileName < $1.fileName }
         return Result(manifests: manifests, skipped: skipped)
@@ -91,6 +92,21 @@ public enum Exporter {
             if projected.json != [:] { members["retention"] = projected.json }
         }
         return .object(members)
+    }
+
+    /// `value` with every `${` in its strings written `$${`, so that reading the manifest back (which
+    /// expands `${name}`) gives the live text again instead of an unresolved variable.
+    static func escapingVariables(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .string(let text) where text.contains("${"):
+            return .string(text.replacing("${", with: "$${"))
+        case .array(let items):
+            return .array(items.map(escapingVariables))
+        case .object(let members):
+            return .object(members.mapValues(escapingVariables))
+        default:
+            return value
+        }
     }
 
     /// A file name made from the link name: lower-case letters and digits joined by `-`, unique.
