@@ -1,0 +1,104 @@
+import Foundation
+import ODAGCore
+import Testing
+
+/// Authentication against an emulator that requires it, and that no secret is ever printed or saved.
+@Suite struct EndToEndAuthTests {
+    static let token = "tok-\(UUID().uuidString)-SECRET"
+
+    static func tokenServer() throws -> (TestEmulator, TemporaryFolder) {
+        let server = try TestEmulator(links: Scenario.liveLinks) { $0.requireToken = token }
+        let project = try TemporaryFolder(prefix: "auth")
+        try project.write("links/sales.json", E2E.manifest(Scenario.declaredLinks))
+        try project.write("token.txt", token + "\n")
+        try project.write("wrong.txt", "not-the-token\n")
+        return (server, project)
+    }
+
+    @Test func tokenFileIsSentAndNeverShown() async throws {
+        let (server, project) = try Self.tokenServer()
+        defer { project.remove() }
+        var outputs: [String] = []
+
+        let plan = try await OdagSyncBinary.run(
+            ["plan", "--server", server.url, "--token-file", "token.txt", "--verbose", "--out", "p.plan.json", "links"],
+            in: project.root)
+        #expect(plan.code == 0, "\(plan)")
+        #expect(plan.stderr.contains("http: "), "--verbose logs requests: \(plan.stderr)")
+        outputs += [plan.stdout, plan.stderr, project.read("p.plan.json")]
+
+        let apply = try await OdagSyncBinary.run(
+            ["apply", "p.plan.json", "--token-file", "token.txt", "--verbose"], in: project.root)
+        #expect(apply.code == 0, "\(apply)")
+        outputs += [apply.stdout, apply.stderr]
+        #expect(try server.linksByName()["Sales D"] != nil, "the apply really happened")
+
+        let drift = try await OdagSyncBinary.run(
+            ["drift", "--server", server.url, "--verbose", "--output", "json", "--report", "d.json", "links"],
+            in: project.root, environment: ["ODAG_TOKEN": Self.token])
+        #expect(drift.code == 2, "ODAG_TOKEN works too: \(drift)")
+        outputs += [drift.stdout, drift.stderr, project.read("d.json")]
+
+        let export = try await OdagSyncBinary.run(
+            ["export", "--server", server.url, "--token-file", "token.txt", "--verbose"], in: project.root)
+        #expect(export.code == 0, "\(export)")
+        outputs += [export.stdout, export.stderr]
+
+        for (index, text) in outputs.enumerated() {
+            #expect(!text.contains(Self.token), "output \(index) shows the token")
+            #expect(!text.contains("Bearer tok-"), "output \(index) shows the auth header")
+        }
+    }
+
+    @Test func missingOrWrongTokenExits1WithAnAuthenticationHint() async throws {
+        let (server, project) = try Self.tokenServer()
+        defer { project.remove() }
+        let before = try server.links()
+        let missing = try await OdagSyncBinary.run(["plan", "--server", server.url, "links"], in: project.root)
+        #expect(missing.code == 1, "\(missing)")
+        #expect(missing.stderr.lowercased().contains("authentication"), "\(missing.stderr)")
+        #expect(missing.stderr.contains("--token-file"), "says how to fix it: \(missing.stderr)")
+
+        let wrong = try await OdagSyncBinary.run(
+            ["apply", "--server", server.url, "--token-file", "wrong.txt", "--auto-approve", "--verbose", "links"],
+            in: project.root)
+        #expect(wrong.code == 1, "\(wrong)")
+        #expect(!wrong.stderr.contains("not-the-token") && !wrong.stdout.contains("not-the-token"), "\(wrong.stderr)")
+        #expect(try server.links() == before, "nothing was applied")
+
+        let unreadable = try await OdagSyncBinary.run(
+            ["plan", "--server", server.url, "--token-file", "nope.txt", "links"], in: project.root)
+        #expect(unreadable.code == 1, "\(unreadable)")
+        #expect(unreadable.stderr.contains("nope.txt"))
+    }
+
+    @Test func aVirtualProxyLoginPageIsNamedAndTheHeaderGetsThrough() async throws {
+        let server = try TestEmulator(links: Scenario.liveLinks) { $0.requireHeader = "X-Qlik-User" }
+        let project = try TemporaryFolder(prefix: "auth")
+        defer { project.remove() }
+        try project.write("links/sales.json", E2E.manifest(Scenario.declaredLinks))
+        let refused = try await OdagSyncBinary.run(["plan", "--server", server.url, "links"], in: project.root)
+        #expect(refused.code == 1, "\(refused)")
+        let message = refused.stderr.lowercased()
+        #expect(message.contains("login") || message.contains("html") || message.contains("redirect"), "\(refused.stderr)")
+        let accepted = try await OdagSyncBinary.run(
+            ["apply", "--server", server.url, "--header", "X-Qlik-User: UserDirectory=CORP; UserId=svc_odag", "--auto-approve", "links"],
+            in: project.root)
+        #expect(accepted.code == 0, "\(accepted)")
+        #expect(try server.linksByName()["Sales D"]?["owner"]?.stringValue == "CORP\\svc_odag", "the owner comes from X-Qlik-User")
+    }
+
+    @Test func aFailingServerExits1() async throws {
+        // Every request is answered 503: the client retries, then gives up with the server's message.
+        let server = try TestEmulator(links: Scenario.liveLinks) {
+            $0.failRate = 1
+            $0.retryAfterSeconds = 0
+        }
+        let project = try TemporaryFolder(prefix: "failing")
+        defer { project.remove() }
+        try project.write("links/sales.json", E2E.manifest(Scenario.declaredLinks))
+        let run = try await OdagSyncBinary.run(["apply", "--server", server.url, "--auto-approve", "links"], in: project.root)
+        #expect(run.code == 1, "\(run)")
+        #expect(run.stderr.contains("503") || run.stderr.contains("unavailable"), "quotes the server: \(run.stderr)")
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import ODAGCore
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `odag-sync emulator` as a process, and `--emulator STATEFILE`.
+@Suite struct EndToEndEmulatorTests {
+    /// Starts `odag-sync emulator --port 0 …` and returns it with the URL from its first line.
+    static func start(_ arguments: [String], environment: [String: String] = [:], in folder: TemporaryFolder) throws
+        -> (RunningProcess, String)
+    {
+        let process = try RunningProcess(
+            OdagSyncBinary.path, ["emulator", "--port", "0"] + arguments,
+            environment: OdagSyncBinary.environment(environment), directory: folder.root)
+        let line = try #require(process.firstLine(), "no listening line; stderr: \(process.stderr)")
+        let prefix = "listening on http://127.0.0.1:"
+        #expect(line.hasPrefix(prefix) && line.hasSuffix("/api/odag/v1"), "first line: \(line)")
+        return (process, String(line.dropFirst("listening on ".count)))
+    }
+
+    @Test func printsTheListeningLineFirstServesAndStopsOnSIGTERMKeepingItsState() async throws {
+        let folder = try TemporaryFolder(prefix: "emulator-process")
+        defer { folder.remove() }
+        try folder.write("links/sales.json", E2E.manifest(Scenario.declaredLinks))
+        let (emulator, url) = try Self.start(["--state", "state.json"], in: folder)
+        #expect(folder.exists("state.json"), "the state file is created when missing")
+
+        let apply = try await OdagSyncBinary.run(["apply", "--server", url, "--auto-approve", "links"], in: folder.root)
+        #expect(apply.code == 0, "\(apply)")
+
+        let code = emulator.stop(signal: SIGTERM)
+        #expect(code == 0, "stderr: \(emulator.stderr)")
+        #expect(emulator.stdout.split(separator: "\n").count == 1, "only the listening line is data: \(emulator.stdout)")
+        let state = try #require(E2E.json(folder.read("state.json")))
+        let names = state["links"]?.arrayValue?.compactMap { $0["name"]?.stringValue }.sorted()
+        #expect(names == ["Sales A", "Sales B", "Sales C", "Sales D"])
+
+        // Started again on the same file, it serves what it saved.
+        let (again, secondURL) = try Self.start(["--state", "state.json"], in: folder)
+        let plan = try await OdagSyncBinary.run(
+            ["plan", "--server", secondURL, "--detailed-exitcode", "links"], in: folder.root)
+        #expect(plan.code == 0, "\(plan)")
+        #expect(again.stop(signal: SIGINT) == 0, "Ctrl-C stops it cleanly too")
+    }
+
+    @Test func requireTokenFromTheEnvironmentIsEnforced() async throws {
+        let folder = try TemporaryFolder(prefix: "emulator-token")
+        defer { folder.remove() }
+        try folder.write("links/sales.json", E2E.manifest([E2E.declared("Sales A")]))
+        let token = "emulator-secret-\(UUID().uuidString)"
+        try folder.write("token", token + "\n")
+        let (emulator, url) = try Self.start([], environment: ["ODAG_EMULATOR_TOKEN": token], in: folder)
+        defer { _ = emulator.stop() }
+        let refused = try await OdagSyncBinary.run(["plan", "--server", url, "links"], in: folder.root)
+        #expect(refused.code == 1, "\(refused)")
+        let accepted = try await OdagSyncBinary.run(["plan", "--server", url, "--token-file", "token", "links"], in: folder.root)
+        #expect(accepted.code == 0, "\(accepted)")
+        #expect(!emulator.stdout.contains(token) && !emulator.stderr.contains(token))
+    }
+
+    @Test func badEmulatorFlagsExit64() async throws {
+        let run = try await OdagSyncBinary.run(["emulator", "--fail-rate", "2"])
+        #expect(run.code == 64, "\(run)")
+        let extra = try await OdagSyncBinary.run(["emulator", "state.json"])
+        #expect(extra.code == 64, "\(extra)")
+    }
+
+    @Test func emulatorFlagRunsAnInProcessEmulatorOnAStateFileItCreates() async throws {
+        let folder = try TemporaryFolder(prefix: "emulator-flag")
+        defer { folder.remove() }
+        try folder.write("links/sales.json", E2E.manifest(Scenario.declaredLinks))
+        let apply = try await OdagSyncBinary.run(
+            ["apply", "--emulator", "new-state.json", "--auto-approve", "links"], in: folder.root)
+        #expect(apply.code == 0, "\(apply)")
+        let state = try #require(E2E.json(folder.read("new-state.json")), "the state file was created")
+        #expect(state["links"]?.arrayValue?.count == 4)
+        let plan = try await OdagSyncBinary.run(
+            ["plan", "--emulator", "new-state.json", "--detailed-exitcode", "--output", "json", "links"], in: folder.root)
+        #expect(plan.code == 0, "\(plan)")
+        #expect(E2E.json(plan.stdout)?["server"]?.stringValue == "emulator:" + folder.path("new-state.json"))
+        let both = try await OdagSyncBinary.run(
+            ["plan", "--emulator", "s.json", "--server", "http://127.0.0.1:9/api/odag/v1", "links"], in: folder.root)
+        #expect(both.code == 64, "\(both)")
+    }
+}
