@@ -1,0 +1,188 @@
+import Foundation
+import ODAGCore
+import Testing
+
+/// Everything in `examples/` is run, so it never rots: the quick start, the multi-environment
+/// project, both CI files and the cron script.
+@Suite struct ExamplesTests {
+    static func example(_ relative: String) -> String { OdagSyncBinary.inPackage("examples/" + relative) }
+
+    /// A copy of `examples/multi-env` to run CI jobs and scripts in.
+    static func multiEnvCopy() throws -> TemporaryFolder {
+        let folder = try TemporaryFolder(prefix: "multi-env")
+        for item in try FileManager.default.contentsOfDirectory(atPath: example("multi-env")) {
+            try folder.copy(example("multi-env/" + item), to: item)
+        }
+        return folder
+    }
+
+    @Test func everyExampleFileIsCoveredHere() throws {
+        let covered: Set<String> = [
+            "quickstart/emulator-state.json", "quickstart/links/sales.json", "quickstart/links/finance.json",
+            "multi-env/odag-sync.json", "multi-env/links/sales.json", "ci/github-actions.yml", "ci/gitlab-ci.yml",
+            "cron/odag-sync-drift.sh",
+        ]
+        let root = Self.example("")
+        let enumerator = try #require(FileManager.default.enumerator(atPath: root))
+        var found: Set<String> = []
+        while let item = enumerator.nextObject() as? String {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: root + item, isDirectory: &isFolder), !isFolder.boolValue {
+                found.insert(item)
+            }
+        }
+        #expect(found == covered, "a new example needs a test here")
+    }
+
+    @Test func quickStartAppliesDriftsThenPlansClean() async throws {
+        let folder = try TemporaryFolder(prefix: "quickstart")
+        defer { folder.remove() }
+        let state = try folder.copy(Self.example("quickstart/emulator-state.json"), to: "odag-state.json")
+        let links = "examples/quickstart/links"
+
+        let apply = try await OdagSyncBinary.run(["apply", "--emulator", state, "--auto-approve", links])
+        #expect(apply.code == 0, "\(apply)")
+        #expect(apply.stdout.contains("Plan: 1 to create, 1 to update, 1 to replace, 0 to delete"), "\(apply.stdout)")
+        #expect(apply.stdout.contains("Apply complete: 3 succeeded, 0 failed"), "\(apply.stdout)")
+        let live = try #require(E2E.json(folder.read("odag-state.json"))?["links"]?.arrayValue)
+        let byName = Dictionary(live.map { ($0["name"]?.stringValue ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+        #expect(byName.count == 4 && live.count == 4)
+        #expect(byName["Quickstart Sales detail by region"]?["properties"]?["retention"]?["maxAge"] == 720)
+        #expect(
+            byName["Quickstart Sales detail by region"]?["properties"]?["menuLabel"]
+                == "Sales detail (kept: not managed by the manifests)", "the update keeps the undeclared field")
+        #expect(byName["Quickstart Sales by product"]?["templateAppId"] == "9a1f3c2e-7b4d-4e8a-8c6f-2d5e1b3a7c91")
+        #expect(byName["Quickstart Finance drill"] != nil)
+
+        let drift = try await OdagSyncBinary.run(["drift", "--emulator", state, links])
+        #expect(drift.code == 2, "\(drift)")
+        #expect(drift.stdout.contains("Legacy export (made by hand)"), "\(drift.stdout)")
+
+        let plan = try await OdagSyncBinary.run(["plan", "--emulator", state, "--detailed-exitcode", links])
+        #expect(plan.code == 0, "\(plan)")
+        #expect(plan.stdout.contains("No changes. 3 links are up to date; 1 unmanaged."), "\(plan.stdout)")
+    }
+
+    @Test func quickStartManifestsValidate() async throws {
+        let run = try await OdagSyncBinary.run(["validate", "examples/quickstart/links"])
+        #expect(run.code == 0, "\(run)")
+    }
+
+    @Test func multiEnvValidatesAgainstEveryEnvironment() async throws {
+        let run = try await OdagSyncBinary.run(["validate"], in: Self.example("multi-env"))
+        #expect(run.code == 0, "\(run)")
+        #expect(run.stdout.contains("ok"), "\(run.stdout)")
+    }
+
+    @Test(arguments: [
+        ("dev", "11111111-1111-4111-8111-111111111111", "9a1f3c2e-7b4d-4e8a-8c6f-2d5e1b3a7c90"),
+        ("test", "22222222-2222-4222-8222-222222222222", "9a1f3c2e-7b4d-4e8a-8c6f-2d5e1b3a7c90"),
+        ("prod", "33333333-3333-4333-8333-333333333333", "9a1f3c2e-7b4d-4e8a-8c6f-2d5e1b3a7c9f"),
+    ])
+    func multiEnvPlansEachEnvironmentWithItsVariables(environment: String, selection: String, template: String)
+        async throws
+    {
+        let server = try TestEmulator()
+        let run = try await OdagSyncBinary.run(
+            ["plan", "--env", environment, "--output", "json", "--detailed-exitcode"], in: Self.example("multi-env"),
+            environment: ["ODAG_SERVER": server.url])
+        #expect(run.code == 2, "two links to create: \(run)")
+        let plan = try #require(E2E.json(run.stdout), "\(run)")
+        #expect(plan["server"]?.stringValue == server.url, "ODAG_SERVER overrides the environment's server")
+        #expect(plan["environment"]?.stringValue == environment)
+        let creates = try #require(plan["changes"]?.arrayValue)
+        #expect(creates.map { $0["name"] } == ["Sales detail by region", "Sales returns"])
+        for change in creates {
+            #expect(change["after"]?["selectionAppId"]?.stringValue == selection)
+            #expect(change["after"]?["templateAppId"]?.stringValue == template)
+        }
+        #expect(try server.links().isEmpty, "plan changes nothing")
+    }
+
+    @Test func githubActionsWorkflowPlansThenAppliesTheSavedPlan() async throws {
+        let yaml = try String(contentsOfFile: Self.example("ci/github-actions.yml"), encoding: .utf8)
+        let scripts = CIWorkflow.githubRuns(yaml).filter { $0.text.contains("odag-sync") }
+        #expect(scripts.map(\.job) == ["plan", "plan", "apply"], "\(scripts)")
+        try await Self.runCIScripts(scripts, shellOptions: ["--noprofile", "--norc", "-eo", "pipefail"])
+    }
+
+    @Test func gitlabPipelinePlansThenAppliesTheSavedPlan() async throws {
+        let yaml = try String(contentsOfFile: Self.example("ci/gitlab-ci.yml"), encoding: .utf8)
+        let scripts = CIWorkflow.gitlabScripts(yaml).filter { $0.text.contains("odag-sync") }
+        #expect(scripts.map(\.job) == ["validate", "plan", "apply"], "\(scripts)")
+        try await Self.runCIScripts(scripts, shellOptions: ["--noprofile", "--norc", "-eo", "pipefail"])
+    }
+
+    /// Runs the CI scripts in order, in one copy of the multi-env project (the checkout, with the
+    /// plan artifact carried from job to job), against an emulator that requires the CI token.
+    static func runCIScripts(_ scripts: [CIWorkflow.Script], shellOptions: [String]) async throws {
+        let token = "ci-token-\(UUID().uuidString)"
+        let server = try TestEmulator(links: [E2E.live(1, "Hand made elsewhere")]) { $0.requireToken = token }
+        let checkout = try multiEnvCopy()
+        defer { checkout.remove() }
+        let summary = checkout.path("step-summary.md")
+        let environment = OdagSyncBinary.environment([
+            "ODAG_SERVER": server.url, "ODAG_TOKEN": token, "GITHUB_STEP_SUMMARY": summary, "CI": "true",
+        ])
+        for (index, script) in scripts.enumerated() {
+            let file = try checkout.write(".ci-step-\(index).sh", script.text + "\n")
+            let run = try await ChildProcess.run(
+                "/bin/bash", shellOptions + [file], environment: environment, directory: checkout.root)
+            #expect(run.code == 0, "step \(index) failed:\n\(script)\n\(run)")
+            #expect(!run.stdout.contains(token) && !run.stderr.contains(token))
+        }
+        // The plan job saved a plan for prod and a Markdown plan; the apply job really applied it.
+        let plan = try #require(E2E.json(checkout.read("prod.plan.json")), "no prod.plan.json")
+        #expect(plan["environment"] == "prod")
+        #expect(checkout.read("plan.md").contains("Sales detail by region"))
+        #expect(!checkout.read("prod.plan.json").contains(token))
+        let report = try #require(E2E.json(checkout.read("apply-report.json")), "no apply report")
+        #expect(report["summary"] == ["succeeded": 2, "failed": 0, "notStarted": 0], "\(report)")
+        let names = try server.names()
+        #expect(names == ["Hand made elsewhere", "Sales detail by region", "Sales returns"])
+        let prodSelection = "33333333-3333-4333-8333-333333333333"
+        #expect(try server.links().filter { $0["selectionAppId"]?.stringValue == prodSelection }.count == 2)
+
+        // Run again (the next push): the plan is clean, the saved plan applies nothing, both accept it.
+        for (index, script) in scripts.enumerated() {
+            let file = checkout.path(".ci-step-\(index).sh")
+            let run = try await ChildProcess.run(
+                "/bin/bash", shellOptions + [file], environment: environment, directory: checkout.root)
+            #expect(run.code == 0, "step \(index) failed on the second run:\n\(script)\n\(run)")
+        }
+        #expect(try server.names() == names)
+    }
+
+    @Test func cronDriftScriptWritesMetricsNodeExporterCanRead() async throws {
+        let server = try TestEmulator()
+        let project = try Self.multiEnvCopy()
+        let textfiles = try TemporaryFolder(prefix: "textfile")
+        defer {
+            project.remove()
+            textfiles.remove()
+        }
+        let environment = OdagSyncBinary.environment([
+            "ODAG_SYNC_PROJECT": project.root, "ODAG_SYNC_ENV": "prod", "TEXTFILE_DIR": textfiles.path("collector"),
+            "ODAG_SERVER": server.url,
+        ])
+        let run = try await ChildProcess.run(
+            "/bin/bash", [Self.example("cron/odag-sync-drift.sh")], environment: environment, directory: textfiles.root)
+        #expect(run.code == 0, "drift is reported in the metrics, not as a failed job: \(run)")
+        let text = textfiles.read("collector/odag_sync.prom")
+        let metrics = try PrometheusText(text)
+        #expect(metrics.value("odag_sync_last_run_success") == 1, "\(text)")
+        #expect(metrics.value("odag_sync_drift_detected") == 1, "the empty server is missing both links")
+        #expect(metrics.samples.allSatisfy { $0.labels["environment"] == "prod" && $0.labels["server"] == server.url })
+        #expect(E2E.json(textfiles.read("collector/odag_sync_drift.json"))?["drift"] == true)
+        #expect(!textfiles.exists("collector/odag_sync.prom.tmp"))
+
+        // When the server is down the script fails and the metrics say so.
+        server.stop()
+        let failed = try await ChildProcess.run(
+            "/bin/bash", [Self.example("cron/odag-sync-drift.sh")], environment: environment, directory: textfiles.root)
+        #expect(failed.code == 1, "\(failed)")
+        let failure = try PrometheusText(textfiles.read("collector/odag_sync.prom"))
+        #expect(failure.value("odag_sync_last_run_success") == 0)
+        #expect(failure.samples.allSatisfy { $0.labels["server"] == server.url }, "the same series as a good run")
+    }
+}
