@@ -206,6 +206,8 @@ public struct PlanError: Sendable, Equatable, CustomStringConvertible {
         case unknownTarget
         /// The live link cannot be read (no id, no name).
         case invalidLiveLink
+        /// A pinned link's app id changed: a replace would give it a new id its pin no longer matches.
+        case pinnedReplace
     }
 
     /// What kind of problem.

@@ -103,6 +103,22 @@ public enum Planner {
                 continue
             }
             claimed[id] = declaration.name
+            let changedApps = [
+                ("selectionAppId", declaration.selectionAppId, link.selectionAppId),
+                ("templateAppId", declaration.templateAppId, link.templateAppId),
+            ].filter { $0.1.lowercased() != ($0.2 ?? "").lowercased() }.map(\.0)
+            guard changedApps.isEmpty else {
+                // A replace deletes the pinned link and creates one with a new id, which the pin would then
+                // not find: the next plan could never converge. The live link stays claimed, so it is not pruned.
+                errors.append(
+                    PlanError(
+                        kind: .pinnedReplace, name: declaration.name, id: id,
+                        message:
+                            "link \(quote(declaration.name)) is pinned to id \(id), but its \(changedApps.joined(separator: " and ")) changed; an update cannot change that, and deleting and creating it again would give it a new id the pin no longer matches; remove \"id\" from the manifest to replace it",
+                        source: declaration.source.description))
+                blocked.insert(declaration.name)
+                continue
+            }
             matches.append((declaration, link))
         }
         for declaration in desired where declaration.id == nil {
