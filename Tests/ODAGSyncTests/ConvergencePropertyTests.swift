@@ -2,6 +2,7 @@ import Foundation
 import ODAGClient
 import ODAGCore
 import ODAGEmulator
+import Synchronization
 import Testing
 
 @testable import ODAGSync
@@ -60,11 +61,33 @@ import Testing
                 desired: world.declared, live: try await harness.client.listLinks(), options: Self.options(prune: true))
         }
         #expect(applies >= 1)
+        #expect(harness.faults.count > 0, "seed \(seed): the emulator injected no fault")
         #expect(
             plan.changes.isEmpty,
             "seed \(seed): not converged after \(applies) applies: \(plan.changes.map { "\($0.action) \($0.name)" })")
         #expect(plan.errors.isEmpty, "seed \(seed): \(plan.errors)")
         try harness.expectStateMatches(world, seed: seed)
+    }
+
+    /// The generated worlds, taken together, need every kind of change, so the properties above test
+    /// something: creates, updates (renames among them), replaces, prunes and links already in step.
+    @Test func generatedWorldsCoverEveryAction() throws {
+        var actions = Set<ChangeAction>()
+        var renames = 0
+        var unchanged = 0
+        for seed in Self.seeds + Self.seeds.map({ $0 &+ 1000 }) {
+            var random = SplitMix64(seed: seed)
+            let world = World.generate(using: &random)
+            let live = try world.live.map { try OdagLink(json: $0) }
+            let plan = Planner.plan(desired: world.declared, live: live, options: Self.options(prune: true))
+            #expect(plan.errors.isEmpty, "seed \(seed): \(plan.errors)")
+            actions.formUnion(plan.changes.map(\.action))
+            renames += plan.changes.filter { $0.diffs.contains { $0.path == "name" } && $0.action == .update }.count
+            unchanged += plan.unchanged
+        }
+        #expect(actions == Set(ChangeAction.allCases))
+        #expect(renames > 0)
+        #expect(unchanged > 0)
     }
 
     /// Found by this property: a replace gives a pinned link a new id, after which its pin matches
@@ -240,6 +263,8 @@ struct Harness: Sendable {
     let statePath: String
     let emulator: Emulator
     let client: ODAGClient
+    /// Answers that were injected failures (503) or lost (no answer).
+    let faults = FaultCounter()
 
     init(world: World, configure: (inout EmulatorConfiguration) -> Void) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("odag-property-\(UUID().uuidString)").path
@@ -257,7 +282,8 @@ struct Harness: Sendable {
         let retry = RetryPolicy(maxAttempts: 10, baseDelay: 0.001, maxDelay: 0.005, maxRetryAfter: 0.01)
         client = try ODAGClient(
             configuration: ODAGClientConfiguration(baseURL: base, timeout: 2, retryPolicy: retry),
-            transport: URLSessionTransport(maximumConnectionsPerHost: 4, defaultTimeout: 2))
+            transport: URLSessionTransport(maximumConnectionsPerHost: 4, defaultTimeout: 2),
+            logger: { [faults] entry in if entry.status == nil || entry.status == 503 { faults.add() } })
     }
 
     func apply(_ plan: Plan, live: [OdagLink]) async -> ApplyReport {
@@ -298,4 +324,13 @@ struct Harness: Sendable {
         emulator.stop()
         try? FileManager.default.removeItem(atPath: folder)
     }
+}
+
+/// Counts faults seen by a client's request log.
+final class FaultCounter: Sendable {
+    private let value = Mutex(0)
+
+    func add() { value.withLock { $0 += 1 } }
+
+    var count: Int { value.withLock { $0 } }
 }
