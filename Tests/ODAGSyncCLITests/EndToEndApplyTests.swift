@@ -199,4 +199,47 @@ import Testing
         #expect(none.code == 0)
         #expect(E2E.json(none.stdout)?["summary"] == ["succeeded": 0, "failed": 0, "notStarted": 0], "\(none.stdout)")
     }
+
+    @Test func aPlanIsStaleWhenAPlannedLinkWasDeleted() async throws {
+        let scenario = try Scenario()
+        _ = try await scenario.against("plan", ["--out", "p.plan.json"])
+        try await scenario.server.client().deleteLink(id: E2E.id(3))
+        let before = try scenario.server.links()
+        let run = try await scenario.run(["apply", "p.plan.json"])
+        #expect(run.code == 3, "\(run)")
+        #expect(run.stderr.contains("\"Sales C\"") && run.stderr.contains("deleted"), "\(run.stderr)")
+        #expect(try scenario.server.links() == before)
+    }
+
+    @Test func aDriftReportIsNotAPlanFile() async throws {
+        let scenario = try Scenario()
+        let drift = try await scenario.against("drift", ["--report", "drift.json"])
+        #expect(drift.code == 2, "\(drift)")
+        let before = try scenario.server.links()
+        let run = try await scenario.run(["apply", "--server", scenario.server.url, "--auto-approve", "drift.json"])
+        #expect(run.code == 1, "\(run)")
+        #expect(run.stderr.contains("drift report, not a plan"), "\(run.stderr)")
+        #expect(try scenario.server.links() == before, "nothing was applied")
+    }
+
+    @Test func targetAppliesOnlyTheNamedLinks() async throws {
+        let scenario = try Scenario()
+        let run = try await scenario.against("apply", ["--auto-approve", "--target", "Sales D", "--prune"])
+        #expect(run.code == 0, "\(run)")
+        let links = try scenario.server.linksByName()
+        #expect(links["Sales D"] != nil)
+        #expect(links["Sales B"]?["properties"]?["rowEstExpr"] == "old", "outside the target: untouched")
+        #expect(links["Hand made"] != nil, "pruning is off outside the targets")
+    }
+
+    @Test func quietKeepsDataAndDropsMessages() async throws {
+        let scenario = try Scenario()
+        let run = try await scenario.against("plan", ["--out", "p.plan.json", "--quiet"])
+        #expect(run.code == 0, "\(run)")
+        #expect(run.stdout.contains("Plan: 1 to create"), "data is still printed")
+        #expect(run.stderr.isEmpty, "\(run.stderr)")
+        let loud = try await scenario.against("plan", ["--out", "q.plan.json"])
+        #expect(loud.stderr.contains("q.plan.json"), "the saved-plan message goes to stderr: \(loud.stderr)")
+        #expect(!loud.stdout.contains("Saved the plan"))
+    }
 }
