@@ -74,45 +74,45 @@ enum ChildProcess {
     }
 }
 
-/// A process that keeps running while the test talks to it (the `emulator` command), with its
-/// standard output read as it arrives so the test can wait for a line.
+/// A process that keeps running while the test talks to it (the `emulator` command, an apply to
+/// interrupt), with its standard output and standard error read as they arrive so the test can
+/// wait for a line.
 final class RunningProcess: Sendable {
     let process: Process
     private let output = OutputBuffer()
+    private let errors = OutputBuffer()
     private let arrived = DispatchSemaphore(value: 0)
     private let exited = DispatchSemaphore(value: 0)
-    private let errorFile: String
-    private let folder: TemporaryFolder
 
-    /// Starts `executable`; standard error goes to a file, standard output is collected.
+    /// Starts `executable` with both output streams collected.
     init(_ executable: String, _ arguments: [String], environment: [String: String], directory: String) throws {
-        folder = try TemporaryFolder(prefix: "running")
-        errorFile = folder.path("stderr")
-        FileManager.default.createFile(atPath: errorFile, contents: nil)
-        let pipe = Pipe()
+        let outPipe = Pipe()
+        let errPipe = Pipe()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = environment
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.standardInput = FileHandle.nullDevice
-        process.standardOutput = pipe
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorFile))
+        process.standardOutput = outPipe
+        process.standardError = errPipe
         let exited = self.exited
         process.terminationHandler = { _ in exited.signal() }
         self.process = process
-        let reader = pipe.fileHandleForReading
-        let output = self.output
         let arrived = self.arrived
         try process.run()
-        Thread.detachNewThread {
-            while true {
-                let chunk = reader.availableData
-                if chunk.isEmpty { break }
-                output.append(chunk)
+        for (pipe, buffer) in [(outPipe, output), (errPipe, errors)] {
+            let reader = pipe.fileHandleForReading
+            Thread.detachNewThread {
+                while true {
+                    let chunk = reader.availableData
+                    if chunk.isEmpty { break }
+                    buffer.append(chunk)
+                    arrived.signal()
+                }
+                buffer.close()
                 arrived.signal()
             }
-            arrived.signal()
         }
     }
 
@@ -120,42 +120,58 @@ final class RunningProcess: Sendable {
     var stdout: String { String(decoding: output.data, as: UTF8.self) }
 
     /// Standard error so far.
-    var stderr: String { folder.read("stderr") }
+    var stderr: String { String(decoding: errors.data, as: UTF8.self) }
+
+    /// Waits up to `timeout` seconds until `condition` holds for (stdout, stderr); `false` when it did not.
+    func wait(timeout: Double = 20, until condition: (String, String) -> Bool) -> Bool {
+        let deadline = DispatchTime.now() + timeout
+        while true {
+            if condition(stdout, stderr) { return true }
+            if output.isClosed && errors.isClosed { return condition(stdout, stderr) }
+            if arrived.wait(timeout: deadline) == .timedOut { return false }
+        }
+    }
 
     /// Waits up to `timeout` seconds for the first complete line of standard output.
     func firstLine(timeout: Double = 20) -> String? {
-        let deadline = DispatchTime.now() + timeout
-        while true {
-            let text = stdout
-            if let newline = text.firstIndex(of: "\n") { return String(text[..<newline]) }
-            if !process.isRunning && text.isEmpty { return nil }
-            if arrived.wait(timeout: deadline) == .timedOut { return nil }
-        }
+        guard wait(timeout: timeout, until: { out, _ in out.contains("\n") }) else { return nil }
+        return stdout.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init)
     }
 
     /// Sends `signal` and waits up to `timeout` seconds for the exit status (`nil` when it did not exit).
     func stop(signal: Int32 = SIGTERM, timeout: Double = 20) -> Int32? {
         if process.isRunning { kill(process.processIdentifier, signal) }
+        return waitForExit(timeout: timeout)
+    }
+
+    /// Waits up to `timeout` seconds for the process to end and its output to be read; its exit status,
+    /// or `nil` (after killing it) when it did not end.
+    func waitForExit(timeout: Double = 20) -> Int32? {
         guard exited.wait(timeout: .now() + timeout) == .success else {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             return nil
         }
         exited.signal()
+        _ = wait(timeout: timeout) { _, _ in false }
         return process.terminationStatus
     }
 
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        folder.remove()
     }
 }
 
 /// Bytes collected from a pipe by a reader thread.
 final class OutputBuffer: Sendable {
-    private let storage = Mutex(Data())
+    private let storage = Mutex((data: Data(), closed: false))
 
-    func append(_ chunk: Data) { storage.withLock { $0.append(chunk) } }
+    func append(_ chunk: Data) { storage.withLock { $0.data.append(chunk) } }
 
-    var data: Data { storage.withLock { $0 } }
+    /// Marks the end of the stream.
+    func close() { storage.withLock { $0.closed = true } }
+
+    var data: Data { storage.withLock { $0.data } }
+
+    var isClosed: Bool { storage.withLock { $0.closed } }
 }
