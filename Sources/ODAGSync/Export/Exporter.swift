@@ -54,8 +54,17 @@ public enum Exporter {
             var declaration: [String: JSONValue] = [
                 "name": .string(name), "selectionAppId": .string(selection), "templateAppId": .string(template),
             ]
-            if let properties = link.properties.map(managedProperties), properties != [:] {
-                declaration["properties"] = properties
+            if var properties = link.properties.map(managedProperties)?.objectValue {
+                // A manifest binding states all of its keys; one the server returned without them
+                // cannot be declared, so the bindings are left unmanaged (and the manifest says so).
+                let incomplete = properties["bindings"]?.arrayValue?.contains { binding in
+                    ManifestSchema.bindingKeys.contains { binding[$0]?.stringValue == nil }
+                }
+                if incomplete == true {
+                    properties["bindings"] = nil
+                    declaration["ignore"] = ["properties.bindings"]
+                }
+                if !properties.isEmpty { declaration["properties"] = .object(properties) }
             }
             manifests.append(
                 ExportedManifest(
