@@ -25,6 +25,9 @@ import Testing
         E2E.live(3, "Cost ${region} report", properties: ["rowEstExpr": "Sum({<Year={$(=Max(Year))}>} ${x})"]),
         E2E.live(4, "No properties", properties: [:]),
         E2E.live(5, "Retention only", properties: ["retention": ["maxAge": 60]]),
+        // The API requires no binding member; a manifest binding states all three.
+        E2E.live(6, "Binding without a type", properties: ["bindings": [["selectionField": "A", "templateField": "A"]]]),
+        E2E.live(7, "Empty values", properties: ["publishTo": "", "rowEstExpr": "", "retention": [:]]),
     ]
 
     @Test func exportedFolderValidatesAndPlansToNoChanges() async throws {
@@ -44,6 +47,8 @@ import Testing
             ["plan", "--server", server.url, "--detailed-exitcode", "--output", "json", "links"], in: project.root)
         #expect(plan.code == 0, "exported manifests must plan to no changes: \(plan)")
         #expect(E2E.json(plan.stdout)?["summary"]?["unchanged"] == .int(Self.liveLinks.count), "\(plan.stdout)")
+        let untyped = try #require(E2E.json(project.read("links/binding-without-a-type.json")))
+        #expect(untyped["links"]?.arrayValue?.first?["ignore"] == ["properties.bindings"], "\(untyped)")
     }
 
     @Test func exportToStdoutIsOneManifestThatRoundTrips() async throws {
