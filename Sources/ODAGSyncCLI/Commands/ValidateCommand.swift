@@ -27,8 +27,11 @@ struct ValidateCommand: Command {
             currentDirectory: context.currentDirectory)
         if format == "json" {
             context.console.output(ValidationReportRenderer.json(report))
-        } else {
+        } else if report.diagnostics.isEmpty {
             context.console.output(ValidationReportRenderer.text(report))
+        } else {
+            // Problems are messages (stderr), so a script can capture stdout and still see them.
+            context.console.standardError.write(ValidationReportRenderer.text(report))
         }
         return report.isValid ? .success : .failure
     }
