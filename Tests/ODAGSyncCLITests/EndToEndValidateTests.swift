@@ -69,12 +69,15 @@ import Testing
         try project.write("links/sales.json", E2E.manifest(Scenario.declaredLinks))
         let run = try await OdagSyncBinary.run(["validate", "links"], in: project.root)
         #expect(run.code == 0, "\(run)")
-        #expect(!run.stderr.contains("error"))
+        #expect(run.stdout == "ok: 1 file, 4 links\n" || run.stdout.hasPrefix("ok:"), "\(run)")
+        #expect(run.stderr.isEmpty)
 
         let json = try await OdagSyncBinary.run(["validate", "links", "--output", "json"], in: project.root)
         #expect(json.code == 0, "\(json)")
         let report = try #require(E2E.json(json.stdout), "not JSON: \(json.stdout)")
-        #expect(report["valid"] == true || report["errors"]?.arrayValue?.isEmpty == true, "\(json.stdout)")
+        #expect(report["valid"] == true, "\(json.stdout)")
+        #expect(report["diagnostics"] == [])
+        #expect(report["links"] == 4)
     }
 
     @Test func invalidManifestsExit1NamingFileLineAndColumn() async throws {
@@ -97,7 +100,8 @@ import Testing
             """)
         let run = try await OdagSyncBinary.run(["validate", "links"], in: project.root)
         #expect(run.code == 1, "\(run)")
-        let all = run.stdout + run.stderr
+        #expect(run.stdout.isEmpty, "problems are messages, on stderr: \(run)")
+        let all = run.stderr
         #expect(all.contains("links/bad.json:6:7"), "\(run)")
         #expect(all.contains("did you mean \"templateAppId\"") || all.contains("templateAppId"), "\(run)")
         #expect(all.contains("links/bad.json:8:"), "every error is reported at once: \(run)")
@@ -105,8 +109,15 @@ import Testing
 
         let json = try await OdagSyncBinary.run(["validate", "links", "--output", "json"], in: project.root)
         #expect(json.code == 1, "\(json)")
-        #expect(E2E.json(json.stdout) != nil, "not JSON: \(json.stdout)")
-        #expect(json.stdout.contains("bad.json"))
+        let report = try #require(E2E.json(json.stdout), "not JSON: \(json.stdout)")
+        #expect(report["valid"] == false)
+        let diagnostics = try #require(report["diagnostics"]?.arrayValue)
+        // The unknown key, the required key it leaves missing, and the bad UUID.
+        #expect(diagnostics.count == 3, "\(json.stdout)")
+        let typo = try #require(diagnostics.first { $0["path"] == "links[0].templateAppID" }, "\(json.stdout)")
+        #expect(typo["file"] == "links/bad.json")
+        #expect(typo["line"] == 6)
+        #expect(typo["column"] == 7)
     }
 
     @Test func commandsThatNeedManifestsRefuseBadOnesWithExit1() async throws {
