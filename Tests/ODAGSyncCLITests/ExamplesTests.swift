@@ -22,12 +22,13 @@ import Testing
             "multi-env/odag-sync.json", "multi-env/links/sales.json", "ci/github-actions.yml", "ci/gitlab-ci.yml",
             "cron/odag-sync-drift.sh",
         ]
-        let root = Self.example("")
+        let root = OdagSyncBinary.inPackage("examples")
         let enumerator = try #require(FileManager.default.enumerator(atPath: root))
         var found: Set<String> = []
         while let item = enumerator.nextObject() as? String {
             var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: root + item, isDirectory: &isFolder), !isFolder.boolValue {
+            let path = (root as NSString).appendingPathComponent(item)
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue {
                 found.insert(item)
             }
         }
