@@ -6,19 +6,29 @@ import Testing
 /// `apply` against an emulator, from manifests and from plan files, run as the built binary.
 @Suite struct EndToEndApplyTests {
     /// Checks that the server holds what `Scenario`'s manifests declare, with the hand-made link kept.
-    static func expectConverged(_ scenario: Scenario, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+    static func expectConverged(_ scenario: Scenario, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws
+    {
         let links = try scenario.server.linksByName()
-        #expect(Set(links.keys) == ["Sales A", "Sales B", "Sales C", "Sales D", "Hand made"], sourceLocation: sourceLocation)
-        #expect(links["Sales A"]?["id"]?.stringValue == E2E.id(1), "an unchanged link keeps its id", sourceLocation: sourceLocation)
-        #expect(links["Sales B"]?["id"]?.stringValue == E2E.id(2), "an update keeps the id", sourceLocation: sourceLocation)
+        #expect(
+            Set(links.keys) == ["Sales A", "Sales B", "Sales C", "Sales D", "Hand made"], sourceLocation: sourceLocation
+        )
+        #expect(
+            links["Sales A"]?["id"]?.stringValue == E2E.id(1), "an unchanged link keeps its id",
+            sourceLocation: sourceLocation)
+        #expect(
+            links["Sales B"]?["id"]?.stringValue == E2E.id(2), "an update keeps the id", sourceLocation: sourceLocation)
         #expect(links["Sales B"]?["properties"]?["rowEstExpr"] == "new", sourceLocation: sourceLocation)
         #expect(
             links["Sales B"]?["properties"]?["menuLabel"] == "server side", "an update keeps undeclared live fields",
             sourceLocation: sourceLocation)
         #expect(links["Sales C"]?["templateAppId"]?.stringValue == E2E.templateApp, sourceLocation: sourceLocation)
-        #expect(links["Sales C"]?["id"]?.stringValue != E2E.id(3), "a replace makes a new link", sourceLocation: sourceLocation)
+        #expect(
+            links["Sales C"]?["id"]?.stringValue != E2E.id(3), "a replace makes a new link",
+            sourceLocation: sourceLocation)
         #expect(links["Sales D"]?["properties"]?["rowEstExpr"] == "4", sourceLocation: sourceLocation)
-        #expect(links["Hand made"]?["id"]?.stringValue == E2E.id(4), "unmanaged links are not touched", sourceLocation: sourceLocation)
+        #expect(
+            links["Hand made"]?["id"]?.stringValue == E2E.id(4), "unmanaged links are not touched",
+            sourceLocation: sourceLocation)
     }
 
     @Test func withoutATerminalApplyNeedsAutoApprove() async throws {
@@ -69,7 +79,8 @@ import Testing
         // Someone edits "Sales B" on the server after the plan was reviewed.
         let client = try scenario.server.client()
         _ = try await client.updateLink(
-            id: E2E.id(2), try OdagLinkUpdate(json: ["name": "Sales B", "properties": ["rowEstExpr": "edited by hand"]]))
+            id: E2E.id(2),
+            try OdagLinkUpdate(json: ["name": "Sales B", "properties": ["rowEstExpr": "edited by hand"]]))
         let before = try scenario.server.links()
 
         let run = try await scenario.run(["apply", "p.plan.json"])
@@ -164,7 +175,8 @@ import Testing
         let huge = String(repeating: "x", count: 8000)
         try project.write(
             "links/sales.json",
-            E2E.manifest(Scenario.declaredLinks + [E2E.declared("Sales huge", properties: ["rowEstExpr": .string(huge)])]))
+            E2E.manifest(
+                Scenario.declaredLinks + [E2E.declared("Sales huge", properties: ["rowEstExpr": .string(huge)])]))
         let run = try await OdagSyncBinary.run(
             ["apply", "--server", server.url, "--auto-approve", "links"], in: project.root)
         #expect(run.code == 1, "\(run)")

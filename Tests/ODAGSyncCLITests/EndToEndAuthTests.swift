@@ -21,7 +21,10 @@ import Testing
         var outputs: [String] = []
 
         let plan = try await OdagSyncBinary.run(
-            ["plan", "--server", server.url, "--token-file", "token.txt", "--verbose", "--out", "p.plan.json", "links"],
+            [
+                "plan", "--server", server.url, "--token-file", "token.txt", "--verbose", "--out", "p.plan.json",
+                "links",
+            ],
             in: project.root)
         #expect(plan.code == 0, "\(plan)")
         #expect(plan.stderr.contains("http: "), "--verbose logs requests: \(plan.stderr)")
@@ -80,12 +83,18 @@ import Testing
         let refused = try await OdagSyncBinary.run(["plan", "--server", server.url, "links"], in: project.root)
         #expect(refused.code == 1, "\(refused)")
         let message = refused.stderr.lowercased()
-        #expect(message.contains("login") || message.contains("html") || message.contains("redirect"), "\(refused.stderr)")
+        #expect(
+            message.contains("login") || message.contains("html") || message.contains("redirect"), "\(refused.stderr)")
         let accepted = try await OdagSyncBinary.run(
-            ["apply", "--server", server.url, "--header", "X-Qlik-User: UserDirectory=CORP; UserId=svc_odag", "--auto-approve", "links"],
+            [
+                "apply", "--server", server.url, "--header", "X-Qlik-User: UserDirectory=CORP; UserId=svc_odag",
+                "--auto-approve", "links",
+            ],
             in: project.root)
         #expect(accepted.code == 0, "\(accepted)")
-        #expect(try server.linksByName()["Sales D"]?["owner"]?.stringValue == "CORP\\svc_odag", "the owner comes from X-Qlik-User")
+        #expect(
+            try server.linksByName()["Sales D"]?["owner"]?.stringValue == "CORP\\svc_odag",
+            "the owner comes from X-Qlik-User")
     }
 
     @Test func aFailingServerExits1() async throws {
@@ -97,7 +106,8 @@ import Testing
         let project = try TemporaryFolder(prefix: "failing")
         defer { project.remove() }
         try project.write("links/sales.json", E2E.manifest(Scenario.declaredLinks))
-        let run = try await OdagSyncBinary.run(["apply", "--server", server.url, "--auto-approve", "links"], in: project.root)
+        let run = try await OdagSyncBinary.run(
+            ["apply", "--server", server.url, "--auto-approve", "links"], in: project.root)
         #expect(run.code == 1, "\(run)")
         #expect(run.stderr.contains("503") || run.stderr.contains("unavailable"), "quotes the server: \(run.stderr)")
     }

@@ -34,7 +34,8 @@ import Testing
         #expect(run.code == 2, "\(run)")
         let report = try #require(E2E.json(run.stdout), "\(run.stdout)")
         #expect(report["drift"] == true)
-        #expect(report["summary"] == ["create": 1, "update": 1, "replace": 1, "delete": 0, "unchanged": 1, "unmanaged": 1])
+        #expect(
+            report["summary"] == ["create": 1, "update": 1, "replace": 1, "delete": 0, "unchanged": 1, "unmanaged": 1])
         #expect(report["unmanaged"]?.arrayValue?.map { $0["name"] } == ["Hand made"])
         let file = try #require(E2E.json(scenario.project.read("drift.json")), "--report wrote no JSON")
         #expect(file["summary"] == report["summary"])

@@ -3,7 +3,7 @@ import ODAGCore
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `odag-sync emulator` as a process, and `--emulator STATEFILE`.
@@ -28,12 +28,14 @@ import Glibc
         let (emulator, url) = try Self.start(["--state", "state.json"], in: folder)
         #expect(folder.exists("state.json"), "the state file is created when missing")
 
-        let apply = try await OdagSyncBinary.run(["apply", "--server", url, "--auto-approve", "links"], in: folder.root)
+        let apply = try await OdagSyncBinary.run(
+            ["apply", "--server", url, "--auto-approve", "links"], in: folder.root)
         #expect(apply.code == 0, "\(apply)")
 
         let code = emulator.stop(signal: SIGTERM)
         #expect(code == 0, "stderr: \(emulator.stderr)")
-        #expect(emulator.stdout.split(separator: "\n").count == 1, "only the listening line is data: \(emulator.stdout)")
+        #expect(
+            emulator.stdout.split(separator: "\n").count == 1, "only the listening line is data: \(emulator.stdout)")
         let state = try #require(E2E.json(folder.read("state.json")))
         let names = state["links"]?.arrayValue?.compactMap { $0["name"]?.stringValue }.sorted()
         #expect(names == ["Sales A", "Sales B", "Sales C", "Sales D"])
@@ -56,7 +58,8 @@ import Glibc
         defer { _ = emulator.stop() }
         let refused = try await OdagSyncBinary.run(["plan", "--server", url, "links"], in: folder.root)
         #expect(refused.code == 1, "\(refused)")
-        let accepted = try await OdagSyncBinary.run(["plan", "--server", url, "--token-file", "token", "links"], in: folder.root)
+        let accepted = try await OdagSyncBinary.run(
+            ["plan", "--server", url, "--token-file", "token", "links"], in: folder.root)
         #expect(accepted.code == 0, "\(accepted)")
         #expect(!emulator.stdout.contains(token) && !emulator.stderr.contains(token))
     }
@@ -78,7 +81,8 @@ import Glibc
         let state = try #require(E2E.json(folder.read("new-state.json")), "the state file was created")
         #expect(state["links"]?.arrayValue?.count == 4)
         let plan = try await OdagSyncBinary.run(
-            ["plan", "--emulator", "new-state.json", "--detailed-exitcode", "--output", "json", "links"], in: folder.root)
+            ["plan", "--emulator", "new-state.json", "--detailed-exitcode", "--output", "json", "links"],
+            in: folder.root)
         #expect(plan.code == 0, "\(plan)")
         #expect(E2E.json(plan.stdout)?["server"]?.stringValue == "emulator:" + folder.path("new-state.json"))
         let both = try await OdagSyncBinary.run(

@@ -26,7 +26,8 @@ import Testing
         E2E.live(4, "No properties", properties: [:]),
         E2E.live(5, "Retention only", properties: ["retention": ["maxAge": 60]]),
         // The API requires no binding member; a manifest binding states all three.
-        E2E.live(6, "Binding without a type", properties: ["bindings": [["selectionField": "A", "templateField": "A"]]]),
+        E2E.live(
+            6, "Binding without a type", properties: ["bindings": [["selectionField": "A", "templateField": "A"]]]),
         E2E.live(7, "Empty values", properties: ["publishTo": "", "rowEstExpr": "", "retention": [:]]),
     ]
 
@@ -34,7 +35,8 @@ import Testing
         let server = try TestEmulator(links: Self.liveLinks)
         let project = try TemporaryFolder(prefix: "export")
         defer { project.remove() }
-        let export = try await OdagSyncBinary.run(["export", "--server", server.url, "--out", "links"], in: project.root)
+        let export = try await OdagSyncBinary.run(
+            ["export", "--server", server.url, "--out", "links"], in: project.root)
         #expect(export.code == 0, "\(export)")
         #expect(export.stdout.isEmpty, "files, not stdout: \(export.stdout)")
         let files = try FileManager.default.contentsOfDirectory(atPath: project.path("links")).sorted()
@@ -74,7 +76,8 @@ import Testing
         let server = try TestEmulator(links: [E2E.live(1, "Twin"), E2E.live(2, "Twin"), E2E.live(3, "Single")])
         let project = try TemporaryFolder(prefix: "export")
         defer { project.remove() }
-        let export = try await OdagSyncBinary.run(["export", "--server", server.url, "--out", "links"], in: project.root)
+        let export = try await OdagSyncBinary.run(
+            ["export", "--server", server.url, "--out", "links"], in: project.root)
         #expect(export.code == 1, "\(export)")
         #expect(export.stderr.contains("\"Twin\""), "\(export.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: project.path("links")) == ["single.json"])

@@ -3,7 +3,7 @@ import ODAGCore
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Ctrl-C during apply: no new change starts, running ones finish, the report says what was done,

@@ -15,7 +15,8 @@ import Testing
         #expect(run.stdout.contains("rowEstExpr"))
         #expect(run.stdout.contains("templateAppId changed"), "a replace names its reason")
         #expect(run.stdout.contains("properties.rowEstExpr: \"old\" → \"new\""), "\(run.stdout)")
-        #expect(run.stdout.contains("Plan: 1 to create, 1 to update, 1 to replace, 0 to delete; 1 unchanged, 1 unmanaged."))
+        #expect(
+            run.stdout.contains("Plan: 1 to create, 1 to update, 1 to replace, 0 to delete; 1 unchanged, 1 unmanaged."))
         #expect(!run.stdout.contains("\u{1B}["), "no colours when stdout is not a terminal")
         #expect(try scenario.server.links() == before, "plan changed the server")
     }
@@ -27,13 +28,15 @@ import Testing
         let plan = try #require(E2E.json(run.stdout), "not JSON: \(run.stdout)")
         #expect(plan["formatVersion"] == 1)
         #expect(plan["server"]?.stringValue == scenario.server.url)
-        #expect(plan["summary"] == ["create": 1, "update": 1, "replace": 1, "delete": 0, "unchanged": 1, "unmanaged": 1])
+        #expect(
+            plan["summary"] == ["create": 1, "update": 1, "replace": 1, "delete": 0, "unchanged": 1, "unmanaged": 1])
         let changes = try #require(plan["changes"]?.arrayValue)
         #expect(changes.map { $0["action"]?.stringValue } == ["replace", "update", "create"])
         #expect(changes.map { $0["name"]?.stringValue } == ["Sales C", "Sales B", "Sales D"])
         let update = changes[1]
         #expect(update["diffs"] == [["path": "properties.rowEstExpr", "before": "old", "after": "new"]])
-        #expect(update["after"]?["properties"]?["menuLabel"] == "server side", "the update keeps undeclared live fields")
+        #expect(
+            update["after"]?["properties"]?["menuLabel"] == "server side", "the update keeps undeclared live fields")
         #expect(plan["unmanaged"]?.arrayValue?.map { $0["name"] } == ["Hand made"])
         #expect(plan["errors"] == [])
     }
@@ -77,7 +80,8 @@ import Testing
         #expect(file["formatVersion"] == 1)
         #expect(file["server"]?.stringValue == scenario.server.url)
         let update = try #require(file["changes"]?.arrayValue?.first { $0["action"] == "update" })
-        #expect(update["before"]?["properties"]?["rowEstExpr"] == "old", "the plan records the live link it was made from")
+        #expect(
+            update["before"]?["properties"]?["rowEstExpr"] == "old", "the plan records the live link it was made from")
     }
 
     @Test func pruneAddsDeletesOfUnmanagedLinks() async throws {
@@ -98,7 +102,8 @@ import Testing
         #expect(run.code == 0, "\(run)")
         let plan = try #require(E2E.json(run.stdout))
         #expect(plan["changes"]?.arrayValue?.map { $0["name"] } == ["Sales D"], "\(run.stdout)")
-        let two = try await scenario.against("plan", ["--target", "Sales D", "--target", "Sales B", "--output", "json"])
+        let two = try await scenario.against(
+            "plan", ["--target", "Sales D", "--target", "Sales B", "--output", "json"])
         #expect(E2E.json(two.stdout)?["changes"]?.arrayValue?.map { $0["name"] } == ["Sales B", "Sales D"])
     }
 
@@ -149,7 +154,8 @@ import Testing
 
     @Test func odagServerStandsInForServer() async throws {
         let scenario = try Scenario()
-        let run = try await scenario.run(["plan", "--output", "json", "links"], environment: ["ODAG_SERVER": scenario.server.url])
+        let run = try await scenario.run(
+            ["plan", "--output", "json", "links"], environment: ["ODAG_SERVER": scenario.server.url])
         #expect(run.code == 0, "\(run)")
         #expect(E2E.json(run.stdout)?["server"]?.stringValue == scenario.server.url)
     }

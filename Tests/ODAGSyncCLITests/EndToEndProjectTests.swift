@@ -27,14 +27,18 @@ import Testing
         let elsewhere = try TemporaryFolder(prefix: "cwd")
         defer { elsewhere.remove() }
         let run = try await OdagSyncBinary.run(
-            ["plan", "--config", scenario.project.path("conf/odag-sync.json"), "--server", scenario.server.url,
-             "--output", "json"], in: elsewhere.root)
+            [
+                "plan", "--config", scenario.project.path("conf/odag-sync.json"), "--server", scenario.server.url,
+                "--output", "json",
+            ], in: elsewhere.root)
         #expect(run.code == 0, "\(run)")
         #expect(E2E.json(run.stdout)?["summary"]?["create"] == 1, "\(run.stdout)")
 
         let unknown = try await OdagSyncBinary.run(
-            ["plan", "--config", scenario.project.path("conf/odag-sync.json"), "--env", "prod",
-             "--server", scenario.server.url], in: elsewhere.root)
+            [
+                "plan", "--config", scenario.project.path("conf/odag-sync.json"), "--env", "prod",
+                "--server", scenario.server.url,
+            ], in: elsewhere.root)
         #expect(unknown.code == 1, "an unknown environment is an error: \(unknown)")
         #expect(unknown.stderr.contains("prod"))
     }
@@ -44,7 +48,8 @@ import Testing
         defer { folder.remove() }
         try folder.copy(OdagSyncBinary.inPackage("examples/quickstart/emulator-state.json"), to: "state.json")
         try folder.copy(OdagSyncBinary.inPackage("examples/quickstart/links"), to: "links")
-        let plan = try await OdagSyncBinary.run(["plan", "--emulator", "state.json", "--out", "p.json", "links"], in: folder.root)
+        let plan = try await OdagSyncBinary.run(
+            ["plan", "--emulator", "state.json", "--out", "p.json", "links"], in: folder.root)
         #expect(plan.code == 0, "\(plan)")
         #expect(E2E.json(folder.read("p.json"))?["server"]?.stringValue == "emulator:" + folder.path("state.json"))
 

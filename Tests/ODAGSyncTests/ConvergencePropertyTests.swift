@@ -29,7 +29,9 @@ import Testing
 
         let after = try await harness.client.listLinks()
         let again = Planner.plan(desired: world.declared, live: after, options: Self.options(prune: true))
-        #expect(again.changes.isEmpty, "seed \(seed): not converged: \(again.changes.map { "\($0.action) \($0.name) \($0.diffs)" })")
+        #expect(
+            again.changes.isEmpty,
+            "seed \(seed): not converged: \(again.changes.map { "\($0.action) \($0.name) \($0.diffs)" })")
         #expect(again.errors.isEmpty, "seed \(seed): \(again.errors)")
         #expect(again.unmanaged.isEmpty, "seed \(seed): pruning left \(again.unmanaged)")
         try harness.expectStateMatches(world, seed: seed)
@@ -56,7 +58,8 @@ import Testing
             _ = await harness.apply(plan, live: live)
             applies += 1
             let names = try harness.stateNames()
-            #expect(Set(names).count == names.count, "seed \(seed): duplicate live names after apply \(applies): \(names)")
+            #expect(
+                Set(names).count == names.count, "seed \(seed): duplicate live names after apply \(applies): \(names)")
             plan = Planner.plan(
                 desired: world.declared, live: try await harness.client.listLinks(), options: Self.options(prune: true))
         }
@@ -102,7 +105,8 @@ import Testing
         let declared = [
             DeclaredLink(
                 name: "Pinned", id: World.id(1), selectionAppId: World.selectionApps[0],
-                templateAppId: World.templateApps[1], source: ManifestSource(file: "m.json", location: nil, path: "links[0]"))
+                templateAppId: World.templateApps[1],
+                source: ManifestSource(file: "m.json", location: nil, path: "links[0]"))
         ]
         let plan = Planner.plan(desired: declared, live: live, options: Self.options(prune: true))
         #expect(plan.changes.isEmpty, "neither a replace nor a prune of the pinned link")
@@ -158,16 +162,22 @@ struct World: Sendable {
     /// Random properties, each member present or not.
     static func properties(using random: inout SplitMix64) -> [String: JSONValue] {
         var members: [String: JSONValue] = [:]
-        if Bool.random(using: &random) { members["rowEstExpr"] = .string("Sum([x\(Int.random(in: 0..<3, using: &random))])") }
+        if Bool.random(using: &random) {
+            members["rowEstExpr"] = .string("Sum([x\(Int.random(in: 0..<3, using: &random))])")
+        }
         if Bool.random(using: &random) {
             let count = Int.random(in: 0...bindingPool.count, using: &random)
             members["bindings"] = .array(Array(bindingPool.shuffled(using: &random).prefix(count)))
         }
         if Bool.random(using: &random) { members["genAppAccessible"] = .bool(Bool.random(using: &random)) }
-        if Bool.random(using: &random) { members["publishTo"] = .string(streams.randomElement(using: &random) ?? streams[0]) }
+        if Bool.random(using: &random) {
+            members["publishTo"] = .string(streams.randomElement(using: &random) ?? streams[0])
+        }
         if Bool.random(using: &random) {
             var retention: [String: JSONValue] = [:]
-            if Bool.random(using: &random) { retention["maxAge"] = .int([60, 720, 1440].randomElement(using: &random) ?? 60) }
+            if Bool.random(using: &random) {
+                retention["maxAge"] = .int([60, 720, 1440].randomElement(using: &random) ?? 60)
+            }
             if Bool.random(using: &random) { retention["maxCount"] = .int(Int.random(in: 1...5, using: &random)) }
             members["retention"] = .object(retention)
         }
@@ -175,7 +185,9 @@ struct World: Sendable {
     }
 
     /// `live` with some members replaced by what `declared` states, so some links already match.
-    static func blend(_ live: [String: JSONValue], towards declared: [String: JSONValue], using random: inout SplitMix64)
+    static func blend(
+        _ live: [String: JSONValue], towards declared: [String: JSONValue], using random: inout SplitMix64
+    )
         -> [String: JSONValue]
     {
         var result = live
@@ -218,7 +230,8 @@ struct World: Sendable {
             let declaredProperties = properties(using: &random)
             var ignore: [String] = []
             if Int.random(in: 0..<4, using: &random) == 0 {
-                ignore = [["properties.publishTo", "properties.rowEstExpr", "properties.retention.maxCount"].randomElement(using: &random)!]
+                let ignorable = ["properties.publishTo", "properties.rowEstExpr", "properties.retention.maxCount"]
+                ignore = [ignorable[Int.random(in: 0..<ignorable.count, using: &random)]]
             }
             var pinnedId: String?
             // 0: missing (create); 1: same name; 2: pinned by id, maybe under another name.
@@ -236,13 +249,17 @@ struct World: Sendable {
                 var liveProperties = blend(properties(using: &random), towards: declaredProperties, using: &random)
                 if Bool.random(using: &random) { liveProperties["menuLabel"] = .string("server side \(index)") }
                 live.append(
-                    liveLink(id: id, name: liveName, selection: selection, template: liveTemplate, properties: liveProperties))
+                    liveLink(
+                        id: id, name: liveName, selection: selection, template: liveTemplate, properties: liveProperties
+                    ))
             }
             declared.append(
                 DeclaredLink(
                     name: name, id: pinnedId, selectionAppId: selection, templateAppId: template,
-                    properties: declaredProperties.isEmpty && Bool.random(using: &random) ? nil : .object(declaredProperties),
-                    ignore: ignore, source: ManifestSource(file: "random.json", location: nil, path: "links[\(index)]")))
+                    properties: declaredProperties.isEmpty && Bool.random(using: &random)
+                        ? nil : .object(declaredProperties),
+                    ignore: ignore, source: ManifestSource(file: "random.json", location: nil, path: "links[\(index)]"))
+            )
         }
         // Unmanaged links, which pruning deletes.
         for index in 0..<Int.random(in: 0...3, using: &random) {
@@ -267,7 +284,8 @@ struct Harness: Sendable {
     let faults = FaultCounter()
 
     init(world: World, configure: (inout EmulatorConfiguration) -> Void) throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("odag-property-\(UUID().uuidString)").path
+        folder =
+            FileManager.default.temporaryDirectory.appendingPathComponent("odag-property-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         statePath = folder + "/state.json"
         let state: JSONValue = ["formatVersion": 1, "links": .array(world.live), "requests": []]
@@ -308,7 +326,8 @@ struct Harness: Sendable {
         let byName = Dictionary(links.map { ($0["name"]?.stringValue ?? "", $0) }, uniquingKeysWith: { a, _ in a })
         for declaration in world.declared {
             let link = try #require(byName[declaration.name], "seed \(seed): \(declaration.name) missing")
-            #expect(link["templateAppId"]?.stringValue == declaration.templateAppId, "seed \(seed): \(declaration.name)")
+            #expect(
+                link["templateAppId"]?.stringValue == declaration.templateAppId, "seed \(seed): \(declaration.name)")
             if let pinned = declaration.id {
                 #expect(link["id"]?.stringValue == pinned, "seed \(seed): pinned \(declaration.name) kept its id")
             }

@@ -19,7 +19,9 @@ enum CIWorkflow {
     /// or at indentation 0 for GitLab).
     static func job(at index: Int, lines: [Substring], jobIndentation: Int) -> String {
         for line in lines[...index].reversed()
-        where indentation(line) == jobIndentation && line.hasSuffix(":") && !line.trimmingCharacters(in: .whitespaces).hasPrefix("#") {
+        where indentation(line) == jobIndentation && line.hasSuffix(":")
+            && !line.trimmingCharacters(in: .whitespaces).hasPrefix("#")
+        {
             return line.trimmingCharacters(in: .whitespaces).dropLast().description
         }
         return ""

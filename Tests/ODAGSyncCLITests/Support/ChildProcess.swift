@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What a finished process left behind.
@@ -16,7 +16,9 @@ struct ProcessResult: Sendable, CustomStringConvertible {
     /// Whether the run was killed for taking longer than its time limit.
     let timedOut: Bool
 
-    var description: String { "exit \(code)\(timedOut ? " (timed out)" : "")\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)" }
+    var description: String {
+        "exit \(code)\(timedOut ? " (timed out)" : "")\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)"
+    }
 }
 
 /// Runs programs as child processes, the way a user or a CI job runs them: standard input is

@@ -21,7 +21,8 @@ struct PrometheusText: Sendable {
             if line.hasPrefix("# HELP ") { continue }
             if line.hasPrefix("# TYPE ") {
                 let parts = line.split(separator: " ")
-                guard parts.count == 4, ["gauge", "counter", "untyped", "summary", "histogram"].contains(parts[3]) else {
+                guard parts.count == 4, ["gauge", "counter", "untyped", "summary", "histogram"].contains(parts[3])
+                else {
                     throw Failure("line \(number): bad TYPE line \(line)")
                 }
                 if types[String(parts[2])] != nil { throw Failure("line \(number): second TYPE for \(parts[2])") }
@@ -45,7 +46,9 @@ struct PrometheusText: Sendable {
     static func sample(_ line: String, number: Int) throws -> Sample {
         var rest = Substring(line)
         let name = rest.prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == ":" }
-        guard let first = name.first, !first.isNumber else { throw Failure("line \(number): no metric name in \(line)") }
+        guard let first = name.first, !first.isNumber else {
+            throw Failure("line \(number): no metric name in \(line)")
+        }
         rest = rest.dropFirst(name.count)
         var labels: [String: String] = [:]
         if rest.first == "{" {
@@ -53,7 +56,9 @@ struct PrometheusText: Sendable {
             while rest.first != "}" {
                 let label = rest.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
                 rest = rest.dropFirst(label.count)
-                guard !label.isEmpty, rest.hasPrefix("=\"") else { throw Failure("line \(number): bad label in \(line)") }
+                guard !label.isEmpty, rest.hasPrefix("=\"") else {
+                    throw Failure("line \(number): bad label in \(line)")
+                }
                 rest = rest.dropFirst(2)
                 var value = ""
                 while let character = rest.first, character != "\"" {
