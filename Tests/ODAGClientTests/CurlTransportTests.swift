@@ -16,7 +16,7 @@ struct CurlTransportTests {
 
     static func request(
         _ url: URL, method: String = "GET", body: String? = nil, timeout: Double = 10,
-        headers: HTTPHeaders = ["Authorization": "Bearer \(Make.token)", "X-Qlik-User": "UserDirectory=CORP; UserId=svc"]
+        headers: HTTPFields = ["Authorization": "Bearer \(Make.token)", "X-Qlik-User": "UserDirectory=CORP; UserId=svc"]
     ) -> HTTPRequest {
         HTTPRequest(method: method, url: url, headers: headers, body: body.map { Array($0.utf8) }, timeout: timeout)
     }
