@@ -1,0 +1,29 @@
+/// Why the emulator could not start.
+public enum EmulatorError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A configuration value is out of range.
+    case invalidConfiguration(String)
+    /// The state file exists but could not be read.
+    case stateFileUnreadable(path: String, reason: String)
+    /// The state file is not valid JSON or not a valid state.
+    case stateFileInvalid(path: String, reason: String)
+    /// The state file could not be written.
+    case stateFileWriteFailed(path: String, reason: String)
+    /// The server could not listen.
+    case listenFailed(String)
+
+    /// A lowercase message naming the problem and, where there is one, the file.
+    public var description: String {
+        switch self {
+        case .invalidConfiguration(let message):
+            return "invalid emulator configuration: \(message)"
+        case .stateFileUnreadable(let path, let reason):
+            return "cannot read state file \(path): \(reason)"
+        case .stateFileInvalid(let path, let reason):
+            return "invalid state file \(path): \(reason)"
+        case .stateFileWriteFailed(let path, let reason):
+            return "cannot write state file \(path): \(reason)"
+        case .listenFailed(let message):
+            return message
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+
+/// Saves the store to the state file with group commit.
+///
+/// A change is applied in memory, gets a version, and its thread calls ``waitUntilSaved(_:)`` before
+/// answering. One waiter at a time writes a snapshot of everything applied so far (it may cover many
+/// changes); waiters whose change it covers are released together once it is on disk. So parallel
+/// writers share `fsync`s instead of queueing for one each, and no `2xx` leaves before its change
+/// is durable.
+final class StatePersister: Sendable {
+    private let path: String?
+    private let snapshot: @Sendable () -> (version: UInt64, bytes: [UInt8])
+    private let condition = NSCondition()
+    nonisolated(unsafe) private var savedVersion: UInt64 = 0
+    nonisolated(unsafe) private var writing = false
+    nonisolated(unsafe) private var failure: (version: UInt64, error: EmulatorError)?
+
+    /// `path` `nil` means memory only: every wait returns at once.
+    init(path: String?, initialVersion: UInt64, snapshot: @escaping @Sendable () -> (version: UInt64, bytes: [UInt8])) {
+        self.path = path
+        self.savedVersion = initialVersion
+        self.snapshot = snapshot
+    }
+
+    /// Writes the current state now (used at start).
+    func saveNow() throws(EmulatorError) {
+        guard let path else { return }
+        let (version, bytes) = snapshot()
+        try StateFile.writeAtomically(bytes, to: path)
+        condition.lock()
+        savedVersion = max(savedVersion, version)
+        condition.unlock()
+    }
+
+    /// Returns once the state file holds `version` or a later one; throws when the write that should have covered it failed.
+    func waitUntilSaved(_ version: UInt64) throws(EmulatorError) {
+        guard let path else { return }
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if savedVersion >= version { return }
+            if let failure, failure.version >= version { throw failure.error }
+            if writing {
+                condition.wait()
+                continue
+            }
+            writing = true
+            condition.unlock()
+            let (snapshotVersion, bytes) = snapshot()
+            var outcome: EmulatorError?
+            do {
+                try StateFile.writeAtomically(bytes, to: path)
+            } catch {
+                outcome = error
+            }
+            condition.lock()
+            writing = false
+            if let outcome {
+                failure = (snapshotVersion, outcome)
+            } else {
+                savedVersion = max(savedVersion, snapshotVersion)
+            }
+            condition.broadcast()
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// The ODAG emulator: see Emulator.swift.
