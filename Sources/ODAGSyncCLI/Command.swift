@@ -13,7 +13,7 @@ public protocol Command: Sendable {
     /// The flags the command accepts.
     static var options: [OptionSpec] { get }
     /// Runs the command; failures are thrown as ``CommandError``.
-    static func run(_ arguments: ParsedArguments, context: CommandContext) async throws(CommandError) -> ExitCode
+    static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> ExitCode
 }
 
 /// What a command gets from the process: the console, the environment, the working folder.

@@ -6,6 +6,12 @@ import ODAGCore
 public enum CommandLineTool {
     /// Every subcommand, in the order `help` lists them.
     static let commands: [any Command.Type] = [
+        ValidateCommand.self,
+        PlanCommand.self,
+        ApplyCommand.self,
+        DriftCommand.self,
+        ExportCommand.self,
+        EmulatorCommand.self,
         VersionCommand.self,
         HelpCommand.self,
         CompletionCommand.self,

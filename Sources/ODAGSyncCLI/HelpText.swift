@@ -54,14 +54,14 @@ struct HelpCommand: Command {
     static let examples = ["odag-sync help", "odag-sync help plan"]
     static let options: [OptionSpec] = []
 
-    static func run(_ arguments: ParsedArguments, context: CommandContext) async throws(CommandError) -> ExitCode {
+    static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> ExitCode {
         guard let name = arguments.positionals.first else {
             context.console.output(HelpText.overview())
             return .success
         }
         guard let command = CommandLineTool.command(named: name) else {
             let hint = Suggestion.closest(to: name, among: CommandLineTool.commands.map { $0.name })
-            throw .usage(UsageError("unknown command \"\(name)\"", hint: hint.map { "did you mean \"\($0)\"?" }))
+            throw CommandError.usage(UsageError("unknown command \"\(name)\"", hint: hint.map { "did you mean \"\($0)\"?" }))
         }
         context.console.output(HelpText.help(for: command))
         return .success

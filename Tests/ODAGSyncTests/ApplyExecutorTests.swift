@@ -100,7 +100,7 @@ final class InMemoryLinkService: LinkService {
 @Suite struct ApplyExecutorTests {
     typealias F = PlanFixtures
 
-    func plan(_ desired: [DesiredLink], _ live: [OdagLink], prune: Bool = true) -> Plan {
+    func plan(_ desired: [DeclaredLink], _ live: [OdagLink], prune: Bool = true) -> Plan {
         Planner.plan(desired: desired, live: live, options: F.options(prune: prune))
     }
 

@@ -30,10 +30,10 @@ enum PlanFixtures {
     static func desired(
         _ name: String, id: String? = nil, selection: String = appA, template: String = appB,
         properties: JSONValue? = nil, ignore: [String] = []
-    ) -> DesiredLink {
-        DesiredLink(
+    ) -> DeclaredLink {
+        DeclaredLink(
             name: name, id: id, selectionAppId: selection, templateAppId: template, properties: properties,
-            ignore: ignore, source: "links.json:1:1")
+            ignore: ignore, source: ManifestSource(file: "links.json", location: SourceLocation(line: 1, column: 1), path: "links[0]"))
     }
 
     static func options(prune: Bool = false, scope: LinkScope = LinkScope(), targets: [String] = []) -> PlanOptions {

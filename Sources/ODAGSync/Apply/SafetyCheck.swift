@@ -1,24 +1,8 @@
-/// The delete limits of SPEC §7.
-public struct SafetyLimits: Sendable, Equatable {
-    /// The most links one apply may delete, when set.
-    public var maxDeletes: Int?
-    /// The largest share of the links in scope one apply may delete, in percent (applies from 10 links).
-    public var maxDeletePercent: Double
-
-    /// The default percentage limit.
-    public static let defaultMaxDeletePercent = 30.0
+/// Decides whether a plan may be applied: refusals carry exit code 3 and apply nothing.
+public enum SafetyCheck {
     /// The number of links in scope from which the percentage limit applies.
     public static let percentThreshold = 10
 
-    /// Creates limits.
-    public init(maxDeletes: Int? = nil, maxDeletePercent: Double = SafetyLimits.defaultMaxDeletePercent) {
-        self.maxDeletes = maxDeletes
-        self.maxDeletePercent = maxDeletePercent
-    }
-}
-
-/// Decides whether a plan may be applied: refusals carry exit code 3 and apply nothing.
-public enum SafetyCheck {
     /// Why `plan` must not be applied, or an empty list. `forceDeletes` passes the delete limits,
     /// but never the refusal to prune with manifests that declare no links.
     public static func refusals(for plan: Plan, limits: SafetyLimits, forceDeletes: Bool) -> [String] {
@@ -33,7 +17,7 @@ public enum SafetyCheck {
         if let maxDeletes = limits.maxDeletes, deletes > maxDeletes {
             reasons.append("the plan deletes \(deletes) links, more than safety.maxDeletes (\(maxDeletes))")
         }
-        if plan.linksInScope >= SafetyLimits.percentThreshold,
+        if plan.linksInScope >= percentThreshold,
             Double(deletes) * 100 > limits.maxDeletePercent * Double(plan.linksInScope)
         {
             let percent = Double(deletes) * 100 / Double(plan.linksInScope)

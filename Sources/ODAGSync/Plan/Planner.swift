@@ -33,7 +33,7 @@ public struct PlanOptions: Sendable {
 /// a ``Plan`` out, deterministic for the same inputs.
 public enum Planner {
     /// Plans `desired` against `live`.
-    public static func plan(desired: [DesiredLink], live: [OdagLink], options: PlanOptions) -> Plan {
+    public static func plan(desired: [DeclaredLink], live: [OdagLink], options: PlanOptions) -> Plan {
         var errors: [PlanError] = []
         var byId: [String: OdagLink] = [:]
         var byName: [String: [OdagLink]] = [:]
@@ -69,7 +69,7 @@ public enum Planner {
 
         // Pinned ids first, so a rename's old name is not also matched by name.
         var claimed: [String: String] = [:]
-        var matches: [(DesiredLink, OdagLink?)] = []
+        var matches: [(DeclaredLink, OdagLink?)] = []
         var blocked = Set<String>()
         for declaration in desired where declaration.id != nil {
             let id = declaration.id?.lowercased() ?? ""
@@ -79,7 +79,7 @@ public enum Planner {
                         kind: .missingPinnedId, name: declaration.name, id: declaration.id,
                         message:
                             "link \(quote(declaration.name)) is pinned to id \(declaration.id ?? "") which does not exist on the server; remove the id to create it, or fix it",
-                        source: declaration.source))
+                        source: declaration.source.description))
                 blocked.insert(declaration.name)
                 continue
             }
@@ -88,7 +88,7 @@ public enum Planner {
                     PlanError(
                         kind: .conflict, name: declaration.name, id: id,
                         message: "links \(quote(other)) and \(quote(declaration.name)) are both pinned to id \(id)",
-                        source: declaration.source))
+                        source: declaration.source.description))
                 blocked.insert(declaration.name)
                 continue
             }
@@ -98,7 +98,7 @@ public enum Planner {
                         kind: .outOfScope, name: declaration.name, id: id,
                         message:
                             "link \(quote(declaration.name)) is pinned to id \(id) (\(quote(link.name ?? "")), owner \(link.owner ?? "unknown")), which is outside the scope",
-                        source: declaration.source))
+                        source: declaration.source.description))
                 blocked.insert(declaration.name)
                 continue
             }
@@ -121,7 +121,7 @@ public enum Planner {
                         kind: .ambiguous, name: declaration.name,
                         message:
                             "link \(quote(declaration.name)) is ambiguous: \(ids.count) live links have this name (\(ids.joined(separator: ", "))); pin one with \"id\" in the manifest",
-                        source: declaration.source))
+                        source: declaration.source.description))
                 blocked.insert(declaration.name)
             }
         }
@@ -161,7 +161,7 @@ public enum Planner {
     }
 
     /// The change one declaration needs against its live match, or `nil` when none.
-    static func change(for declaration: DesiredLink, live: OdagLink?) -> PlannedChange? {
+    static func change(for declaration: DeclaredLink, live: OdagLink?) -> PlannedChange? {
         let ignore = Set(declaration.ignore)
         guard let live else {
             let body = OdagLinkCreateBody.json(
@@ -176,7 +176,7 @@ public enum Planner {
                 diffs += PropertyComparison.leaves(of: properties, path: "properties")
             }
             return PlannedChange(
-                action: .create, name: declaration.name, diffs: diffs, after: body, source: declaration.source)
+                action: .create, name: declaration.name, diffs: diffs, after: body, source: declaration.source.description)
         }
 
         var diffs: [FieldDiff] = []
@@ -206,13 +206,13 @@ public enum Planner {
             return PlannedChange(
                 action: .replace, name: declaration.name, id: live.id,
                 reason: reasons.joined(separator: ", ") + "; an update cannot change it, so the link is deleted and created again",
-                diffs: diffs, before: live.json, after: body, source: declaration.source)
+                diffs: diffs, before: live.json, after: body, source: declaration.source.description)
         }
         var update: [String: JSONValue] = ["name": .string(declaration.name)]
         if let properties { update["properties"] = properties }
         return PlannedChange(
             action: .update, name: declaration.name, id: live.id, diffs: diffs, before: live.json,
-            after: .object(update), source: declaration.source)
+            after: .object(update), source: declaration.source.description)
     }
 }
 

@@ -15,9 +15,9 @@ struct CompletionCommand: Command {
     static let examples = ["odag-sync completion bash > /etc/bash_completion.d/odag-sync"]
     static let options: [OptionSpec] = []
 
-    static func run(_ arguments: ParsedArguments, context: CommandContext) async throws(CommandError) -> ExitCode {
+    static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> ExitCode {
         guard let shell = arguments.positionals.first, arguments.positionals.count == 1 else {
-            throw .usage(UsageError("completion needs one shell: bash, zsh or fish"))
+            throw CommandError.usage(UsageError("completion needs one shell: bash, zsh or fish"))
         }
         let commands = CommandLineTool.commands
         let names = commands.map { $0.name }.joined(separator: " ")
@@ -81,7 +81,7 @@ struct CompletionCommand: Command {
             context.console.output(lines)
         default:
             let hint = Suggestion.closest(to: shell, among: ["bash", "zsh", "fish"]).map { "did you mean \"\($0)\"?" }
-            throw .usage(UsageError("unknown shell \"\(shell)\"; expected bash, zsh or fish", hint: hint))
+            throw CommandError.usage(UsageError("unknown shell \"\(shell)\"; expected bash, zsh or fish", hint: hint))
         }
         return .success
     }

@@ -10,9 +10,9 @@ struct VersionCommand: Command {
     /// The release version.
     static let version = "0.1.0"
 
-    static func run(_ arguments: ParsedArguments, context: CommandContext) async throws(CommandError) -> ExitCode {
+    static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> ExitCode {
         if let extra = arguments.positionals.first {
-            throw .usage(UsageError("version takes no arguments, got \"\(extra)\""))
+            throw CommandError.usage(UsageError("version takes no arguments, got \"\(extra)\""))
         }
         context.console.output("odag-sync \(version)\n")
         return .success
