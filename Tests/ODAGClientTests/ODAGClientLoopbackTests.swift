@@ -35,7 +35,7 @@ struct ODAGClientLoopbackTests {
         return try ODAGClient(configuration: configuration, transport: transport(kind), sleeper: sleeps.sleeper)
     }
 
-    static func json(_ status: Int, _ text: String, headers: HTTPHeaders = [:]) -> HTTPServerResponse {
+    static func json(_ status: Int, _ text: String, headers: ODAGEmulator.HTTPHeaders = [:]) -> HTTPServerResponse {
         var all = headers
         all.set("Content-Type", "application/json")
         return HTTPServerResponse(status: status, headers: all, body: Array(text.utf8))

@@ -88,3 +88,7 @@ public struct HTTPFields: Sendable, Equatable, Sequence, ExpressibleByDictionary
         "[" + fields.map(\.name).joined(separator: ", ") + "]"
     }
 }
+
+/// The earlier name of ``HTTPFields``, kept so existing callers compile. In a file that also imports the emulator
+/// (which has its own `HTTPHeaders`), write `HTTPFields`.
+public typealias HTTPHeaders = HTTPFields
