@@ -33,7 +33,7 @@ enum RenderFixtures {
     }
 
     /// Declarations giving every action and error kind the planner finds here.
-    static func desired() -> [DesiredLink] {
+    static func desired() -> [DeclaredLink] {
         [
             F.desired(
                 "Finance drill",
