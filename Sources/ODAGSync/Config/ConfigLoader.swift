@@ -39,7 +39,7 @@ public enum ConfigLoader {
         } catch {
             return (nil, [.error(file: file, location: error.location, error.message)])
         }
-        var checker = DocumentChecker(document: document, file: file)
+        var checker = DocumentChecker(value: document.value, positions: SourcePositions(document: document), file: file)
         guard let members = checker.object(document.value, at: "", expected: "a config object") else {
             return (nil, checker.diagnostics)
         }

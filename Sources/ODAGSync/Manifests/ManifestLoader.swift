@@ -74,34 +74,57 @@ public struct ManifestLoader: Sendable {
         var linkCount = 0
         var firstName: [String: ManifestChecker.Occurrence] = [:]
         var firstId: [String: ManifestChecker.Occurrence] = [:]
-        for file in files {
+        // Most files are about the same size: reserve for all links after seeing the first file's.
+        var reserved = false
+        /// Where an occurrence was written, looked up only for a diagnostic.
+        func place(_ occurrence: ManifestChecker.Occurrence) -> (file: String, location: SourceLocation?) {
+            let file = files[occurrence.fileIndex]
+            return (file.file, file.positions.location(of: occurrence.path))
+        }
+        func duplicate(_ occurrence: ManifestChecker.Occurrence, of first: ManifestChecker.Occurrence, _ message: String)
+            -> Diagnostic
+        {
+            let (file, location) = place(occurrence)
+            let (firstFile, firstLocation) = place(first)
+            var where_ = firstFile
+            if let firstLocation { where_ += ":\(firstLocation.line):\(firstLocation.column)" }
+            return .error(
+                file: file, location: location, path: occurrence.path,
+                "\(message); also declared at \(where_) (\(first.path)); each link must be declared once")
+        }
+        for (index, file) in files.enumerated() {
             if let failure = file.failure { diagnostics.append(failure) }
-            guard let document = file.document else { continue }
-            var checker = ManifestChecker(file: file, document: document, resolver: resolver)
+            guard let value = file.value else { continue }
+            var checker = ManifestChecker(file: file, fileIndex: index, value: value, resolver: resolver)
             checker.run()
+            if !reserved {
+                reserved = true
+                let estimate = checker.linkCount * files.count
+                links.reserveCapacity(estimate)
+                firstName.reserveCapacity(estimate)
+            }
             links.append(contentsOf: checker.links)
             diagnostics.append(contentsOf: checker.diagnostics)
             linkCount += checker.linkCount
             for name in checker.names {
                 if let first = firstName[name.value] {
-                    diagnostics.append(
-                        duplicate(name, of: first, message: "duplicate link name \(JSONValue.string(name.value).snippet())"))
+                    diagnostics.append(duplicate(name, of: first, "duplicate link name \(JSONValue.string(name.value).snippet())"))
                 } else {
                     firstName[name.value] = name
                 }
                 if !scope.contains(name: name.value) {
-                    let prefix = quoted(scope.namePrefix ?? "")
+                    let (file, location) = place(name)
                     diagnostics.append(
                         .error(
-                            file: name.file, location: name.location, path: name.path,
+                            file: file, location: location, path: name.path,
                             "\(JSONValue.string(name.value).snippet()) is outside the scope; "
-                                + "expected a name starting with \(prefix) (scope.namePrefix)"))
+                                + "expected a name starting with \(quoted(scope.namePrefix ?? "")) (scope.namePrefix)"))
                 }
             }
             for id in checker.ids {
                 let key = id.value.lowercased()
                 if let first = firstId[key] {
-                    diagnostics.append(duplicate(id, of: first, message: "duplicate pinned id \(quoted(id.value))"))
+                    diagnostics.append(duplicate(id, of: first, "duplicate pinned id \(quoted(id.value))"))
                 } else {
                     firstId[key] = id
                 }
@@ -109,16 +132,6 @@ public struct ManifestLoader: Sendable {
         }
         return ManifestLoadResult(
             links: links, diagnostics: Diagnostic.normalized(diagnostics), fileCount: files.count, linkCount: linkCount)
-    }
-
-    private static func duplicate(
-        _ occurrence: ManifestChecker.Occurrence, of first: ManifestChecker.Occurrence, message: String
-    ) -> Diagnostic {
-        var place = first.file
-        if let location = first.location { place += ":\(location.line):\(location.column)" }
-        return .error(
-            file: occurrence.file, location: occurrence.location, path: occurrence.path,
-            "\(message); also declared at \(place) (\(first.path)); each link must be declared once")
     }
 
     private func collect(folder: String, display: String, depth: Int, into files: inout [String]) {
