@@ -33,9 +33,10 @@ import Testing
         let folder = try FixtureFiles.temporaryProject(["odag-sync.json": config, "links/a.json": Self.manifest])
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let report = ProjectValidator.validate(currentDirectory: folder)
-        #expect(report.diagnostics.map(\.description) == [
-            #"links/a.json:1:21: links[0].name: unresolved variable "region" in environment "us""#
-        ])
+        #expect(
+            report.diagnostics.map(\.description) == [
+                #"links/a.json:1:21: links[0].name: unresolved variable "region" in environment "us""#
+            ])
         let eu = ProjectValidator.validate(environment: "eu", currentDirectory: folder)
         #expect(eu.isValid)
         #expect(eu.configs.map(\.environment) == ["eu"])
@@ -45,9 +46,10 @@ import Testing
         let folder = try FixtureFiles.temporaryProject(["odag-sync.json": Self.config, "links/a.json": Self.manifest])
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let report = ProjectValidator.validate(environment: "prod", currentDirectory: folder)
-        #expect(report.diagnostics.map(\.description) == [
-            #"odag-sync.json: unknown environment "prod"; known environments: "eu", "us""#
-        ])
+        #expect(
+            report.diagnostics.map(\.description) == [
+                #"odag-sync.json: unknown environment "prod"; known environments: "eu", "us""#
+            ])
         #expect(!report.isValid)
     }
 
@@ -70,13 +72,15 @@ import Testing
         let folder = try FixtureFiles.temporaryProject(["links/a.json": Self.manifest])
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let none = ProjectValidator.validate(currentDirectory: folder)
-        #expect(none.diagnostics.map(\.message) == [
-            #"no manifest paths; give them on the command line or as "manifests" in odag-sync.json"#
-        ])
+        #expect(
+            none.diagnostics.map(\.message) == [
+                #"no manifest paths; give them on the command line or as "manifests" in odag-sync.json"#
+            ])
         let withEnv = ProjectValidator.validate(environment: "prod", manifestPaths: ["links"], currentDirectory: folder)
-        #expect(withEnv.diagnostics.map(\.description) == [
-            #"unknown environment "prod"; there is no odag-sync.json to define it"#
-        ])
+        #expect(
+            withEnv.diagnostics.map(\.description) == [
+                #"unknown environment "prod"; there is no odag-sync.json to define it"#
+            ])
         let plain = ProjectValidator.validate(
             manifestPaths: ["links"], processEnvironment: [:], currentDirectory: folder)
         #expect(plain.diagnostics.count == 2)

@@ -115,7 +115,8 @@ struct ManifestChecker {
         let source = ManifestSource(file: checker.file, path: path, positions: checker.positions)
         links.append(
             DeclaredLink(
-                name: name, id: id, selectionAppId: selectionAppId, templateAppId: templateAppId, properties: properties,
+                name: name, id: id, selectionAppId: selectionAppId, templateAppId: templateAppId,
+                properties: properties,
                 ignore: ignore, source: source))
     }
 

@@ -40,7 +40,9 @@ public struct ManifestLoader: Sendable {
             var isDirectory: ObjCBool = false
             guard manager.fileExists(atPath: absolutePath, isDirectory: &isDirectory) else {
                 diagnostics.append(
-                    .error(file: path, location: nil, "no such file or folder; expected a manifest or a folder of manifests"))
+                    .error(
+                        file: path, location: nil,
+                        "no such file or folder; expected a manifest or a folder of manifests"))
                 continue
             }
             if isDirectory.boolValue {
@@ -67,7 +69,8 @@ public struct ManifestLoader: Sendable {
 
     /// Checks parsed files with one set of variables: each link's shape, then the rules across files
     /// (unique names, unique pinned ids, names within `scope`).
-    public static func check(_ files: [ManifestFile], resolver: VariableResolver, scope: LinkScope) -> ManifestLoadResult
+    public static func check(_ files: [ManifestFile], resolver: VariableResolver, scope: LinkScope)
+        -> ManifestLoadResult
     {
         var links: [DeclaredLink] = []
         var diagnostics: [Diagnostic] = []
@@ -81,7 +84,9 @@ public struct ManifestLoader: Sendable {
             let file = files[occurrence.fileIndex]
             return (file.file, file.positions.location(of: occurrence.path))
         }
-        func duplicate(_ occurrence: ManifestChecker.Occurrence, of first: ManifestChecker.Occurrence, _ message: String)
+        func duplicate(
+            _ occurrence: ManifestChecker.Occurrence, of first: ManifestChecker.Occurrence, _ message: String
+        )
             -> Diagnostic
         {
             let (file, location) = place(occurrence)
@@ -108,7 +113,8 @@ public struct ManifestLoader: Sendable {
             linkCount += checker.linkCount
             for name in checker.names {
                 if let first = firstName[name.value] {
-                    diagnostics.append(duplicate(name, of: first, "duplicate link name \(JSONValue.string(name.value).snippet())"))
+                    diagnostics.append(
+                        duplicate(name, of: first, "duplicate link name \(JSONValue.string(name.value).snippet())"))
                 } else {
                     firstName[name.value] = name
                 }

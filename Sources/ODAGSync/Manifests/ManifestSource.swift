@@ -40,10 +40,12 @@ public struct ManifestSource: Sendable, Hashable, CustomStringConvertible {
         return text + " (\(path))"
     }
 
+    /// Whether both name the same file and path.
     public static func == (lhs: ManifestSource, rhs: ManifestSource) -> Bool {
         lhs.file == rhs.file && lhs.path == rhs.path
     }
 
+    /// Hashes the file and path.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(file)
         hasher.combine(path)

@@ -37,7 +37,9 @@ struct DocumentChecker {
     }
 
     /// The members of the object at `path`, or `nil` (and an error) when it is something else.
-    mutating func object(_ value: JSONValue, at path: @autoclosure () -> String, expected: String = "an object") -> [String: JSONValue]? {
+    mutating func object(_ value: JSONValue, at path: @autoclosure () -> String, expected: String = "an object")
+        -> [String: JSONValue]?
+    {
         guard case .object(let members) = value else {
             error(path(), "expected \(expected), found \(Self.describe(value))")
             return nil
@@ -77,7 +79,9 @@ struct DocumentChecker {
     }
 
     /// A string value, or `nil` (and an error) when it is something else.
-    mutating func string(_ value: JSONValue, at path: @autoclosure () -> String, expected: String = "a string") -> String? {
+    mutating func string(_ value: JSONValue, at path: @autoclosure () -> String, expected: String = "a string")
+        -> String?
+    {
         guard case .string(let text) = value else {
             error(path(), "expected \(expected), found \(Self.describe(value))")
             return nil
@@ -108,7 +112,9 @@ struct DocumentChecker {
     }
 
     /// An array, or `nil` (and an error).
-    mutating func array(_ value: JSONValue, at path: @autoclosure () -> String, expected: String = "an array") -> [JSONValue]? {
+    mutating func array(_ value: JSONValue, at path: @autoclosure () -> String, expected: String = "an array")
+        -> [JSONValue]?
+    {
         guard case .array(let elements) = value else {
             error(path(), "expected \(expected), found \(Self.describe(value))")
             return nil
@@ -122,7 +128,11 @@ struct DocumentChecker {
         var result: [String: String] = [:]
         var valid = true
         for (key, member) in members {
-            if let text = string(member, at: JSONPath.appending(key: key, to: path())) { result[key] = text } else { valid = false }
+            if let text = string(member, at: JSONPath.appending(key: key, to: path())) {
+                result[key] = text
+            } else {
+                valid = false
+            }
         }
         return valid ? result : nil
     }
