@@ -94,4 +94,21 @@ import Testing
         #expect(report.diagnostics.map(\.file) == ["links/a.json", "odag-sync.json"])
         #expect(ValidationReportRenderer.summary(report) == "2 errors in 2 of 2 files (0 links)")
     }
+
+    @Test func filesWithoutVariablesAreReusedButScopeIsCheckedPerEnvironment() throws {
+        let plain = #"{"links": [{"name": "Sales A", "selectionAppId": "\#(Self.uuid)", "templateAppId": "\#(Self.uuid)"}]}"#
+        let config = #"""
+            {"manifests": ["links"], "scope": {"namePrefix": "Sales "},
+             "environments": {"a": {}, "b": {"scope": {"namePrefix": "Finance "}}}}
+            """#
+        let folder = try FixtureFiles.temporaryProject(["odag-sync.json": config, "links/a.json": plain])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let report = ProjectValidator.validate(currentDirectory: folder)
+        #expect(
+            report.diagnostics.map(\.description) == [
+                #"links/a.json:1:21: links[0].name: "Sales A" is outside the scope of environment "b"; "#
+                    + #"expected a name starting with "Finance " (scope.namePrefix)"#
+            ])
+        #expect(report.links.map(\.name) == ["Sales A"])
+    }
 }

@@ -26,6 +26,9 @@ struct ManifestChecker {
     private(set) var names: [Occurrence] = []
     private(set) var ids: [Occurrence] = []
     private(set) var linkCount = 0
+    /// Whether any string used `${…}` or `$${`; when none did, the outcome is the same for every
+    /// environment and is reused.
+    private(set) var usesVariables = false
 
     init(file: ManifestFile, fileIndex: Int, value: JSONValue, resolver: VariableResolver) {
         self.checker = DocumentChecker(value: value, positions: file.positions, file: file.file)
@@ -303,6 +306,7 @@ struct ManifestChecker {
     ) -> VariableResolver.Resolution? {
         guard let raw = checker.string(value, at: path(), expected: expected) else { return nil }
         let resolution = resolver.resolve(raw)
+        if resolution.substituted { usesVariables = true }
         for problem in resolution.problems { checker.error(path(), problem) }
         return resolution.problems.isEmpty ? resolution : nil
     }

@@ -72,6 +72,15 @@ public struct ManifestLoader: Sendable {
     public static func check(_ files: [ManifestFile], resolver: VariableResolver, scope: LinkScope)
         -> ManifestLoadResult
     {
+        var cache: [Int: ManifestChecker] = [:]
+        return check(files, resolver: resolver, scope: scope, cache: &cache)
+    }
+
+    /// ``check(_:resolver:scope:)`` that reuses, from `cache`, the checks of files that use no variables
+    /// (their outcome does not depend on the environment) and adds such files to it.
+    static func check(
+        _ files: [ManifestFile], resolver: VariableResolver, scope: LinkScope, cache: inout [Int: ManifestChecker]
+    ) -> ManifestLoadResult {
         var links: [DeclaredLink] = []
         var diagnostics: [Diagnostic] = []
         var linkCount = 0
@@ -79,6 +88,7 @@ public struct ManifestLoader: Sendable {
         var firstId: [String: ManifestChecker.Occurrence] = [:]
         // Most files are about the same size: reserve for all links after seeing the first file's.
         var reserved = false
+        let inEnvironment = resolver.environment.map { " of environment \(quoted($0))" } ?? ""
         /// Where an occurrence was written, looked up only for a diagnostic.
         func place(_ occurrence: ManifestChecker.Occurrence) -> (file: String, location: SourceLocation?) {
             let file = files[occurrence.fileIndex]
@@ -100,8 +110,15 @@ public struct ManifestLoader: Sendable {
         for (index, file) in files.enumerated() {
             if let failure = file.failure { diagnostics.append(failure) }
             guard let value = file.value else { continue }
-            var checker = ManifestChecker(file: file, fileIndex: index, value: value, resolver: resolver)
-            checker.run()
+            let checker: ManifestChecker
+            if let cached = cache[index] {
+                checker = cached
+            } else {
+                var fresh = ManifestChecker(file: file, fileIndex: index, value: value, resolver: resolver)
+                fresh.run()
+                if !fresh.usesVariables { cache[index] = fresh }
+                checker = fresh
+            }
             if !reserved {
                 reserved = true
                 let estimate = checker.linkCount * files.count
@@ -123,7 +140,7 @@ public struct ManifestLoader: Sendable {
                     diagnostics.append(
                         .error(
                             file: file, location: location, path: name.path,
-                            "\(JSONValue.string(name.value).snippet()) is outside the scope; "
+                            "\(JSONValue.string(name.value).snippet()) is outside the scope\(inEnvironment); "
                                 + "expected a name starting with \(quoted(scope.namePrefix ?? "")) (scope.namePrefix)"))
                 }
             }

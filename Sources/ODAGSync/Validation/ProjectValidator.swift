@@ -56,9 +56,11 @@ public enum ProjectValidator {
 
         var links: [DeclaredLink] = []
         var linkCount = 0
+        var cache: [Int: ManifestChecker] = [:]
         for (index, config) in configs.enumerated() {
             let result = ManifestLoader.check(
-                manifests, resolver: config.resolver(processEnvironment: processEnvironment), scope: config.scope)
+                manifests, resolver: config.resolver(processEnvironment: processEnvironment), scope: config.scope,
+                cache: &cache)
             diagnostics += result.diagnostics
             if index == 0 {
                 links = result.links
