@@ -96,7 +96,8 @@ import Testing
     }
 
     @Test func filesWithoutVariablesAreReusedButScopeIsCheckedPerEnvironment() throws {
-        let plain = #"{"links": [{"name": "Sales A", "selectionAppId": "\#(Self.uuid)", "templateAppId": "\#(Self.uuid)"}]}"#
+        let plain =
+            #"{"links": [{"name": "Sales A", "selectionAppId": "\#(Self.uuid)", "templateAppId": "\#(Self.uuid)"}]}"#
         let config = #"""
             {"manifests": ["links"], "scope": {"namePrefix": "Sales "},
              "environments": {"a": {}, "b": {"scope": {"namePrefix": "Finance "}}}}

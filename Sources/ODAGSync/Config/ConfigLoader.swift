@@ -51,6 +51,9 @@ public enum ConfigLoader {
         }
         if let value = members["manifests"] {
             config.manifests = manifests(value, checker: &checker)
+            config.manifestLocations = (config.manifests ?? []).indices.map { index in
+                document.location(of: JSONPath.appending(index: index, to: "manifests"))
+            }
         }
         config.settings = settings(members, at: "", checker: &checker)
         if let value = members["environments"],

@@ -1,3 +1,5 @@
+import ODAGCore
+
 /// The library side of `odag-sync validate`: reads the config and the manifests and checks them offline.
 public enum ProjectValidator {
     /// Validates a project.
@@ -50,7 +52,17 @@ public enum ProjectValidator {
         let loader = ManifestLoader(
             currentDirectory: currentDirectory, excludedFiles: Set(project.map { [$0.file] } ?? []))
         let found = loader.findFiles(paths)
-        diagnostics += found.diagnostics
+        diagnostics += found.diagnostics.map { diagnostic in
+            // A missing path the config lists is reported where the config lists it.
+            guard commandLinePaths == nil, let project, diagnostic.location == nil,
+                let index = paths.firstIndex(of: diagnostic.file)
+            else { return diagnostic }
+            let location = index < project.manifestLocations.count ? project.manifestLocations[index] : nil
+            return .error(
+                file: project.file, location: location, path: JSONPath.appending(index: index, to: "manifests"),
+                "\(quoted(project.manifests?[index] ?? diagnostic.file)) does not exist; "
+                    + "expected a manifest file or folder (relative to the config file's folder)")
+        }
         let manifests = loader.readFiles(found.files)
         files += found.files
 
