@@ -37,6 +37,9 @@ import Testing
             report.diagnostics.map(\.description) == [
                 #"links/a.json:1:21: links[0].name: unresolved variable "region" in environment "us""#
             ])
+        let top = ProjectValidator.validate(currentDirectory: folder, everyEnvironment: false)
+        #expect(top.configs.map(\.environment) == [nil])
+        #expect(top.diagnostics.map(\.message) == [#"unresolved variable "region""#])
         let eu = ProjectValidator.validate(environment: "eu", currentDirectory: folder)
         #expect(eu.isValid)
         #expect(eu.configs.map(\.environment) == ["eu"])

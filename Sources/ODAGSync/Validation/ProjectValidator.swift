@@ -12,9 +12,11 @@ public enum ProjectValidator {
     ///     empty keeps the config's.
     ///   - processEnvironment: values for `${env:NAME}`.
     ///   - currentDirectory: the folder relative paths are taken from.
+    ///   - everyEnvironment: whether, without `environment`, every environment is checked (`validate`);
+    ///     commands that talk to one server (`plan`, `apply`, `drift`) pass `false` to use the top level.
     public static func validate(
         explicitConfig: String? = nil, environment: String? = nil, manifestPaths: [String]? = nil,
-        processEnvironment: [String: String] = [:], currentDirectory: String
+        processEnvironment: [String: String] = [:], currentDirectory: String, everyEnvironment: Bool = true
     ) -> ValidationReport {
         var diagnostics: [Diagnostic] = []
         var files: [String] = []
@@ -33,7 +35,10 @@ public enum ProjectValidator {
         // A config that exists but cannot be used has been reported; check the manifests without it.
         let configUnusable = configFile != nil && project == nil
         do {
-            if !configUnusable { configs = try settings(project, environment: environment, configFile: configFile) }
+            if !configUnusable {
+                configs = try settings(
+                    project, environment: environment, configFile: configFile, everyEnvironment: everyEnvironment)
+            }
         } catch {
             diagnostics.append(error)
             return ValidationReport(
@@ -86,7 +91,7 @@ public enum ProjectValidator {
 
     /// The settings to check under: the selected environment's, else each environment's, else the top level's.
     static func settings(
-        _ project: ProjectConfig?, environment: String?, configFile: String?
+        _ project: ProjectConfig?, environment: String?, configFile: String?, everyEnvironment: Bool
     ) throws(Diagnostic) -> [ResolvedConfig] {
         guard let project else {
             if let environment {
@@ -97,7 +102,7 @@ public enum ProjectValidator {
             return [ResolvedConfig()]
         }
         if let environment { return [try project.resolved(environment: environment)] }
-        if project.environments.isEmpty { return [try project.resolved(environment: nil)] }
+        if project.environments.isEmpty || !everyEnvironment { return [try project.resolved(environment: nil)] }
         var configs: [ResolvedConfig] = []
         for name in project.environmentNames { configs.append(try project.resolved(environment: name)) }
         return configs
