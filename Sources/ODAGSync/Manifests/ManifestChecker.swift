@@ -14,9 +14,9 @@ struct ManifestChecker {
         var path: String { linkPath + "." + key }
     }
 
-    static let requiredLinkKeys: [(key: String, expected: String)] = [
-        ("name", "a non-empty string"), ("selectionAppId", "a UUID"), ("templateAppId", "a UUID"),
-    ]
+    static let requiredLinkKeys: [(key: String, expected: String)] = ManifestSchema.requiredLinkKeys.map { key in
+        (key, key == "name" ? "a non-empty string" : "a UUID")
+    }
     static let expectedBinding = "a binding object with \(quotedList(ManifestSchema.bindingKeys))"
 
     private var checker: DocumentChecker

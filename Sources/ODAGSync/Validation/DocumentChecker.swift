@@ -69,15 +69,6 @@ struct DocumentChecker {
         checkKeys([key: .null], at: path, known: known, what: what)
     }
 
-    /// Reports each key of `required` that `members` lacks, at the object at `path`.
-    mutating func checkRequired(
-        _ members: [String: JSONValue], at path: @autoclosure () -> String, required: [(key: String, expected: String)]
-    ) {
-        for (key, expected) in required where members[key] == nil {
-            error(path(), "missing required key \(quoted(key)); expected \(expected)")
-        }
-    }
-
     /// A string value, or `nil` (and an error) when it is something else.
     mutating func string(_ value: JSONValue, at path: @autoclosure () -> String, expected: String = "a string")
         -> String?
