@@ -85,14 +85,8 @@ struct ManifestChecker {
             default: checker.unknownKey(key, in: path, known: ManifestSchema.linkKeys, what: "a link")
             }
         }
-        for (key, expected) in Self.requiredLinkKeys {
-            let present =
-                switch key {
-                case "name": nameValue != nil
-                case "selectionAppId": selectionValue != nil
-                default: templateValue != nil
-                }
-            if !present { checker.error(path, "missing required key \(quoted(key)); expected \(expected)") }
+        for (key, expected) in Self.requiredLinkKeys where members[key] == nil {
+            checker.error(path, "missing required key \(quoted(key)); expected \(expected)")
         }
 
         var name: String?
@@ -119,8 +113,7 @@ struct ManifestChecker {
         links.append(
             DeclaredLink(
                 name: name, id: id, selectionAppId: selectionAppId, templateAppId: templateAppId,
-                properties: properties,
-                ignore: ignore, source: source))
+                properties: properties, ignore: ignore, source: source))
     }
 
     // MARK: - Properties
