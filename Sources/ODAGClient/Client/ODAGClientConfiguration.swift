@@ -5,7 +5,7 @@ public struct ODAGClientConfiguration: Sendable, CustomStringConvertible, Custom
     /// The API base URL, ending in `/api/odag/v1` (behind a virtual proxy: `https://host/proxy/api/odag/v1`).
     public var baseURL: URL
     /// Headers sent with every request, such as `X-Qlik-User: UserDirectory=CORP; UserId=svc`.
-    public var headers: HTTPHeaders
+    public var headers: HTTPFields
     /// A token sent as `Authorization: Bearer …`, or `nil`. Never printed.
     public var bearerToken: String?
     /// The time limit of each attempt, in seconds.
@@ -17,7 +17,7 @@ public struct ODAGClientConfiguration: Sendable, CustomStringConvertible, Custom
 
     /// Creates a configuration.
     public init(
-        baseURL: URL, headers: HTTPHeaders = [:], bearerToken: String? = nil, timeout: Double = 30,
+        baseURL: URL, headers: HTTPFields = [:], bearerToken: String? = nil, timeout: Double = 30,
         retryPolicy: RetryPolicy = .default, userAgent: String? = "odag-sync"
     ) {
         self.baseURL = baseURL

@@ -7,14 +7,14 @@ public struct HTTPRequest: Sendable, Equatable {
     /// The absolute URL, query included.
     public var url: URL
     /// The header fields to send. The transport adds nothing that changes their meaning.
-    public var headers: HTTPHeaders
+    public var headers: HTTPFields
     /// The body bytes, or `nil` for no body.
     public var body: [UInt8]?
     /// The whole-exchange time limit in seconds. Transports that count whole seconds round it up.
     public var timeout: Double
 
     /// Creates a request.
-    public init(method: String, url: URL, headers: HTTPHeaders = [:], body: [UInt8]? = nil, timeout: Double = 30) {
+    public init(method: String, url: URL, headers: HTTPFields = [:], body: [UInt8]? = nil, timeout: Double = 30) {
         self.method = method
         self.url = url
         self.headers = headers

@@ -5,12 +5,12 @@ public struct HTTPResponse: Sendable, Equatable {
     /// The status code, such as `200` or `404`.
     public var status: Int
     /// The header fields.
-    public var headers: HTTPHeaders
+    public var headers: HTTPFields
     /// The body bytes (empty when there is none).
     public var body: [UInt8]
 
     /// Creates a response.
-    public init(status: Int, headers: HTTPHeaders = [:], body: [UInt8] = []) {
+    public init(status: Int, headers: HTTPFields = [:], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body

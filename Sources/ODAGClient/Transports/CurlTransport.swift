@@ -193,7 +193,7 @@ public struct CurlTransport: HTTPTransport {
             guard let statusLine = readLine(), statusLine.hasPrefix("HTTP/") else { return nil }
             let parts = statusLine.split(separator: " ", maxSplits: 2)
             guard parts.count >= 2, let status = Int(parts[1]), (100...999).contains(status) else { return nil }
-            var headers = HTTPHeaders()
+            var headers = HTTPFields()
             while let line = readLine(), !line.isEmpty {
                 guard let colon = line.firstIndex(of: ":") else { continue }
                 let name = line[..<colon].trimmingCharacters(in: .whitespaces)

@@ -112,7 +112,7 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
             fields.append(("\(name)", "\(value)"))
         }
         fields.sort { $0.0.lowercased() < $1.0.lowercased() }
-        return HTTPResponse(status: response.statusCode, headers: HTTPHeaders(fields), body: body)
+        return HTTPResponse(status: response.statusCode, headers: HTTPFields(fields), body: body)
     }
 
     /// `host:port` of a URL, for messages.

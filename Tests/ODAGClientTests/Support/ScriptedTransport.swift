@@ -83,7 +83,7 @@ enum Make {
     static let requestID = "b5b6c7d8-0000-4000-8000-000000000003"
     static let token = "s3cr3t-t0ken-value"
 
-    static func json(_ status: Int, _ text: String, headers: HTTPHeaders = [:]) -> ScriptedTransport.Step {
+    static func json(_ status: Int, _ text: String, headers: HTTPFields = [:]) -> ScriptedTransport.Step {
         { _ in
             var all = headers
             all.add(name: "Content-Type", value: "application/json")
@@ -91,7 +91,7 @@ enum Make {
         }
     }
 
-    static func status(_ status: Int, headers: HTTPHeaders = [:], body: String = "") -> ScriptedTransport.Step {
+    static func status(_ status: Int, headers: HTTPFields = [:], body: String = "") -> ScriptedTransport.Step {
         { _ in HTTPResponse(status: status, headers: headers, body: Array(body.utf8)) }
     }
 
@@ -116,7 +116,7 @@ enum Make {
 
     static func configuration(
         retry: RetryPolicy = .default, token: String? = token,
-        headers: HTTPHeaders = ["X-Qlik-User": "UserDirectory=CORP; UserId=svc"]
+        headers: HTTPFields = ["X-Qlik-User": "UserDirectory=CORP; UserId=svc"]
     ) -> ODAGClientConfiguration {
         ODAGClientConfiguration(
             baseURL: URL(string: "https://qlik.example.com/api/odag/v1")!, headers: headers, bearerToken: token,

@@ -2,11 +2,11 @@ import Testing
 
 @testable import ODAGClient
 
-@Suite("HTTPHeaders")
-struct HTTPHeadersTests {
+@Suite("HTTPFields")
+struct HTTPFieldsTests {
     @Test("lookups ignore case; order and repeats are kept")
     func caseInsensitive() {
-        var headers: HTTPHeaders = ["Content-Type": "application/json", "Set-Cookie": "a=1"]
+        var headers: HTTPFields = ["Content-Type": "application/json", "Set-Cookie": "a=1"]
         headers.add(name: "set-cookie", value: "b=2")
         #expect(headers["content-type"] == "application/json")
         #expect(headers["CONTENT-TYPE"] == "application/json")
@@ -17,7 +17,7 @@ struct HTTPHeadersTests {
 
     @Test("replaceOrAdd replaces every field of the name; remove removes them")
     func replaceAndRemove() {
-        var headers: HTTPHeaders = ["Accept": "text/html", "accept": "*/*", "X": "1"]
+        var headers: HTTPFields = ["Accept": "text/html", "accept": "*/*", "X": "1"]
         headers.replaceOrAdd(name: "ACCEPT", value: "application/json")
         #expect(headers.values(for: "accept") == ["application/json"])
         headers.remove("x")
@@ -26,8 +26,8 @@ struct HTTPHeadersTests {
 
     @Test("equality ignores name case; the description shows names only, never values")
     func equalityAndDescription() {
-        let a: HTTPHeaders = ["Authorization": "Bearer secret"]
-        let b: HTTPHeaders = ["authorization": "Bearer secret"]
+        let a: HTTPFields = ["Authorization": "Bearer secret"]
+        let b: HTTPFields = ["authorization": "Bearer secret"]
         #expect(a == b)
         #expect(a != ["authorization": "Bearer other"])
         #expect("\(a)" == "[Authorization]")

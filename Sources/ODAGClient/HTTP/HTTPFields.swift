@@ -1,8 +1,9 @@
 /// An ordered list of HTTP header fields whose names compare case-insensitively.
 ///
 /// Order and repeated names are kept (a response may carry several `Set-Cookie` lines); lookups by name ignore case,
-/// as HTTP requires.
-public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
+/// as HTTP requires. It is named `HTTPFields`, not `HTTPHeaders`, so code that imports both this module and the
+/// emulator (which has its own `HTTPHeaders`) needs no qualification.
+public struct HTTPFields: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
     /// One header field as a name and a value.
     public struct Field: Sendable, Equatable {
         /// The field name as it was given (its case is kept for sending).
@@ -75,7 +76,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     }
 
     /// Headers compare equal when they hold the same fields in the same order, names compared case-insensitively.
-    public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
+    public static func == (lhs: HTTPFields, rhs: HTTPFields) -> Bool {
         lhs.fields.count == rhs.fields.count
             && zip(lhs.fields, rhs.fields).allSatisfy {
                 $0.name.lowercased() == $1.name.lowercased() && $0.value == $1.value
@@ -87,3 +88,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         "[" + fields.map(\.name).joined(separator: ", ") + "]"
     }
 }
+
+/// The earlier name of ``HTTPFields``, kept so existing callers compile. In a file that also imports the emulator
+/// (which has its own `HTTPHeaders`), write `HTTPFields`.
+public typealias HTTPHeaders = HTTPFields
