@@ -187,3 +187,77 @@ import Testing
         #expect(failure.samples.allSatisfy { $0.labels["server"] == server.url }, "the same series as a good run")
     }
 }
+
+/// The README's quick start, run exactly as written (with the built binary for `swift run
+/// odag-sync` and a private state file for `/tmp/odag-quickstart.json`), and its shown output
+/// compared with what really comes out, apart from times and new ids.
+@Suite struct ReadmeQuickStartTests {
+    /// The `sh` blocks of the README's "Quick start" section, each with the `text` block after it.
+    static func steps(_ readme: String) -> [(command: String, output: String?)] {
+        guard let start = readme.range(of: "## Quick start") else { return [] }
+        let section = readme[start.upperBound...].components(separatedBy: "\n## ").first ?? ""
+        var steps: [(command: String, output: String?)] = []
+        var fence: String?
+        var body: [String] = []
+        for line in section.components(separatedBy: "\n") {
+            if let language = fence {
+                if line.hasPrefix("```") {
+                    let text = body.joined(separator: "\n")
+                    if language == "sh" {
+                        steps.append((text, nil))
+                    } else if language == "text", !steps.isEmpty, steps[steps.count - 1].output == nil {
+                        steps[steps.count - 1].output = text
+                    }
+                    fence = nil
+                    body = []
+                } else {
+                    body.append(line)
+                }
+            } else if line.hasPrefix("```") {
+                fence = String(line.dropFirst(3))
+            }
+        }
+        return steps
+    }
+
+    /// `text` with times, durations and fresh ids replaced by placeholders.
+    static func normalized(_ text: String) -> String {
+        var result = text
+        let patterns = [
+            (#"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"#, "TIME"),
+            (#"→ id [0-9a-f-]{36}"#, "→ id NEW"),
+            (#"\(\d+\.\d\d s\)"#, "(T s)"),
+        ]
+        for (pattern, replacement) in patterns {
+            result = result.replacingOccurrences(of: pattern, with: replacement, options: .regularExpression)
+        }
+        return result.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test func quickStartRunsAsWrittenAndPrintsWhatTheReadmeShows() async throws {
+        let readme = try String(contentsOfFile: OdagSyncBinary.inPackage("README.md"), encoding: .utf8)
+        let steps = Self.steps(readme)
+        try #require(steps.count >= 2, "the README's quick start has an apply and a drift step")
+        #expect(steps.allSatisfy { $0.output != nil }, "every quick start command shows its output")
+        let folder = try TemporaryFolder(prefix: "readme")
+        defer { folder.remove() }
+        let state = folder.path("odag-quickstart.json")
+        for (index, step) in steps.enumerated() {
+            let command = step.command
+                .replacingOccurrences(of: "swift run odag-sync", with: OdagSyncBinary.path)
+                .replacingOccurrences(of: "/tmp/odag-quickstart.json", with: state)
+            #expect(command.contains(state), "step \(index) does not use the quick start's state file: \(command)")
+            let run = try await ChildProcess.run(
+                "/bin/bash", ["--noprofile", "--norc", "-c", command], environment: OdagSyncBinary.environment(),
+                directory: OdagSyncBinary.packageRoot)
+            // The apply step succeeds; the drift step reports the hand-made link (exit 2), as the README says.
+            let expectedCodes: Set<Int32> = command.contains(" drift ") ? [2] : [0]
+            #expect(expectedCodes.contains(run.code), "step \(index): \(command)\n\(run)")
+            guard let shown = step.output else { continue }
+            let actual = run.stdout.replacingOccurrences(of: state, with: "/tmp/odag-quickstart.json")
+            #expect(
+                Self.normalized(actual) == Self.normalized(shown),
+                "step \(index): the README shows other output than the command prints")
+        }
+    }
+}
