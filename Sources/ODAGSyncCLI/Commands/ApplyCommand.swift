@@ -59,8 +59,7 @@ struct ApplyCommand: Command {
             return .success
         }
         if arguments.has("--dry-run") {
-            context.console.info("Dry run: nothing was applied.")
-            return .success
+            return dryRun(plan, format: format, context: context)
         }
         if !arguments.has("--auto-approve") {
             guard context.console.interactive else {
@@ -120,12 +119,24 @@ struct ApplyCommand: Command {
         }
         if format == "text" { PlanMaking.render(plan, format: "text", context: context) }
         try check(plan, limits: config.safety, arguments: arguments)
-        guard plan.hasChanges else { return .success }
-        if arguments.has("--dry-run") {
-            context.console.info("Dry run: nothing was applied.")
+        guard plan.hasChanges else {
+            if format == "json" {
+                context.console.output(ApplyReportRenderer().jsonText(ApplyReport(server: plan.server, results: [])))
+            }
             return .success
         }
+        if arguments.has("--dry-run") {
+            return dryRun(plan, format: format, context: context)
+        }
         return await execute(plan, live: live, connection: connection, context: context, format: format, parallelism: parallelism)
+    }
+
+    /// Prints what would be done without doing it: the plan (already printed in text), or the plan
+    /// JSON with `--output json`, so a dry run never prints nothing.
+    static func dryRun(_ plan: Plan, format: String, context: CommandContext) -> ExitCode {
+        if format == "json" { context.console.output(plan.jsonText) }
+        context.console.info("Dry run: nothing was applied.")
+        return .success
     }
 
     /// Refuses plans with errors and plans past the safety limits.
