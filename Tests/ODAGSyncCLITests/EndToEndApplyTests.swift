@@ -254,4 +254,27 @@ import Testing
         #expect(loud.stderr.contains("q.plan.json"), "the saved-plan message goes to stderr: \(loud.stderr)")
         #expect(!loud.stdout.contains("Saved the plan"))
     }
+
+    @Test func dryRunWithJSONOutputPrintsThePlan() async throws {
+        let scenario = try Scenario()
+        let before = try scenario.server.links()
+        let run = try await scenario.against("apply", ["--dry-run", "--output", "json"])
+        #expect(run.code == 0, "\(run)")
+        let plan = try #require(E2E.json(run.stdout), "a dry run prints what would be done: \(run)")
+        #expect(plan["summary"]?["create"] == 1 && plan["summary"]?["replace"] == 1, "\(run.stdout)")
+
+        _ = try await scenario.against("plan", ["--out", "p.plan.json"])
+        let saved = try await scenario.run(["apply", "p.plan.json", "--dry-run", "--output", "json"])
+        #expect(saved.code == 0, "\(saved)")
+        #expect(E2E.json(saved.stdout)?["changes"]?.arrayValue?.count == 3, "\(saved)")
+        #expect(try scenario.server.links() == before, "nothing was applied")
+    }
+
+    @Test func aSavedPlanWithNothingToDoPrintsAnEmptyJSONReport() async throws {
+        let scenario = try Scenario(live: [E2E.live(1, "Sales A")], declared: [E2E.declared("Sales A")])
+        _ = try await scenario.against("plan", ["--out", "p.plan.json"])
+        let run = try await scenario.run(["apply", "p.plan.json", "--output", "json"])
+        #expect(run.code == 0, "\(run)")
+        #expect(E2E.json(run.stdout)?["summary"] == ["succeeded": 0, "failed": 0, "notStarted": 0], "\(run)")
+    }
 }
