@@ -111,4 +111,23 @@ import Testing
         #expect(run.code == 1, "\(run)")
         #expect(run.stderr.contains("503") || run.stderr.contains("unavailable"), "quotes the server: \(run.stderr)")
     }
+
+    @Test func theCurlTransportCarriesTheTokenWithoutShowingItAndInsecureIsWarned() async throws {
+        let (server, project) = try Self.tokenServer()
+        defer { project.remove() }
+        let run = try await OdagSyncBinary.run(
+            [
+                "apply", "--server", server.url, "--insecure", "--token-file", "token.txt", "--auto-approve",
+                "--verbose", "links",
+            ],
+            in: project.root)
+        #expect(run.code == 0, "\(run)")
+        #expect(run.stderr.contains("warning: --insecure"), "\(run.stderr)")
+        #expect(!run.stdout.contains(Self.token) && !run.stderr.contains(Self.token))
+        try EndToEndApplyTests.expectConverged(Scenario(server: server, project: project))
+        let missing = try await OdagSyncBinary.run(
+            ["plan", "--server", server.url, "--ca-cert", "no-such-ca.pem", "links"], in: project.root)
+        #expect(missing.code == 1, "\(missing)")
+        #expect(missing.stderr.contains("no-such-ca.pem"))
+    }
 }

@@ -89,4 +89,12 @@ import Testing
             ["plan", "--emulator", "s.json", "--server", "http://127.0.0.1:9/api/odag/v1", "links"], in: folder.root)
         #expect(both.code == 64, "\(both)")
     }
+
+    @Test func aPortInUseIsAnError() async throws {
+        let busy = try TestEmulator()
+        let run = try await OdagSyncBinary.run(["emulator", "--port", String(busy.emulator.port)])
+        #expect(run.code == 1, "\(run)")
+        #expect(run.stderr.contains("address already in use"), "\(run.stderr)")
+        #expect(run.stdout.isEmpty, "no listening line when it is not listening")
+    }
 }

@@ -33,6 +33,12 @@ struct Scenario: Sendable {
         try project.write("links/sales.json", E2E.manifest(declared))
     }
 
+    /// A scenario over a server and a project made otherwise (the manifests must be `declaredLinks`).
+    init(server: TestEmulator, project: TemporaryFolder) {
+        self.server = server
+        self.project = project
+    }
+
     /// Runs `odag-sync arguments…` in the project folder.
     func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> ProcessResult {
         try await OdagSyncBinary.run(arguments, in: project.root, environment: environment)
