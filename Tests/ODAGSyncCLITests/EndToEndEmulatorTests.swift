@@ -97,4 +97,16 @@ import Testing
         #expect(run.stderr.contains("address already in use"), "\(run.stderr)")
         #expect(run.stdout.isEmpty, "no listening line when it is not listening")
     }
+
+    @Test func aCorruptStateFileIsAnErrorNamingWhere() async throws {
+        let folder = try TemporaryFolder(prefix: "corrupt")
+        defer { folder.remove() }
+        try folder.write("state.json", "{\"formatVersion\": 1, \"links\": [\n")
+        let run = try await OdagSyncBinary.run(["emulator", "--state", "state.json"], in: folder.root)
+        #expect(run.code == 1, "\(run)")
+        #expect(run.stderr.contains("state.json") && run.stderr.contains("2:1"), "\(run.stderr)")
+        #expect(
+            folder.read("state.json") == "{\"formatVersion\": 1, \"links\": [\n",
+            "a corrupt state file is left as it was")
+    }
 }

@@ -159,4 +159,11 @@ import Testing
         #expect(run.code == 0, "\(run)")
         #expect(E2E.json(run.stdout)?["server"]?.stringValue == scenario.server.url)
     }
+
+    @Test func anUnknownTargetIsAnErrorWithASuggestion() async throws {
+        let scenario = try Scenario()
+        let run = try await scenario.against("plan", ["--target", "Sales DD"])
+        #expect(run.code == 1, "\(run)")
+        #expect(run.stdout.contains("did you mean \"Sales D\"?"), "\(run.stdout)")
+    }
 }
