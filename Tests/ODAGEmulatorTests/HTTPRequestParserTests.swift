@@ -43,7 +43,8 @@ import Testing
     }
 
     @Test func decodesChunkedBodiesWithExtensionsAndTrailers() throws {
-        let text = "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n1\r\n \r\n5\r\nworld\r\n0\r\nX-Trailer: y\r\n\r\n"
+        let text =
+            "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n1\r\n \r\n5\r\nworld\r\n0\r\nX-Trailer: y\r\n\r\n"
         let (request, consumed) = try request(text)
         #expect(request.body == Array("hello world".utf8))
         #expect(consumed == text.utf8.count)
@@ -137,7 +138,8 @@ import Testing
 
     @Test func neverTrapsOnArbitraryBytes() {
         var generator = SystemRandomNumberGenerator()
-        let alphabet = Array("GET POST/ HTTP/1.1\r\n:0123456789abcdefchunked;Content-Length Transfer-Encoding".utf8) + [0, 255]
+        let alphabet =
+            Array("GET POST/ HTTP/1.1\r\n:0123456789abcdefchunked;Content-Length Transfer-Encoding".utf8) + [0, 255]
         for _ in 0..<3000 {
             let length = Int.random(in: 0...200, using: &generator)
             let bytes = (0..<length).map { _ in alphabet.randomElement(using: &generator) ?? 0 }

@@ -69,7 +69,8 @@ import Testing
         let first = try Fixtures.makeEmulator(statePath: path, clock: clock)
         let client = try RawHTTPClient(port: first.port)
         let linkId = try Fixtures.createLink(client)["id"]?.stringValue ?? ""
-        let id = try client.call("POST", "/links/\(linkId)/requests", json: ["selectionState": ["Region": ["N"]]])
+        let id =
+            try client.call("POST", "/links/\(linkId)/requests", json: ["selectionState": ["Region": ["N"]]])
             .json?["id"]?.stringValue ?? ""
         first.stop()
         clock.advance(by: 3)
@@ -121,18 +122,27 @@ import Testing
         ("[]", "expected an object"),
         ("{\"formatVersion\": 2, \"links\": []}", "formatVersion: expected 1"),
         ("{\"links\": [{\"name\": \"x\"}]}", "links[0].selectionAppId: is required"),
-        ("{\"links\": [{\"selectionAppId\": \"\(Fixtures.selectionAppId)\", \"templateAppId\": \"\(Fixtures.templateAppId)\"}]}",
-         "links[0].name: is required"),
-        ("{\"links\": [{\"name\": \"x\", \"selectionAppId\": \"bad\", \"templateAppId\": \"\(Fixtures.templateAppId)\"}]}",
-         "links[0].selectionAppId: \"bad\" is not a UUID"),
+        (
+            "{\"links\": [{\"selectionAppId\": \"\(Fixtures.selectionAppId)\", \"templateAppId\": \"\(Fixtures.templateAppId)\"}]}",
+            "links[0].name: is required"
+        ),
+        (
+            "{\"links\": [{\"name\": \"x\", \"selectionAppId\": \"bad\", \"templateAppId\": \"\(Fixtures.templateAppId)\"}]}",
+            "links[0].selectionAppId: \"bad\" is not a UUID"
+        ),
         ("{\"links\": {}}", "links: expected an array"),
         ("{\"requests\": [{\"status\": \"queued\"}]}", "requests[0].id: is required"),
-        ("{\"requests\": [{\"id\": \"\(Fixtures.unknownId)\", \"status\": \"weird\"}]}", "requests[0].status: expected one of"),
+        (
+            "{\"requests\": [{\"id\": \"\(Fixtures.unknownId)\", \"status\": \"weird\"}]}",
+            "requests[0].status: expected one of"
+        ),
         ("{\"linx\": []}", "linx: unknown member"),
-        ("""
-         {"links": [{"id": "\(Fixtures.unknownId)", "name": "a", "selectionAppId": "\(Fixtures.selectionAppId)", "templateAppId": "\(Fixtures.templateAppId)"},
-                    {"id": "\(Fixtures.unknownId)", "name": "b", "selectionAppId": "\(Fixtures.selectionAppId)", "templateAppId": "\(Fixtures.templateAppId)"}]}
-         """, "links[1].id: duplicate link id"),
+        (
+            """
+            {"links": [{"id": "\(Fixtures.unknownId)", "name": "a", "selectionAppId": "\(Fixtures.selectionAppId)", "templateAppId": "\(Fixtures.templateAppId)"},
+                       {"id": "\(Fixtures.unknownId)", "name": "b", "selectionAppId": "\(Fixtures.selectionAppId)", "templateAppId": "\(Fixtures.templateAppId)"}]}
+            """, "links[1].id: duplicate link id"
+        ),
     ])
     func aCorruptFileIsAClearErrorAtStart(content: String, expected: String) throws {
         let folder = try TemporaryFolder()

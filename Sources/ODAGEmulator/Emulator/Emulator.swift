@@ -2,9 +2,9 @@ import Foundation
 import ODAGCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A running local ODAG service: all 14 operations of `/api/odag/v1` over real HTTP/1.1, its state
@@ -118,7 +118,9 @@ struct EmulatorGate: Sendable {
 
     func handle(_ request: HTTPServerRequest, next: (HTTPServerRequest) -> HTTPServerResponse) -> HTTPServerResponse {
         // The login page is never delayed, failed, dropped or protected.
-        if request.path.hasPrefix(EmulatorConfiguration.loginPath) || request.path + "/" == EmulatorConfiguration.loginPath {
+        if request.path.hasPrefix(EmulatorConfiguration.loginPath)
+            || request.path + "/" == EmulatorConfiguration.loginPath
+        {
             return .text(200, EmulatorGate.loginPage, contentType: "text/html; charset=utf-8")
         }
         if configuration.latencyMs > 0 {

@@ -248,7 +248,9 @@ final class EmulatorStore: Sendable {
 
     func reloadApp(id: String) throws(EmulatorAPIError) -> Change {
         try modifyRequest(id: id, persist: true) { stored, date, timestamp throws(EmulatorAPIError) in
-            guard stored.request.generatedAppId != nil else { throw .notFound("request \"\(id)\" has no generated app") }
+            guard stored.request.generatedAppId != nil else {
+                throw .notFound("request \"\(id)\" has no generated app")
+            }
             stored.request.status = "loading"
             stored.request.statusMessage = "reloading the generated app"
             stored.request.modifiedDate = timestamp
@@ -260,7 +262,9 @@ final class EmulatorStore: Sendable {
     func renameApp(id: String, name: String) throws(EmulatorAPIError) -> Change {
         try modifyRequest(id: id, persist: true) { stored, _, timestamp throws(EmulatorAPIError) in
             let status = stored.request.status ?? "queued"
-            let appGone = status == "failed" || status == "cancelled" || (status == "completed" && stored.request.generatedAppId == nil)
+            let appGone =
+                status == "failed" || status == "cancelled"
+                || (status == "completed" && stored.request.generatedAppId == nil)
             if appGone { throw .notFound("request \"\(id)\" has no generated app") }
             stored.request.generatedAppName = name
             stored.request.modifiedDate = timestamp
@@ -270,7 +274,9 @@ final class EmulatorStore: Sendable {
 
     func deleteApp(id: String) throws(EmulatorAPIError) -> UInt64 {
         try modifyRequest(id: id, persist: true) { stored, _, timestamp throws(EmulatorAPIError) in
-            guard stored.request.generatedAppId != nil else { throw .notFound("request \"\(id)\" has no generated app") }
+            guard stored.request.generatedAppId != nil else {
+                throw .notFound("request \"\(id)\" has no generated app")
+            }
             stored.request.generatedAppId = nil
             stored.request.statusMessage = "the generated app was deleted"
             stored.request.modifiedDate = timestamp

@@ -2,9 +2,9 @@ import Foundation
 import ODAGCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The state file: `{"formatVersion":1,"links":[…],"requests":[…]}`.
@@ -33,7 +33,8 @@ enum StateFile {
     }
 
     /// Checks and converts a state file's bytes; `path` only names the file in errors.
-    static func decode(_ bytes: [UInt8], path: String, defaultOwner: String, now: Date) throws(EmulatorError) -> Loaded {
+    static func decode(_ bytes: [UInt8], path: String, defaultOwner: String, now: Date) throws(EmulatorError) -> Loaded
+    {
         let root: JSONValue
         do {
             root = try JSONParser.parse(bytes)
@@ -61,9 +62,10 @@ enum StateFile {
         var contents = EmulatorStore.Contents()
         var normalized = false
 
-        let links = try reader.array("links") { (value, path) throws(ModelError) in
-            (try OdagLink(json: value, path: path), path)
-        } ?? []
+        let links =
+            try reader.array("links") { (value, path) throws(ModelError) in
+                (try OdagLink(json: value, path: path), path)
+            } ?? []
         for (link, path) in links {
             var link = link
             guard let name = link.name, !name.isEmpty else {
@@ -95,9 +97,10 @@ enum StateFile {
             _ = contents.insertLink(link, key: key)
         }
 
-        let requests = try reader.array("requests") { (value, path) throws(ModelError) in
-            (try OdagRequest(json: value, path: path), path)
-        } ?? []
+        let requests =
+            try reader.array("requests") { (value, path) throws(ModelError) in
+                (try OdagRequest(json: value, path: path), path)
+            } ?? []
         for (request, path) in requests {
             guard let id = request.id else {
                 throw ModelError(path: JSONPath.appending(key: "id", to: path), message: "is required")
@@ -109,7 +112,8 @@ enum StateFile {
             }
             let key = id.lowercased()
             guard contents.requests[key] == nil else {
-                throw ModelError(path: JSONPath.appending(key: "id", to: path), message: "duplicate request id \"\(key)\"")
+                throw ModelError(
+                    path: JSONPath.appending(key: "id", to: path), message: "duplicate request id \"\(key)\"")
             }
             var request = request
             if request.status == nil {
