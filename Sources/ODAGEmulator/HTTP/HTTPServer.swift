@@ -76,7 +76,8 @@ public final class HTTPServer: Sendable {
     }
 
     /// Stops accepting, closes every live connection (an answer being written may be cut off) and
-    /// waits for all of the server's threads to finish. Safe to call more than once.
+    /// waits for all of the server's threads to finish. Safe to call more than once, but not from
+    /// the handler (it would wait for its own thread).
     public func stop() {
         let first = state.withLock { state -> Bool in
             if state.stopping { return false }
