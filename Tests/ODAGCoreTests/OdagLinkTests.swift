@@ -43,3 +43,12 @@ import Testing
         #expect(ODAGUUID.isValid(id) && id == id.lowercased())
     }
 }
+
+@Suite struct SuggestionTests {
+    @Test func suggestsCloseWordsOnly() {
+        #expect(Suggestion.closest(to: "plna", among: ["validate", "plan", "apply"]) == "plan")
+        #expect(Suggestion.closest(to: "templateAppID", among: ["templateAppId", "selectionAppId"]) == "templateAppId")
+        #expect(Suggestion.closest(to: "xyz", among: ["plan", "apply"]) == nil)
+        #expect(Suggestion.editDistance("kitten", "sitting") == 3)
+    }
+}

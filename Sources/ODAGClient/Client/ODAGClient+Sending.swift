@@ -1,0 +1,212 @@
+import Foundation
+import ODAGCore
+
+/// One API call before it becomes HTTP requests.
+struct Operation: Sendable {
+    /// Whether sending the call twice could do its work twice.
+    enum Safety: Sendable {
+        /// `GET`, `PUT`, `DELETE` and renames: repeating gives the same result, so retry freely.
+        case idempotent
+        /// Creates and reloads: re-sent only when the earlier attempt certainly did not reach the server, or
+        /// was refused with `429`.
+        case once
+    }
+
+    var method: String
+    var path: [String]
+    var body: JSONValue?
+    var safety: Safety
+    /// What a `404` means, such as `link 4e2c…`; `nil` when the path itself would be missing.
+    var missing: String?
+
+    init(method: String, path: [String], body: JSONValue? = nil, safety: Safety = .idempotent, missing: String? = nil) {
+        self.method = method
+        self.path = path
+        self.body = body
+        self.safety = safety
+        self.missing = missing
+    }
+}
+
+extension ODAGClient {
+    /// Characters left as they are in a path segment (RFC 3986 unreserved).
+    private static let segmentAllowed = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    /// The percent-encoded path of an operation under the base URL, such as `/api/odag/v1/links/4e2c…`.
+    func urlPath(of operation: Operation) -> String {
+        let segments = operation.path.map { $0.addingPercentEncoding(withAllowedCharacters: Self.segmentAllowed) ?? "" }
+        return basePath + "/" + segments.joined(separator: "/")
+    }
+
+    /// The HTTP request for one attempt, with a fresh xrfkey.
+    func makeRequest(for operation: Operation) throws(ODAGClientError) -> HTTPRequest {
+        let key = Xrfkey.generate(using: random)
+        guard var components = URLComponents(url: configuration.baseURL, resolvingAgainstBaseURL: false) else {
+            throw .invalidConfiguration("the server URL \"\(configuration.baseURL.absoluteString)\" cannot be used")
+        }
+        components.percentEncodedPath = urlPath(of: operation)
+        components.percentEncodedQuery = "Xrfkey=\(key)"
+        components.fragment = nil
+        guard let url = components.url else {
+            throw .invalidConfiguration("no URL can be made from \"\(configuration.baseURL.absoluteString)\"")
+        }
+        var headers = configuration.headers
+        if let agent = configuration.userAgent { headers.replaceOrAdd(name: "User-Agent", value: agent) }
+        if let token = configuration.bearerToken {
+            headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token)")
+        }
+        headers.replaceOrAdd(name: "X-Qlik-Xrfkey", value: key)
+        headers.replaceOrAdd(name: "Accept", value: "application/json")
+        var body: [UInt8]?
+        if let json = operation.body {
+            body = JSONWriter.bytes(json)
+            headers.replaceOrAdd(name: "Content-Type", value: "application/json")
+        } else {
+            headers.remove("Content-Type")
+        }
+        return HTTPRequest(
+            method: operation.method, url: url, headers: headers, body: body, timeout: configuration.timeout)
+    }
+
+    /// Sends an operation and decodes its successful answer with `read`.
+    func decode<T>(_ operation: Operation, _ read: (JSONValue) throws(ModelError) -> T) async throws -> T {
+        let response = try await send(operation)
+        let path = urlPath(of: operation)
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(response.body)
+        } catch {
+            let detail = response.body.isEmpty ? "the body is empty" : "the body is not valid JSON: \(error)"
+            throw ODAGClientError.decoding(
+                method: operation.method, path: path, status: response.status, detail: detail)
+        }
+        do {
+            return try read(json)
+        } catch {
+            let where_ = error.path.isEmpty ? "" : "\(error.path): "
+            throw ODAGClientError.decoding(
+                method: operation.method, path: path, status: response.status,
+                detail: redact(where_ + error.message))
+        }
+    }
+
+    /// Sends an operation with retries and returns its successful (`2xx`) answer, or throws ``ODAGClientError``.
+    func send(_ operation: Operation) async throws -> HTTPResponse {
+        let policy = configuration.retryPolicy
+        let path = urlPath(of: operation)
+        let method = operation.method
+        var outcomeUnknownEarlier = false
+        var attempt = 0
+        while true {
+            attempt += 1
+            try Task.checkCancellation()
+            let request = try makeRequest(for: operation)
+            let started = ContinuousClock.now
+            let response: HTTPResponse
+            do {
+                response = try await transport.send(request)
+            } catch let error as HTTPTransportError {
+                logger?(
+                    RequestLogEntry(
+                        method: method, path: path, status: nil, duration: ContinuousClock.now - started,
+                        attempt: attempt, failure: redact(error.detail)))
+                let failure = ODAGClientError.transport(method: method, path: path, redacted(error))
+                if error.delivery == .mayHaveBeenSent {
+                    if operation.safety == .once {
+                        throw ODAGClientError.outcomeUnknown(operation: "\(method) \(path)", underlying: failure)
+                    }
+                    outcomeUnknownEarlier = true
+                }
+                guard attempt < policy.maxAttempts, error.kind != .transportUnavailable, error.kind != .invalidRequest
+                else { throw failure }
+                try await pause(policy.delay(beforeRetry: attempt, retryAfter: nil, random: random))
+                continue
+            }
+            logger?(
+                RequestLogEntry(
+                    method: method, path: path, status: response.status, duration: ContinuousClock.now - started,
+                    attempt: attempt))
+            if response.isSuccess && !response.looksLikeHTML {
+                return response
+            }
+            if response.status == 404 && method == "DELETE" && outcomeUnknownEarlier {
+                // An earlier attempt that got no clear answer did the delete.
+                return response
+            }
+            let failure = error(for: response, operation: operation)
+            let serverSide = response.status >= 500
+            if operation.safety == .once && serverSide {
+                throw ODAGClientError.outcomeUnknown(operation: "\(method) \(path)", underlying: failure)
+            }
+            guard policy.retryableStatuses.contains(response.status), attempt < policy.maxAttempts else {
+                throw failure
+            }
+            if serverSide { outcomeUnknownEarlier = true }
+            let retryAfter = response.headers["Retry-After"].flatMap { RetryAfter.seconds(from: $0, now: now()) }
+            try await pause(policy.delay(beforeRetry: attempt, retryAfter: retryAfter, random: random))
+        }
+    }
+
+    private func pause(_ seconds: Double) async throws {
+        try await sleeper(.nanoseconds(Int64((seconds * 1e9).rounded())))
+    }
+
+    /// The error for an unsuccessful (or HTML) answer.
+    func error(for response: HTTPResponse, operation: Operation) -> ODAGClientError {
+        let path = urlPath(of: operation)
+        let method = operation.method
+        let status = response.status
+        let message = serverMessage(in: response)
+        switch status {
+        case 401, 403, 407:
+            return .authenticationFailed(method: method, path: path, status: status, message: message)
+        case 300..<400:
+            return .redirected(
+                method: method, path: path, status: status,
+                location: response.headers["Location"].map { redact(String($0.prefix(200))) })
+        default:
+            break
+        }
+        if response.looksLikeHTML {
+            return .htmlPage(method: method, path: path, status: status)
+        }
+        if status == 404 {
+            return .notFound(method: method, path: path, object: operation.missing, message: message)
+        }
+        return .server(method: method, path: path, status: status, message: message)
+    }
+
+    /// The server's explanation: `message`, or a problem document's `detail` then `title`, or a short plain-text
+    /// body. Secrets are redacted.
+    func serverMessage(in response: HTTPResponse) -> String? {
+        guard !response.body.isEmpty, !response.looksLikeHTML else { return nil }
+        if let json = try? JSONParser.parse(response.body, options: .init(allowDuplicateKeys: true)) {
+            for key in ["message", "detail", "title", "error"] {
+                if let text = json[key]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
+                    return redact(String(text.prefix(500)))
+                }
+            }
+            return nil
+        }
+        guard let text = String(validating: response.body, as: UTF8.self) else { return nil }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, trimmed.count <= 300, !trimmed.contains(where: { $0.isNewline }) else { return nil }
+        return redact(trimmed)
+    }
+
+    /// `text` with every configured secret replaced by `<redacted>`.
+    func redact(_ text: String) -> String {
+        var result = text
+        for secret in configuration.secrets where secret.count >= 4 {
+            result = result.replacingOccurrences(of: secret, with: "<redacted>")
+        }
+        return result
+    }
+
+    private func redacted(_ error: HTTPTransportError) -> HTTPTransportError {
+        var copy = error
+        copy.detail = redact(error.detail)
+        return copy
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import ODAGCore
+
+/// The ODAG REST API (v1) client: typed async calls for its 14 operations.
+///
+/// Every request carries a fresh xrfkey (header and query), `Accept: application/json`, the configured headers and
+/// token. Transient failures are retried per ``RetryPolicy``; a create (``createLink(_:)``, ``submitRequest(linkID:_:)``,
+/// ``reloadRequestApp(requestID:)``) whose outcome is unknown is never re-sent: it throws
+/// ``ODAGClientError/outcomeUnknown(operation:underlying:)`` so the caller re-reads the live state first. A delete
+/// that finds `404` after an attempt whose outcome was unknown has succeeded. Calls throw ``ODAGClientError``, or
+/// `CancellationError` when the task is cancelled.
+public struct ODAGClient: Sendable {
+    /// A function that waits (``ODAGClient`` uses it for backoff, so tests can record waits instead of waiting).
+    public typealias Sleeper = @Sendable (Duration) async throws -> Void
+    /// A function that receives one entry per HTTP exchange (for `--verbose`).
+    public typealias RequestLogger = @Sendable (RequestLogEntry) -> Void
+
+    /// The configuration.
+    public let configuration: ODAGClientConfiguration
+    /// The transport requests go through.
+    public let transport: any HTTPTransport
+    let sleeper: Sleeper
+    let random: RandomSource
+    let now: @Sendable () -> Date
+    let logger: RequestLogger?
+    let basePath: String
+
+    /// Creates a client.
+    ///
+    /// - Parameters:
+    ///   - configuration: base URL, headers, token, timeout and retry policy.
+    ///   - transport: how requests are sent (``URLSessionTransport`` by default; ``CurlTransport`` for custom TLS).
+    ///   - sleeper: how to wait between attempts; `Task.sleep` by default.
+    ///   - random: the source of xrfkeys and jitter.
+    ///   - now: the current time, for `Retry-After` dates.
+    ///   - logger: receives one ``RequestLogEntry`` per exchange, or `nil`.
+    /// - Throws: ``ODAGClientError/invalidConfiguration(_:)`` when the base URL is not `http(s)://host…`.
+    public init(
+        configuration: ODAGClientConfiguration,
+        transport: any HTTPTransport = URLSessionTransport(),
+        sleeper: @escaping Sleeper = { try await Task.sleep(for: $0) },
+        random: RandomSource = .system,
+        now: @escaping @Sendable () -> Date = { Date() },
+        logger: RequestLogger? = nil
+    ) throws(ODAGClientError) {
+        let url = configuration.baseURL
+        guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = url.host, !host.isEmpty,
+            let components = URLComponents(url: url, resolvingAgainstBaseURL: false)
+        else {
+            throw .invalidConfiguration(
+                "the server URL \"\(url.absoluteString)\" is not http(s)://HOST/…/api/odag/v1")
+        }
+        var path = components.percentEncodedPath
+        while path.hasSuffix("/") { path.removeLast() }
+        self.basePath = path
+        self.configuration = configuration
+        self.transport = transport
+        self.sleeper = sleeper
+        self.random = random
+        self.now = now
+        self.logger = logger
+    }
+
+    // MARK: About
+
+    /// `GET /about`: the service's version and stability index.
+    public func getAbout() async throws -> OdagAbout {
+        let operation = Operation(method: "GET", path: ["about"])
+        return try await decode(operation) { json throws(ModelError) in try OdagAbout(json: json) }
+    }
+
+    // MARK: Links
+
+    /// `GET /links`: every navigation link, each with all the fields the server returned.
+    public func listLinks() async throws -> [OdagLink] {
+        let operation = Operation(method: "GET", path: ["links"])
+        return try await decode(operation) { json throws(ModelError) in try OdagLink.list(json: json) }
+    }
+
+    /// `POST /links`: creates a link. Never re-sent when its outcome is unknown (see the type's documentation).
+    public func createLink(_ link: OdagLinkCreate) async throws -> OdagLink {
+        let operation = Operation(method: "POST", path: ["links"], body: link.json, safety: .once)
+        return try await decode(operation) { json throws(ModelError) in try OdagLink(json: json) }
+    }
+
+    /// `GET /links/{linkId}`: one link.
+    public func getLink(id: String) async throws -> OdagLink {
+        let operation = Operation(method: "GET", path: ["links", id], missing: "link \(id)")
+        return try await decode(operation) { json throws(ModelError) in try OdagLink(json: json) }
+    }
+
+    /// `PUT /links/{linkId}`: changes a link's name and properties. The body is the ``OdagLinkUpdate`` alone (no
+    /// id, owner or dates); send the live properties overlaid with the wanted ones so nothing is lost.
+    public func updateLink(id: String, _ update: OdagLinkUpdate) async throws -> OdagLink {
+        let operation = Operation(method: "PUT", path: ["links", id], body: update.json, missing: "link \(id)")
+        return try await decode(operation) { json throws(ModelError) in try OdagLink(json: json) }
+    }
+
+    /// `DELETE /links/{linkId}`: deletes a link (its requests and generated apps stay).
+    public func deleteLink(id: String) async throws {
+        let operation = Operation(method: "DELETE", path: ["links", id], missing: "link \(id)")
+        _ = try await send(operation)
+    }
+
+    // MARK: Requests
+
+    /// `GET /links/{linkId}/requests`: the app generation requests of one link.
+    public func listLinkRequests(linkID: String) async throws -> [OdagRequest] {
+        let operation = Operation(method: "GET", path: ["links", linkID, "requests"], missing: "link \(linkID)")
+        return try await decode(operation) { json throws(ModelError) in try OdagRequest.list(json: json) }
+    }
+
+    /// `POST /links/{linkId}/requests`: submits an app generation request. Never re-sent when its outcome is
+    /// unknown.
+    public func submitRequest(linkID: String, _ request: OdagRequestCreate) async throws -> OdagRequest {
+        let operation = Operation(
+            method: "POST", path: ["links", linkID, "requests"], body: request.json, safety: .once,
+            missing: "link \(linkID)")
+        return try await decode(operation) { json throws(ModelError) in try OdagRequest(json: json) }
+    }
+
+    /// `GET /requests`: every app generation request.
+    public func listRequests() async throws -> [OdagRequest] {
+        let operation = Operation(method: "GET", path: ["requests"])
+        return try await decode(operation) { json throws(ModelError) in try OdagRequest.list(json: json) }
+    }
+
+    /// `GET /requests/{requestId}`: one request, with its status and generated app.
+    public func getRequest(id: String) async throws -> OdagRequest {
+        let operation = Operation(method: "GET", path: ["requests", id], missing: "request \(id)")
+        return try await decode(operation) { json throws(ModelError) in try OdagRequest(json: json) }
+    }
+
+    /// `PUT /requests/{requestId}`: changes a request (for example `status: cancelled`).
+    public func updateRequest(id: String, _ update: OdagRequestUpdate) async throws -> OdagRequest {
+        let operation = Operation(method: "PUT", path: ["requests", id], body: update.json, missing: "request \(id)")
+        return try await decode(operation) { json throws(ModelError) in try OdagRequest(json: json) }
+    }
+
+    /// `DELETE /requests/{requestId}/app`: deletes the request's generated app.
+    public func deleteRequestApp(requestID: String) async throws {
+        let operation = Operation(
+            method: "DELETE", path: ["requests", requestID, "app"],
+            missing: "request \(requestID) (or its generated app)")
+        _ = try await send(operation)
+    }
+
+    /// `POST /requests/{requestId}/reloadApp`: reloads the generated app. Never re-sent when its outcome is unknown.
+    public func reloadRequestApp(requestID: String) async throws -> OdagRequest {
+        let operation = Operation(
+            method: "POST", path: ["requests", requestID, "reloadApp"], safety: .once,
+            missing: "request \(requestID) (or its generated app)")
+        return try await decode(operation) { json throws(ModelError) in try OdagRequest(json: json) }
+    }
+
+    /// `POST /requests/{requestId}/renameApp`: renames the generated app (safe to repeat, so retried like a `PUT`).
+    public func renameRequestApp(requestID: String, name: String) async throws -> OdagRequest {
+        let operation = Operation(
+            method: "POST", path: ["requests", requestID, "renameApp"], body: OdagRenameApp(name: name).json,
+            missing: "request \(requestID) (or its generated app)")
+        return try await decode(operation) { json throws(ModelError) in try OdagRequest(json: json) }
+    }
+}

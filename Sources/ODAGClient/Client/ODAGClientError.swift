@@ -1,0 +1,103 @@
+/// A failed ODAG API call, described for a person: a lowercase sentence naming the method, the URL path and the
+/// status, and saying what to check. No message ever contains the token or an authentication header.
+public enum ODAGClientError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// `401` or `403`: the server did not accept who we are. `message` is the server's own explanation, if any.
+    case authenticationFailed(method: String, path: String, status: Int, message: String?)
+    /// The server answered with an HTML page instead of JSON (typically a virtual proxy's login page).
+    case htmlPage(method: String, path: String, status: Int)
+    /// The server answered with a redirect (typically to a virtual proxy's login page); redirects are not followed.
+    case redirected(method: String, path: String, status: Int, location: String?)
+    /// `404`. `object` names what was missing (`link 4e2c…`), or is `nil` when the path itself was not found.
+    case notFound(method: String, path: String, object: String?, message: String?)
+    /// Any other unsuccessful status, with the server's `message` (or a problem document's `detail`/`title`).
+    case server(method: String, path: String, status: Int, message: String?)
+    /// A successful answer whose body could not be read; `detail` names the JSON path and value.
+    case decoding(method: String, path: String, status: Int, detail: String)
+    /// No answer: the transport failed (``HTTPTransportError/delivery`` says whether the request was sent).
+    case transport(method: String, path: String, HTTPTransportError)
+    /// A create (or another call that must not run twice) may or may not have been carried out: the request may
+    /// have reached the server and no answer says what happened. It is not re-sent; re-read the live state first.
+    /// `operation` is the method and path.
+    indirect case outcomeUnknown(operation: String, underlying: ODAGClientError)
+    /// The client was configured with something unusable, such as a base URL that is not `http(s)://host/…`.
+    case invalidConfiguration(String)
+
+    /// The status the server answered with, if there was an answer.
+    public var status: Int? {
+        switch self {
+        case .authenticationFailed(_, _, let status, _), .htmlPage(_, _, let status), .redirected(_, _, let status, _),
+            .server(_, _, let status, _), .decoding(_, _, let status, _):
+            status
+        case .notFound: 404
+        case .outcomeUnknown(_, let underlying): underlying.status
+        case .transport, .invalidConfiguration: nil
+        }
+    }
+
+    /// Whether the request may have been carried out by the server although it failed here (an unknown outcome,
+    /// or a transport failure after the request may have been sent).
+    public var mayHaveBeenApplied: Bool {
+        switch self {
+        case .outcomeUnknown: true
+        case .transport(_, _, let error): error.delivery == .mayHaveBeenSent
+        default: false
+        }
+    }
+
+    /// `METHOD /path: what happened; what to check`.
+    public var description: String {
+        switch self {
+        case .invalidConfiguration(let message):
+            return "invalid client configuration: \(message)"
+        case .outcomeUnknown(let operation, let underlying):
+            return "\(operation): the outcome is unknown, the server may have carried it out (\(underlying.reason));"
+                + " it was not sent again: re-read the live state before retrying"
+        case .authenticationFailed(let method, let path, _, _), .htmlPage(let method, let path, _),
+            .redirected(let method, let path, _, _), .notFound(let method, let path, _, _),
+            .server(let method, let path, _, _), .decoding(let method, let path, _, _),
+            .transport(let method, let path, _):
+            return "\(method) \(path): \(reason)"
+        }
+    }
+
+    /// What the CLI should say to fix authentication.
+    static let authenticationAdvice =
+        "check the token (--token-file or ODAG_TOKEN), the user header (--header 'X-Qlik-User: UserDirectory=…;"
+        + " UserId=…'), the virtual proxy prefix in the server URL, and the client certificate (--client-cert and"
+        + " --client-key)"
+
+    /// The description without the leading method and path.
+    var reason: String {
+        switch self {
+        case .authenticationFailed(_, _, let status, let message):
+            return "authentication failed (\(status))\(Self.quote(message)); \(Self.authenticationAdvice)"
+        case .htmlPage(_, _, let status):
+            return "the server answered with an HTML page (likely a virtual proxy's login page) instead of JSON"
+                + " (status \(status)); check that the server URL ends in /api/odag/v1 and the authentication"
+                + " options (--token-file, --header, --client-cert)"
+        case .redirected(_, _, let status, let location):
+            let target = location.map { " to \"\($0)\"" } ?? ""
+            return "the server redirected\(target) (status \(status)), likely to a virtual proxy's login page;"
+                + " check the server URL and the authentication options (--token-file, --header, --client-cert)"
+        case .notFound(_, _, let object, let message):
+            if let object { return "\(object) not found (404)" }
+            return "not found (404)\(Self.quote(message)); check that the server URL ends in /api/odag/v1"
+        case .server(_, _, let status, let message):
+            if message == nil { return "the server answered \(status) without a message" }
+            return "the server answered \(status)\(Self.quote(message))"
+        case .decoding(_, _, let status, let detail):
+            return "the server's answer (status \(status)) could not be read: \(detail)"
+        case .transport(_, _, let error):
+            return error.description
+        case .outcomeUnknown(_, let underlying):
+            return underlying.reason
+        case .invalidConfiguration(let message):
+            return message
+        }
+    }
+
+    private static func quote(_ message: String?) -> String {
+        guard let message, !message.isEmpty else { return "" }
+        return ": \"\(message)\""
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// One HTTP request as the client hands it to an ``HTTPTransport``: our own value, independent of URLSession or curl.
+public struct HTTPRequest: Sendable, Equatable {
+    /// The method, upper case (`GET`, `POST`, `PUT`, `DELETE`).
+    public var method: String
+    /// The absolute URL, query included.
+    public var url: URL
+    /// The header fields to send. The transport adds nothing that changes their meaning.
+    public var headers: HTTPFields
+    /// The body bytes, or `nil` for no body.
+    public var body: [UInt8]?
+    /// The whole-exchange time limit in seconds. Transports that count whole seconds round it up.
+    public var timeout: Double
+
+    /// Creates a request.
+    public init(method: String, url: URL, headers: HTTPFields = [:], body: [UInt8]? = nil, timeout: Double = 30) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+    }
+
+    /// The URL's path without the query, for messages and logs (the query carries the xrfkey, which is noise there).
+    public var pathForDisplay: String {
+        let path = url.path
+        return path.isEmpty ? "/" : path
+    }
+
+    /// The timeout in whole seconds, rounded up and at least one (Linux URLSession truncates fractions, so `0.5`
+    /// would fail at once).
+    public var wholeSecondTimeout: Int {
+        guard timeout.isFinite, timeout > 0 else { return 1 }
+        return max(1, Int(min(timeout, Double(Int32.max)).rounded(.up)))
+    }
+}

@@ -1,1 +1,0 @@
-// The ODAG REST API client: see ODAGClient.swift.

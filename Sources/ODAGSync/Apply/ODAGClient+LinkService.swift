@@ -1,0 +1,15 @@
+import ODAGClient
+import ODAGCore
+
+extension ODAGClient: LinkService {
+    /// Whether the request may have been carried out although no answer said so.
+    public func isOutcomeUnknown(_ error: any Error) -> Bool {
+        (error as? ODAGClientError)?.mayHaveBeenApplied ?? false
+    }
+
+    /// Whether the server answered `404`.
+    public func isNotFound(_ error: any Error) -> Bool {
+        if case .notFound = error as? ODAGClientError { return true }
+        return false
+    }
+}

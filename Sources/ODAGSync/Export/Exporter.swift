@@ -1,0 +1,126 @@
+import ODAGCore
+
+/// One manifest file written by `export`.
+public struct ExportedManifest: Sendable, Equatable {
+    /// The file name (safe, unique within the export, ending in `.json`).
+    public var fileName: String
+    /// The manifest.
+    public var json: JSONValue
+
+    /// The manifest as pretty JSON with a final newline, keys in reading order.
+    public var text: String {
+        JSONWriter.string(json, pretty: true, leadingKeys: Exporter.leadingKeys) + "\n"
+    }
+}
+
+/// Turns live links into manifests that validate and plan to no changes against the same server
+/// (SPEC §6 `export`). Only the fields the manifest format manages are written; whatever else the
+/// server keeps is left alone by later updates anyway.
+public enum Exporter {
+    /// The result of an export.
+    public struct Result: Sendable, Equatable {
+        /// One manifest per link, sorted by file name.
+        public var manifests: [ExportedManifest]
+        /// Why some links in scope were not exported.
+        public var skipped: [String]
+    }
+
+    static let leadingKeys = ["$schema", "links", "name", "id", "selectionAppId", "templateAppId", "properties", "ignore"]
+
+    /// Exports the live links in `scope`, one manifest each.
+    public static func export(_ live: [OdagLink], scope: LinkScope) -> Result {
+        let inScope = live.filter { scope.contains($0) }
+        var byName: [String: Int] = [:]
+        for link in inScope { byName[link.name ?? "", default: 0] += 1 }
+        var skipped: [String] = []
+        var manifests: [ExportedManifest] = []
+        var taken = Set<String>()
+        let sorted = inScope.sorted { (($0.name ?? ""), ($0.id ?? "")) < (($1.name ?? ""), ($1.id ?? "")) }
+        for link in sorted {
+            let name = link.name ?? ""
+            guard let id = link.id, let selection = link.selectionAppId, let template = link.templateAppId else {
+                skipped.append("a link named \(quote(name)) lacks an id or app id")
+                continue
+            }
+            guard !name.isEmpty else {
+                skipped.append("link \(id) has an empty name, which a manifest cannot declare; name it on the server")
+                continue
+            }
+            guard byName[name] == 1 else {
+                skipped.append(
+                    "link \(quote(name)) (id \(id)) shares its name with \((byName[name] ?? 1) - 1) other link(s); names are unique in manifests, so rename or delete the duplicates on the server")
+                continue
+            }
+            var declaration: [String: JSONValue] = [
+                "name": .string(name), "selectionAppId": .string(selection), "templateAppId": .string(template),
+            ]
+            if let properties = link.properties.map(managedProperties), properties != [:] {
+                declaration["properties"] = properties
+            }
+            manifests.append(
+                ExportedManifest(
+                    fileName: fileName(for: name, taken: &taken), json: ["links": [.object(declaration)]]))
+        }
+        manifests.sort { $0.fileName < $1.fileName }
+        return Result(manifests: manifests, skipped: skipped)
+    }
+
+    /// All exported links in one manifest (for `--out -`).
+    public static func combined(_ result: Result) -> ExportedManifest {
+        let links = result.manifests.flatMap { $0.json["links"]?.arrayValue ?? [] }
+        return ExportedManifest(fileName: "-", json: ["links": .array(links)])
+    }
+
+    /// The properties the manifest format manages, as the server has them.
+    static func managedProperties(_ properties: OdagLinkProperties) -> JSONValue {
+        var members: [String: JSONValue] = [:]
+        if let rowEstExpr = properties.rowEstExpr { members["rowEstExpr"] = .string(rowEstExpr) }
+        if let bindings = properties.bindings {
+            members["bindings"] = .array(
+                bindings.map { binding in
+                    var projected = binding
+                    projected.extra = [:]
+                    return projected.json
+                })
+        }
+        if let genAppAccessible = properties.genAppAccessible { members["genAppAccessible"] = .bool(genAppAccessible) }
+        if let publishTo = properties.publishTo { members["publishTo"] = .string(publishTo) }
+        if let retention = properties.retention {
+            var projected = retention
+            projected.extra = [:]
+            if projected.json != [:] { members["retention"] = projected.json }
+        }
+        return .object(members)
+    }
+
+    /// A file name made from the link name: lower-case letters and digits joined by `-`, unique.
+    static func fileName(for name: String, taken: inout Set<String>) -> String {
+        var slug = ""
+        for scalar in name.lowercased().unicodeScalars {
+            if (scalar >= "a" && scalar <= "z") || (scalar >= "0" && scalar <= "9") {
+                slug.unicodeScalars.append(scalar)
+            } else if !slug.hasSuffix("-") {
+                slug += "-"
+            }
+        }
+        slug = String(slug.trimmingDashes().prefix(60)).trimmingDashes()
+        if slug.isEmpty { slug = "link" }
+        var candidate = slug + ".json"
+        var counter = 2
+        while taken.contains(candidate) {
+            candidate = "\(slug)-\(counter).json"
+            counter += 1
+        }
+        taken.insert(candidate)
+        return candidate
+    }
+}
+
+extension String {
+    fileprivate func trimmingDashes() -> String {
+        var text = Substring(self)
+        while text.hasPrefix("-") { text = text.dropFirst() }
+        while text.hasSuffix("-") { text = text.dropLast() }
+        return String(text)
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import ODAGCore
+
+/// Finds, reads and checks manifests (SPEC §2): every `*.json` under the given files and folders,
+/// searched recursively (hidden files and folders skipped) and read in sorted path order.
+///
+/// Reading and checking are separate steps so that files are parsed once and checked against several
+/// environments' variables.
+public struct ManifestLoader: Sendable {
+    /// The folder that relative paths are taken from.
+    public var currentDirectory: String
+    /// Files never treated as manifests (the config file, when it lies under a manifest folder), as
+    /// absolute paths.
+    public var excludedFiles: Set<String>
+
+    /// Creates a loader that resolves relative paths against `currentDirectory`.
+    public init(currentDirectory: String, excludedFiles: Set<String> = []) {
+        self.currentDirectory = currentDirectory
+        self.excludedFiles = Set(excludedFiles.map { Self.absolute($0, in: currentDirectory) })
+    }
+
+    /// Finds, reads and checks the manifests under `paths` in one step.
+    public func load(
+        paths: [String], resolver: VariableResolver = VariableResolver(), scope: LinkScope = LinkScope()
+    ) -> ManifestLoadResult {
+        let found = findFiles(paths)
+        var result = Self.check(readFiles(found.files), resolver: resolver, scope: scope)
+        result.diagnostics = Diagnostic.normalized(result.diagnostics + found.diagnostics)
+        return result
+    }
+
+    /// The manifest files under `paths`, as display paths (the given path followed by the path found
+    /// under it), in sorted order without repeats; a path that does not exist is a diagnostic.
+    public func findFiles(_ paths: [String]) -> (files: [String], diagnostics: [Diagnostic]) {
+        var files: [String] = []
+        var diagnostics: [Diagnostic] = []
+        let manager = FileManager.default
+        for path in paths {
+            let absolutePath = Self.absolute(path, in: currentDirectory)
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: absolutePath, isDirectory: &isDirectory) else {
+                diagnostics.append(
+                    .error(file: path, location: nil, "no such file or folder; expected a manifest or a folder of manifests"))
+                continue
+            }
+            if isDirectory.boolValue {
+                collect(folder: absolutePath, display: Self.trimmingSlashes(path), depth: 0, into: &files)
+            } else if !excludedFiles.contains(Self.standardized(absolutePath)) {
+                files.append(path)
+            }
+        }
+        var seen: Set<String> = []
+        let unique = files.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.filter { seen.insert($0).inserted }
+        return (unique, diagnostics)
+    }
+
+    /// Reads and parses each file; a file that cannot be read or parsed carries its diagnostic.
+    public func readFiles(_ files: [String]) -> [ManifestFile] {
+        files.map { file in
+            let absolutePath = Self.absolute(file, in: currentDirectory)
+            guard let data = FileManager.default.contents(atPath: absolutePath) else {
+                return ManifestFile(file: file, failure: .error(file: file, location: nil, "cannot be read"))
+            }
+            return ManifestFile(file: file, bytes: [UInt8](data))
+        }
+    }
+
+    /// Checks parsed files with one set of variables: each link's shape, then the rules across files
+    /// (unique names, unique pinned ids, names within `scope`).
+    public static func check(_ files: [ManifestFile], resolver: VariableResolver, scope: LinkScope) -> ManifestLoadResult
+    {
+        var links: [DeclaredLink] = []
+        var diagnostics: [Diagnostic] = []
+        var linkCount = 0
+        var firstName: [String: ManifestChecker.Occurrence] = [:]
+        var firstId: [String: ManifestChecker.Occurrence] = [:]
+        for file in files {
+            if let failure = file.failure { diagnostics.append(failure) }
+            guard let document = file.document else { continue }
+            var checker = ManifestChecker(file: file, document: document, resolver: resolver)
+            checker.run()
+            links.append(contentsOf: checker.links)
+            diagnostics.append(contentsOf: checker.diagnostics)
+            linkCount += checker.linkCount
+            for name in checker.names {
+                if let first = firstName[name.value] {
+                    diagnostics.append(
+                        duplicate(name, of: first, message: "duplicate link name \(JSONValue.string(name.value).snippet())"))
+                } else {
+                    firstName[name.value] = name
+                }
+                if !scope.contains(name: name.value) {
+                    let prefix = quoted(scope.namePrefix ?? "")
+                    diagnostics.append(
+                        .error(
+                            file: name.file, location: name.location, path: name.path,
+                            "\(JSONValue.string(name.value).snippet()) is outside the scope; "
+                                + "expected a name starting with \(prefix) (scope.namePrefix)"))
+                }
+            }
+            for id in checker.ids {
+                let key = id.value.lowercased()
+                if let first = firstId[key] {
+                    diagnostics.append(duplicate(id, of: first, message: "duplicate pinned id \(quoted(id.value))"))
+                } else {
+                    firstId[key] = id
+                }
+            }
+        }
+        return ManifestLoadResult(
+            links: links, diagnostics: Diagnostic.normalized(diagnostics), fileCount: files.count, linkCount: linkCount)
+    }
+
+    private static func duplicate(
+        _ occurrence: ManifestChecker.Occurrence, of first: ManifestChecker.Occurrence, message: String
+    ) -> Diagnostic {
+        var place = first.file
+        if let location = first.location { place += ":\(location.line):\(location.column)" }
+        return .error(
+            file: occurrence.file, location: occurrence.location, path: occurrence.path,
+            "\(message); also declared at \(place) (\(first.path)); each link must be declared once")
+    }
+
+    private func collect(folder: String, display: String, depth: Int, into files: inout [String]) {
+        // A symbolic link loop must not recurse forever; real manifest trees are shallow.
+        guard depth < 32, let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for entry in entries where !entry.hasPrefix(".") {
+            let absolutePath = folder + "/" + entry
+            let displayPath = display.isEmpty || display == "." ? entry : display + "/" + entry
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: absolutePath, isDirectory: &isDirectory) else { continue }
+            if isDirectory.boolValue {
+                collect(folder: absolutePath, display: displayPath, depth: depth + 1, into: &files)
+            } else if entry.hasSuffix(".json"), !excludedFiles.contains(Self.standardized(absolutePath)) {
+                files.append(displayPath)
+            }
+        }
+    }
+
+    /// `path` made absolute against `directory`.
+    static func absolute(_ path: String, in directory: String) -> String {
+        if path.hasPrefix("/") { return standardized(path) }
+        return standardized(directory + "/" + path)
+    }
+
+    /// `path` with `.` and empty components removed and `..` applied, without touching the disk.
+    static func standardized(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == "..", let last = parts.last, last != ".." {
+                parts.removeLast()
+                continue
+            }
+            parts.append(part)
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    static func trimmingSlashes(_ path: String) -> String {
+        var text = Substring(path)
+        while text.count > 1, text.hasSuffix("/") { text = text.dropLast() }
+        return String(text)
+    }
+}

@@ -1,1 +1,0 @@
-// The reconciler: manifests, config, validation, diff, plan, apply, drift, export.

@@ -1,0 +1,233 @@
+import ODAGCore
+
+/// What a plan is made for: where, which links, and whether to prune.
+public struct PlanOptions: Sendable {
+    /// The server (or `emulator:PATH`) recorded in the plan.
+    public var server: String
+    /// The selected environment, if any.
+    public var environment: String?
+    /// The plan's timestamp (ISO 8601, UTC).
+    public var generatedAt: String
+    /// Which live links may be touched.
+    public var scope: LinkScope
+    /// Whether unmanaged links in scope are deleted.
+    public var prune: Bool
+    /// When not empty, only these link names are planned, and nothing else is pruned.
+    public var targets: [String]
+
+    /// Creates options.
+    public init(
+        server: String, environment: String? = nil, generatedAt: String, scope: LinkScope = LinkScope(),
+        prune: Bool = false, targets: [String] = []
+    ) {
+        self.server = server
+        self.environment = environment
+        self.generatedAt = generatedAt
+        self.scope = scope
+        self.prune = prune
+        self.targets = targets
+    }
+}
+
+/// Matches declarations to live links (SPEC §4) and computes the changes (SPEC §5). Pure: values in,
+/// a ``Plan`` out, deterministic for the same inputs.
+public enum Planner {
+    /// Plans `desired` against `live`.
+    public static func plan(desired: [DeclaredLink], live: [OdagLink], options: PlanOptions) -> Plan {
+        var errors: [PlanError] = []
+        var byId: [String: OdagLink] = [:]
+        var byName: [String: [OdagLink]] = [:]
+        var inScope: [OdagLink] = []
+        for link in live {
+            guard let id = link.id else {
+                if options.scope.contains(link) {
+                    errors.append(
+                        PlanError(
+                            kind: .invalidLiveLink, name: link.name,
+                            message: "the server returned a link without an id (name \(quote(link.name ?? "")))"))
+                }
+                continue
+            }
+            byId[id.lowercased()] = link
+            if options.scope.contains(link) {
+                inScope.append(link)
+                byName[link.name ?? "", default: []].append(link)
+            }
+        }
+
+        let targets = Set(options.targets)
+        if !targets.isEmpty {
+            let known = Set(desired.map(\.name)).union(live.compactMap(\.name))
+            for target in options.targets.sorted() where !known.contains(target) {
+                let hint = Suggestion.closest(to: target, among: known).map { "; did you mean \(quote($0))?" } ?? ""
+                errors.append(
+                    PlanError(
+                        kind: .unknownTarget, name: target,
+                        message: "--target \(quote(target)) names no declared or live link\(hint)"))
+            }
+        }
+
+        // Pinned ids first, so a rename's old name is not also matched by name.
+        var claimed: [String: String] = [:]
+        var matches: [(DeclaredLink, OdagLink?)] = []
+        var blocked = Set<String>()
+        for declaration in desired where declaration.id != nil {
+            let id = declaration.id?.lowercased() ?? ""
+            guard let link = byId[id] else {
+                errors.append(
+                    PlanError(
+                        kind: .missingPinnedId, name: declaration.name, id: declaration.id,
+                        message:
+                            "link \(quote(declaration.name)) is pinned to id \(declaration.id ?? "") which does not exist on the server; remove the id to create it, or fix it",
+                        source: declaration.source.description))
+                blocked.insert(declaration.name)
+                continue
+            }
+            if let other = claimed[id] {
+                errors.append(
+                    PlanError(
+                        kind: .conflict, name: declaration.name, id: id,
+                        message: "links \(quote(other)) and \(quote(declaration.name)) are both pinned to id \(id)",
+                        source: declaration.source.description))
+                blocked.insert(declaration.name)
+                continue
+            }
+            guard options.scope.contains(link) else {
+                errors.append(
+                    PlanError(
+                        kind: .outOfScope, name: declaration.name, id: id,
+                        message:
+                            "link \(quote(declaration.name)) is pinned to id \(id) (\(quote(link.name ?? "")), owner \(link.owner ?? "unknown")), which is outside the scope",
+                        source: declaration.source.description))
+                blocked.insert(declaration.name)
+                continue
+            }
+            claimed[id] = declaration.name
+            matches.append((declaration, link))
+        }
+        for declaration in desired where declaration.id == nil {
+            let candidates = (byName[declaration.name] ?? []).filter { claimed[($0.id ?? "").lowercased()] == nil }
+            switch candidates.count {
+            case 0:
+                matches.append((declaration, nil))
+            case 1:
+                claimed[(candidates[0].id ?? "").lowercased()] = declaration.name
+                matches.append((declaration, candidates[0]))
+            default:
+                let ids = candidates.compactMap(\.id).sorted()
+                for id in ids { claimed[id.lowercased()] = declaration.name }
+                errors.append(
+                    PlanError(
+                        kind: .ambiguous, name: declaration.name,
+                        message:
+                            "link \(quote(declaration.name)) is ambiguous: \(ids.count) live links have this name (\(ids.joined(separator: ", "))); pin one with \"id\" in the manifest",
+                        source: declaration.source.description))
+                blocked.insert(declaration.name)
+            }
+        }
+
+        var changes: [PlannedChange] = []
+        var unchanged = 0
+        for (declaration, link) in matches {
+            guard targets.isEmpty || targets.contains(declaration.name) else { continue }
+            if let change = self.change(for: declaration, live: link) {
+                changes.append(change)
+            } else {
+                unchanged += 1
+            }
+        }
+
+        var unmanaged: [UnmanagedLink] = []
+        for link in inScope {
+            guard let id = link.id, claimed[id.lowercased()] == nil else { continue }
+            let name = link.name ?? ""
+            unmanaged.append(UnmanagedLink(id: id, name: name, owner: link.owner))
+            if options.prune && (targets.isEmpty || targets.contains(name)) {
+                changes.append(PlannedChange(action: .delete, name: name, id: id, before: link.json))
+            }
+        }
+
+        changes.sort { lhs, rhs in
+            if lhs.action.order != rhs.action.order { return lhs.action.order < rhs.action.order }
+            if lhs.name != rhs.name { return lhs.name < rhs.name }
+            return (lhs.id ?? "") < (rhs.id ?? "")
+        }
+        unmanaged.sort { ($0.name, $0.id) < ($1.name, $1.id) }
+        errors.sort { (($0.name ?? ""), $0.message) < (($1.name ?? ""), $1.message) }
+        return Plan(
+            server: options.server, environment: options.environment, generatedAt: options.generatedAt,
+            prune: options.prune, changes: changes, unmanaged: unmanaged, errors: errors, unchanged: unchanged,
+            linksInScope: inScope.count, declaredLinks: desired.count)
+    }
+
+    /// The change one declaration needs against its live match, or `nil` when none.
+    static func change(for declaration: DeclaredLink, live: OdagLink?) -> PlannedChange? {
+        let ignore = Set(declaration.ignore)
+        guard let live else {
+            let body = OdagLinkCreateBody.json(
+                name: declaration.name, selectionAppId: declaration.selectionAppId,
+                templateAppId: declaration.templateAppId, properties: declaration.properties)
+            var diffs = [
+                FieldDiff(path: "name", before: nil, after: .string(declaration.name)),
+                FieldDiff(path: "selectionAppId", before: nil, after: .string(declaration.selectionAppId)),
+                FieldDiff(path: "templateAppId", before: nil, after: .string(declaration.templateAppId)),
+            ]
+            if let properties = declaration.properties {
+                diffs += PropertyComparison.leaves(of: properties, path: "properties")
+            }
+            return PlannedChange(
+                action: .create, name: declaration.name, diffs: diffs, after: body, source: declaration.source.description)
+        }
+
+        var diffs: [FieldDiff] = []
+        if live.name != declaration.name {
+            diffs.append(FieldDiff(path: "name", before: live.name.map(JSONValue.string), after: .string(declaration.name)))
+        }
+        var reasons: [String] = []
+        for (field, declared, current) in [
+            ("selectionAppId", declaration.selectionAppId, live.selectionAppId),
+            ("templateAppId", declaration.templateAppId, live.templateAppId),
+        ] where declared.lowercased() != (current ?? "").lowercased() {
+            diffs.append(FieldDiff(path: field, before: current.map(JSONValue.string), after: .string(declared)))
+            reasons.append("\(field) changed")
+        }
+        let liveProperties = live.properties?.json
+        if let declared = declaration.properties {
+            diffs += PropertyComparison.diffs(declared: declared, live: liveProperties, path: "properties", ignore: ignore)
+        }
+        guard !diffs.isEmpty else { return nil }
+
+        let properties = PropertyComparison.overlay(
+            live: liveProperties, declared: declaration.properties, path: "properties", ignore: ignore)
+        if !reasons.isEmpty {
+            let body = OdagLinkCreateBody.json(
+                name: declaration.name, selectionAppId: declaration.selectionAppId,
+                templateAppId: declaration.templateAppId, properties: properties)
+            return PlannedChange(
+                action: .replace, name: declaration.name, id: live.id,
+                reason: reasons.joined(separator: ", ") + "; an update cannot change it, so the link is deleted and created again",
+                diffs: diffs, before: live.json, after: body, source: declaration.source.description)
+        }
+        var update: [String: JSONValue] = ["name": .string(declaration.name)]
+        if let properties { update["properties"] = properties }
+        return PlannedChange(
+            action: .update, name: declaration.name, id: live.id, diffs: diffs, before: live.json,
+            after: .object(update), source: declaration.source.description)
+    }
+}
+
+/// The JSON body of `POST /links` built from declared values.
+enum OdagLinkCreateBody {
+    static func json(name: String, selectionAppId: String, templateAppId: String, properties: JSONValue?) -> JSONValue {
+        var body: [String: JSONValue] = [
+            "name": .string(name), "selectionAppId": .string(selectionAppId), "templateAppId": .string(templateAppId),
+        ]
+        if let properties { body["properties"] = properties }
+        return .object(body)
+    }
+}
+
+/// `text` as a JSON string literal, for quoting names in messages.
+func quote(_ text: String) -> String {
+    JSONWriter.string(.string(text))
+}

@@ -1,0 +1,76 @@
+import ODAGCore
+
+/// Compares declared properties with live ones and builds what to send (SPEC §5): only declared
+/// fields are compared, `bindings` as a whole and order-insensitive, `ignore` paths not at all.
+public enum PropertyComparison {
+    /// The path of the bindings array, compared as a whole.
+    static let bindingsPath = "properties.bindings"
+    /// The binding members compared; anything else a server adds to a binding is not.
+    static let bindingKeys = ["selectionField", "templateField", "selectionType"]
+
+    /// The differences between the `declared` value at `path` and the `live` one.
+    public static func diffs(declared: JSONValue, live: JSONValue?, path: String, ignore: Set<String>) -> [FieldDiff] {
+        if ignore.contains(path) { return [] }
+        if path == bindingsPath {
+            return sameBindings(declared, live) ? [] : [FieldDiff(path: path, before: live, after: declared)]
+        }
+        if case .object(let declaredMembers) = declared {
+            let liveMembers = live?.objectValue
+            if live != nil && liveMembers == nil {
+                return [FieldDiff(path: path, before: live, after: declared)]
+            }
+            var result: [FieldDiff] = []
+            for key in declaredMembers.keys.sorted() {
+                guard let value = declaredMembers[key] else { continue }
+                let childPath = JSONPath.appending(key: key, to: path)
+                result += diffs(declared: value, live: liveMembers?[key], path: childPath, ignore: ignore)
+            }
+            return result
+        }
+        return declared == live ? [] : [FieldDiff(path: path, before: live, after: declared)]
+    }
+
+    /// The live value at `path` overlaid with the declared one: objects are merged member by member,
+    /// everything else (arrays included) is replaced; ignored paths keep their live value.
+    /// Returns `nil` when the result is absent.
+    public static func overlay(live: JSONValue?, declared: JSONValue?, path: String, ignore: Set<String>) -> JSONValue? {
+        if ignore.contains(path) { return live }
+        guard let declared else { return live }
+        guard path != bindingsPath, case .object(let declaredMembers) = declared,
+            case .object(var merged) = live ?? .object([:])
+        else { return declared }
+        for (key, value) in declaredMembers {
+            let childPath = JSONPath.appending(key: key, to: path)
+            merged[key] = overlay(live: merged[key], declared: value, path: childPath, ignore: ignore)
+        }
+        return .object(merged)
+    }
+
+    /// Whether two bindings arrays hold the same bindings in any order.
+    static func sameBindings(_ declared: JSONValue, _ live: JSONValue?) -> Bool {
+        guard let declaredList = declared.arrayValue else { return declared == live }
+        guard let liveList = live?.arrayValue else { return declaredList.isEmpty && live == nil }
+        return canonical(declaredList) == canonical(liveList)
+    }
+
+    /// Bindings as sorted canonical strings over the compared members.
+    static func canonical(_ bindings: [JSONValue]) -> [String] {
+        bindings.map { binding -> String in
+            guard case .object(let members) = binding else { return JSONWriter.string(binding) }
+            var projected: [String: JSONValue] = [:]
+            for key in bindingKeys { projected[key] = members[key] }
+            return JSONWriter.string(.object(projected))
+        }.sorted()
+    }
+
+    /// The declared value flattened to leaf paths, for showing what a create sets.
+    public static func leaves(of value: JSONValue, path: String) -> [FieldDiff] {
+        if path != bindingsPath, case .object(let members) = value, !members.isEmpty {
+            return members.keys.sorted().flatMap { key -> [FieldDiff] in
+                guard let member = members[key] else { return [] }
+                return leaves(of: member, path: JSONPath.appending(key: key, to: path))
+            }
+        }
+        return [FieldDiff(path: path, before: nil, after: value)]
+    }
+}

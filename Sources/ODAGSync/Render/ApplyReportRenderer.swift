@@ -1,0 +1,116 @@
+import ODAGCore
+
+/// Renders an ``ApplyReport``: as text, one line per change and a summary line, or as JSON.
+///
+/// Text marks each change `✓` (done), `✗` (failed) or `-` (not started). With `unicode` off the
+/// marks are `ok`, `FAILED` and `-`, and the arrow before a new id is `->`, for logs and terminals
+/// that cannot show UTF-8; the layout is otherwise the same. Colours (green, red, dim) are used only
+/// when `color` is on.
+///
+/// ```
+/// ✓ update "Finance drill" (0.12 s)
+/// ✓ create "Sales detail" → id 6f0c… (0.31 s)
+/// ✗ create "X": the server answered 400: name is empty
+/// - not started: delete "Old link" (id …)
+/// Apply complete: 2 succeeded, 1 failed, 1 not started.
+/// ```
+public struct ApplyReportRenderer: Sendable {
+    /// Whether to colour the marks with ANSI escape codes.
+    public var color: Bool
+    /// Whether to use `✓`, `✗` and `→`; otherwise ASCII (`ok`, `FAILED`, `->`).
+    public var unicode: Bool
+
+    /// Creates a renderer.
+    public init(color: Bool = false, unicode: Bool = true) {
+        self.color = color
+        self.unicode = unicode
+    }
+
+    /// The report as text, ending with a newline.
+    public func renderText(_ report: ApplyReport) -> String {
+        let style = TerminalStyle(enabled: color)
+        let arrow = unicode ? "→" : "->"
+        var lines: [String] = []
+        for result in report.results {
+            let change = result.change
+            var subject = change.action.rawValue + " " + DisplayText.quoted(change.name)
+            let time = " (" + DisplayText.seconds(milliseconds: result.milliseconds) + ")"
+            switch result.outcome {
+            case .succeeded(let newId):
+                if let newId { subject += " \(arrow) id " + DisplayText.sanitized(newId) }
+                lines.append(style.green(unicode ? "✓" : "ok") + " " + subject + time)
+            case .alreadyDone(let note, let newId):
+                if let newId { subject += " \(arrow) id " + DisplayText.sanitized(newId) }
+                lines.append(
+                    style.green(unicode ? "✓" : "ok") + " " + subject + time + ": " + DisplayText.sanitized(note))
+            case .failed(let message):
+                if let id = change.id { subject += " (id " + DisplayText.sanitized(id) + ")" }
+                lines.append(
+                    style.red(unicode ? "✗" : "FAILED") + " " + subject + ": " + DisplayText.sanitized(message))
+            case .notStarted:
+                if let id = change.id { subject += " (id " + DisplayText.sanitized(id) + ")" }
+                lines.append(style.dim("- not started: " + subject))
+            }
+        }
+        lines.append(ApplyReportRenderer.summaryLine(report))
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `Apply complete: 3 succeeded, 1 failed, 0 not started.`, or `Apply interrupted: …` with what
+    /// to do next.
+    public static func summaryLine(_ report: ApplyReport) -> String {
+        let counts = "\(report.succeeded) succeeded, \(report.failed) failed, \(report.notStarted) not started"
+        if report.interrupted {
+            return "Apply interrupted: \(counts). Run apply again to finish."
+        }
+        return "Apply complete: \(counts)."
+    }
+
+    /// The report as JSON: `server`, `interrupted`, `summary` (`succeeded`, `failed`, `notStarted`)
+    /// and `results`, each with `action`, `name`, `outcome` and `milliseconds`, and `id`, `newId` and
+    /// `message` (the failure, or the note of an already-done change) when they apply.
+    public func json(_ report: ApplyReport) -> JSONValue {
+        let results = report.results.map { result -> JSONValue in
+            var members: [String: JSONValue] = [
+                "action": .string(result.change.action.rawValue),
+                "name": .string(result.change.name),
+                "outcome": .string(result.outcome.label),
+                "milliseconds": .int(result.milliseconds),
+            ]
+            if let id = result.change.id { members["id"] = .string(id) }
+            switch result.outcome {
+            case .succeeded(let newId):
+                if let newId { members["newId"] = .string(newId) }
+            case .alreadyDone(let note, let newId):
+                if let newId { members["newId"] = .string(newId) }
+                members["message"] = .string(note)
+            case .failed(let message):
+                members["message"] = .string(message)
+            case .notStarted:
+                break
+            }
+            return .object(members)
+        }
+        return [
+            "server": .string(report.server),
+            "interrupted": .bool(report.interrupted),
+            "summary": [
+                "succeeded": .int(report.succeeded), "failed": .int(report.failed),
+                "notStarted": .int(report.notStarted),
+            ],
+            "results": .array(results),
+        ]
+    }
+
+    /// ``json(_:)`` as pretty, deterministic JSON text with a final newline.
+    public func jsonText(_ report: ApplyReport) -> String {
+        JSONWriter.string(
+            json(report), pretty: true,
+            leadingKeys: [
+                "server", "interrupted", "summary", "succeeded", "failed", "notStarted", "action", "name", "id",
+                "outcome",
+                "newId", "message",
+            ])
+            + "\n"
+    }
+}

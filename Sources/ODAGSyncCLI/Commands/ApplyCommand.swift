@@ -1,0 +1,192 @@
+import Foundation
+import ODAGCore
+import ODAGSync
+import Synchronization
+
+/// `odag-sync apply`: makes the server match the manifests, or carries out a saved plan.
+struct ApplyCommand: Command {
+    static let name = "apply"
+    static let summary = "Make the server match the manifests (or apply a saved plan)"
+    static let usage = "apply [PATHS… | PLANFILE] [options]"
+    static let discussion = """
+        With manifests: plans, prints the plan, asks for "yes" on a terminal (without one, --auto-approve
+        is required), then runs deletes, updates and creates, each phase up to --parallelism at a time.
+        With a PLANFILE (from "plan --out"): re-reads the live links and refuses the plan, applying nothing,
+        if any planned link changed or appeared since; it applies only to the server it was made for.
+        One failed change does not stop the others; every change's result is reported, and running apply
+        again converges. Ctrl-C starts no new change, lets running ones finish and reports what was done.
+        Safety: deleting more than safety.maxDeletes links, or more than safety.maxDeletePercent % (30 %)
+        of 10 or more links in scope, is refused unless --force-deletes; pruning with manifests that
+        declare no links is always refused.
+        Exit codes: 0 all changes made (or none needed), 1 an error or a failed change, 3 refused
+        (stale plan, safety limit, empty manifests with pruning; nothing applied), 64 bad usage.
+        """
+    static let examples = [
+        "# the quick start: apply the examples to a local emulator",
+        "odag-sync apply --emulator /tmp/odag-state.json --auto-approve examples/quickstart/links",
+        "# CI on merge: apply exactly the plan that was reviewed",
+        "odag-sync apply prod.plan.json",
+        "# see what would be sent, change nothing",
+        "odag-sync apply --env prod --dry-run",
+    ]
+    static let options: [OptionSpec] =
+        SharedOptions.project + SharedOptions.connection + [
+            .flag("--auto-approve", "Apply without asking (required without a terminal)"),
+            .flag("--dry-run", "Print what would be done and change nothing"),
+            .value("--parallelism", "N", "Changes run at once within a phase (default 8)"),
+            .flag("--force-deletes", "Pass the maxDeletes / maxDeletePercent safety limits"),
+            .flag("--prune", "Delete unmanaged links in scope"),
+            SharedOptions.target,
+            .value("--output", "FORMAT", "text (default) or json (the apply report)"),
+        ] + SharedOptions.output
+
+    static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> ExitCode {
+        let format = try arguments.choice("--output", ["text", "json"]) ?? "text"
+        let parallelism = try arguments.int("--parallelism", in: 1...64) ?? 8
+        if let planFile = try planFile(arguments, context: context) {
+            return try await applyPlanFile(planFile, arguments, context: context, format: format, parallelism: parallelism)
+        }
+        let project = try ProjectLoading.load(arguments, context: context)
+        let connection = try ServerConnection.open(
+            arguments, config: project.config, context: context, parallelism: parallelism)
+        defer { connection.close() }
+        let live = try await PlanMaking.readLive(connection)
+        let plan = PlanMaking.plan(project: project, live: live, connection: connection, targets: arguments.all("--target"))
+        if format == "text" { PlanMaking.render(plan, format: "text", context: context) }
+        try check(plan, limits: project.config.safety, arguments: arguments)
+        guard plan.hasChanges else {
+            if format == "json" { context.console.output(ApplyReportRenderer().jsonText(ApplyReport(server: plan.server, results: []))) }
+            return .success
+        }
+        if arguments.has("--dry-run") {
+            context.console.info("Dry run: nothing was applied.")
+            return .success
+        }
+        if !arguments.has("--auto-approve") {
+            guard context.console.interactive else {
+                throw CommandError.usage(
+                    UsageError(
+                        "apply needs --auto-approve when there is no terminal to confirm on",
+                        hint: "review the plan first (odag-sync plan), or apply a saved plan file"))
+            }
+            context.console.standardError.write(
+                "\nDo you want to apply these changes to \(plan.server)?\n  Only 'yes' will be accepted: ")
+            guard context.console.readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
+                throw CommandError.failed("apply cancelled; nothing was changed")
+            }
+        }
+        return await execute(plan, live: live, connection: connection, context: context, format: format, parallelism: parallelism)
+    }
+
+    /// The plan file named by the only argument, if it is one (a JSON file with `formatVersion`).
+    static func planFile(_ arguments: ParsedArguments, context: CommandContext) throws -> (path: String, plan: Plan)? {
+        guard arguments.positionals.count == 1, let path = arguments.positionals.first else { return nil }
+        let absolute = ServerConnection.absolute(path, context)
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isFolder), !isFolder.boolValue,
+            let data = FileManager.default.contents(atPath: absolute),
+            let json = try? JSONParser.parse(Array(data)), json["formatVersion"] != nil, json["links"] == nil
+        else { return nil }
+        do {
+            return (path, try Plan(json: json))
+        } catch {
+            throw CommandError.failed("\(path): \(error)", hint: "make a new plan with \"odag-sync plan --out\"")
+        }
+    }
+
+    static func applyPlanFile(
+        _ planFile: (path: String, plan: Plan), _ arguments: ParsedArguments, context: CommandContext, format: String,
+        parallelism: Int
+    ) async throws -> ExitCode {
+        let plan = planFile.plan
+        for flag in ["--prune", "--target", "--env"] where arguments.has(flag) {
+            throw CommandError.usage(UsageError("\(flag) cannot be used with a plan file; it was fixed when the plan was made"))
+        }
+        let config = try ProjectLoading.config(arguments, context: context, environment: plan.environment)
+        let connection = try ServerConnection.open(
+            arguments, config: config, context: context, parallelism: parallelism, planServer: plan.server)
+        defer { connection.close() }
+        if !plan.errors.isEmpty {
+            throw CommandError.failed(
+                "the plan in \(planFile.path) has \(plan.errors.count) error(s); fix them and make a new plan")
+        }
+        let live = try await PlanMaking.readLive(connection)
+        let stale = StalePlanCheck.problems(plan: plan, live: live, scope: config.scope)
+        if !stale.isEmpty {
+            for problem in stale { context.console.standardError.write("stale: \(problem)\n") }
+            throw CommandError.refused(
+                "the plan in \(planFile.path) is stale: \(stale.count) planned link(s) changed on the server since it was made; nothing was applied",
+                hint: "make a new plan and review it again")
+        }
+        if format == "text" { PlanMaking.render(plan, format: "text", context: context) }
+        try check(plan, limits: config.safety, arguments: arguments)
+        guard plan.hasChanges else { return .success }
+        if arguments.has("--dry-run") {
+            context.console.info("Dry run: nothing was applied.")
+            return .success
+        }
+        return await execute(plan, live: live, connection: connection, context: context, format: format, parallelism: parallelism)
+    }
+
+    /// Refuses plans with errors and plans past the safety limits.
+    static func check(_ plan: Plan, limits: SafetyLimits, arguments: ParsedArguments) throws {
+        let refusals = SafetyCheck.refusals(for: plan, limits: limits, forceDeletes: arguments.has("--force-deletes"))
+        if !refusals.isEmpty {
+            let forced = plan.prune && plan.declaredLinks == 0
+            throw CommandError.refused(
+                refusals.joined(separator: "; ") + "; nothing was applied",
+                hint: forced ? "declare at least one link, or turn pruning off" : "pass --force-deletes if these deletes are intended")
+        }
+        if !plan.errors.isEmpty {
+            throw CommandError.failed(
+                "\(plan.errors.count) link\(plan.errors.count == 1 ? "" : "s") cannot be planned (see above); nothing was applied")
+        }
+    }
+
+    static func execute(
+        _ plan: Plan, live: [OdagLink], connection: ServerConnection, context: CommandContext, format: String,
+        parallelism: Int
+    ) async -> ExitCode {
+        let interruption = InterruptionFlag()
+        let console = context.console
+        let interrupts = Atomic<Int>(0)
+        let watcher = SignalWatcher { _ in
+            let count = interrupts.add(1, ordering: .sequentiallyConsistent).newValue
+            if count == 1 {
+                interruption.interrupt()
+                console.standardError.write(
+                    "\nInterrupted: starting no new changes; waiting for the running ones to finish (Ctrl-C again to quit now).\n")
+            } else {
+                console.standardError.write("Quitting now; changes in flight may or may not have been made. Run plan to see.\n")
+                exit(130)
+            }
+        }
+        defer { watcher.cancel() }
+        let renderer = ApplyReportRenderer(color: console.colorErrors, unicode: console.errorIsTerminal)
+        let total = plan.changes.count
+        let done = Atomic<Int>(0)
+        let executor = ApplyExecutor(
+            service: connection.client, parallelism: parallelism, interruption: interruption,
+            knownIds: Set(live.compactMap(\.id)),
+            progress: { result in
+                let finished = done.add(1, ordering: .sequentiallyConsistent).newValue
+                guard format == "text", !console.quiet else { return }
+                let line = renderer.renderText(ApplyReport(server: plan.server, results: [result]))
+                    .split(separator: "\n").first.map(String.init) ?? ""
+                console.standardError.write("[\(finished)/\(total)] \(line)\n")
+            })
+        let report = await executor.apply(plan)
+        if format == "json" {
+            console.output(renderer.jsonText(report))
+        } else {
+            console.output("\n" + ApplyReportRenderer(color: console.colorOutput, unicode: true).renderText(report))
+        }
+        if report.allSucceeded { return .success }
+        if report.failed > 0 {
+            console.error(
+                "\(report.failed) change\(report.failed == 1 ? "" : "s") failed", hint: "fix the cause and run apply again; it converges")
+        }
+        if report.interrupted { console.error("apply was interrupted; \(report.notStarted) change(s) were not started") }
+        return .failure
+    }
+}

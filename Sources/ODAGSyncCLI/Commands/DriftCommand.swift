@@ -1,0 +1,68 @@
+import Foundation
+import ODAGSync
+
+/// `odag-sync drift`: reports live state that differs from git, for cron and alerting.
+struct DriftCommand: Command {
+    static let name = "drift"
+    static let summary = "Report links on the server that differ from the manifests"
+    static let usage = "drift [PATHS…] [options]"
+    static let discussion = """
+        Compares the live links with the manifests, changing nothing, and reports links that are missing
+        (declared, not on the server), changed (differ in a declared field), unmanaged (in scope, not
+        declared) and ambiguous (several live links with a declared name).
+        --output prometheus writes node-exporter textfile metrics (write them to the collector's folder);
+        --report FILE also writes the JSON report.
+        Exit codes: 0 no drift, 2 drift found, 1 error (a failed run also writes failure metrics with
+        --output prometheus), 64 bad usage.
+        """
+    static let examples = [
+        "# nightly from cron, metrics for node-exporter's textfile collector",
+        "odag-sync drift --env prod --output prometheus > /var/lib/node_exporter/odag_sync.prom.$$ && mv /var/lib/node_exporter/odag_sync.prom.$$ /var/lib/node_exporter/odag_sync.prom",
+        "# keep the JSON report as a CI artifact",
+        "odag-sync drift --env prod --report drift.json",
+    ]
+    static let options: [OptionSpec] =
+        SharedOptions.project + SharedOptions.connection + [
+            SharedOptions.target,
+            .value("--report", "FILE", "Also write the JSON drift report to FILE"),
+            .value("--output", "FORMAT", "text (default), json, markdown or prometheus"),
+        ] + SharedOptions.output
+
+    static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> ExitCode {
+        let format = try arguments.choice("--output", ["text", "json", "markdown", "prometheus"]) ?? "text"
+        do {
+            return try await report(arguments, context: context, format: format)
+        } catch {
+            if format == "prometheus" {
+                let server = arguments.value("--server") ?? arguments.value("--emulator").map { "emulator:" + $0 } ?? ""
+                context.console.output(
+                    DriftMetricsRenderer().renderFailure(
+                        server: server, environment: arguments.value("--env"), timestamp: Int(Date().timeIntervalSince1970)))
+            }
+            throw error
+        }
+    }
+
+    static func report(_ arguments: ParsedArguments, context: CommandContext, format: String) async throws -> ExitCode {
+        let project = try ProjectLoading.load(arguments, context: context)
+        let connection = try ServerConnection.open(arguments, config: project.config, context: context)
+        defer { connection.close() }
+        let live = try await PlanMaking.readLive(connection)
+        let plan = PlanMaking.plan(project: project, live: live, connection: connection, targets: arguments.all("--target"))
+        let report = DriftReport(plan: plan)
+        if let file = arguments.value("--report") {
+            try PlanMaking.write(report.jsonText, to: file, context: context)
+        }
+        switch format {
+        case "json": context.console.output(report.jsonText)
+        case "markdown": context.console.output(DriftMarkdownRenderer().render(report))
+        case "prometheus":
+            context.console.output(DriftMetricsRenderer().render(report, timestamp: Int(Date().timeIntervalSince1970)))
+        default: context.console.output(DriftTextRenderer(color: context.console.colorOutput).render(report))
+        }
+        if !report.errors.isEmpty && format != "prometheus" {
+            for error in report.errors { context.console.error(error.description) }
+        }
+        return report.drift ? .changes : .success
+    }
+}

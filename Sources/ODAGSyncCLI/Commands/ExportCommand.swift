@@ -1,0 +1,52 @@
+import Foundation
+import ODAGSync
+
+/// `odag-sync export`: writes manifests from the live links.
+struct ExportCommand: Command {
+    static let name = "export"
+    static let summary = "Write manifests from the live links (to adopt an existing server)"
+    static let usage = "export [--out DIR|-] [options]"
+    static let discussion = """
+        Reads the live links in scope and writes one manifest per link into DIR (created when missing;
+        files of the same name are overwritten), or all of them as one manifest to standard output with
+        "--out -" (the default). The manifests validate and plan to no changes against the same server.
+        Links whose name is shared by another link cannot be declared by name and are skipped with an error.
+        Exit codes: 0 ok, 1 error or links skipped, 64 bad usage.
+        """
+    static let examples = [
+        "odag-sync export --env prod --out links/",
+        "odag-sync export --emulator /tmp/odag-state.json --out - > all-links.json",
+    ]
+    static let options: [OptionSpec] =
+        SharedOptions.project + SharedOptions.connection + [
+            .value("--out", "DIR|-", "The folder to write manifests into, or - for standard output (default)")
+        ] + SharedOptions.output
+
+    static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> ExitCode {
+        if let extra = arguments.positionals.first {
+            throw CommandError.usage(UsageError("export takes no paths, got \(quoteText(extra)); use --out DIR"))
+        }
+        let config = try ProjectLoading.config(arguments, context: context)
+        let connection = try ServerConnection.open(arguments, config: config, context: context)
+        defer { connection.close() }
+        let live = try await PlanMaking.readLive(connection)
+        let result = Exporter.export(live, scope: config.scope)
+        let out = arguments.value("--out") ?? "-"
+        if out == "-" {
+            context.console.output(Exporter.combined(result).text)
+        } else {
+            let folder = ServerConnection.absolute(out, context)
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw CommandError.failed("cannot create the folder \(quoteText(out)): \(error.localizedDescription)")
+            }
+            for manifest in result.manifests {
+                try PlanMaking.write(manifest.text, to: (folder as NSString).appendingPathComponent(manifest.fileName), context: context)
+            }
+            context.console.info("Exported \(result.manifests.count) link(s) to \(out).")
+        }
+        for reason in result.skipped { context.console.error("not exported: \(reason)") }
+        return result.skipped.isEmpty ? .success : .failure
+    }
+}

@@ -1,0 +1,35 @@
+import ODAGSync
+
+/// `odag-sync validate`: offline checks of the config and the manifests.
+struct ValidateCommand: Command {
+    static let name = "validate"
+    static let summary = "Check the config and manifests offline, reporting every problem at once"
+    static let usage = "validate [PATHS…] [options]"
+    static let discussion = """
+        Reads odag-sync.json (or --config) and the manifests (PATHS, or the config's "manifests") and
+        reports every problem at once as file:line:column: path: message. Without --env the manifests
+        are checked against every environment of the config. Needs no server.
+        Exit codes: 0 valid, 1 problems found, 64 bad usage.
+        """
+    static let examples = [
+        "odag-sync validate",
+        "odag-sync validate examples/quickstart/links",
+        "odag-sync validate --env prod --output json",
+    ]
+    static let options: [OptionSpec] =
+        SharedOptions.project + [.value("--output", "FORMAT", "text (default) or json")] + SharedOptions.output
+
+    static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> ExitCode {
+        let format = try arguments.choice("--output", ["text", "json"]) ?? "text"
+        let report = ProjectValidator.validate(
+            explicitConfig: arguments.value("--config"), environment: arguments.value("--env"),
+            manifestPaths: arguments.positionals, processEnvironment: context.environment,
+            currentDirectory: context.currentDirectory)
+        if format == "json" {
+            context.console.output(ValidationReportRenderer.json(report))
+        } else {
+            context.console.output(ValidationReportRenderer.text(report))
+        }
+        return report.isValid ? .success : .failure
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import ODAGClient
+import ODAGCore
+import ODAGSync
+
+/// Reading the live links and planning against them, shared by plan, apply and drift.
+enum PlanMaking {
+    /// Reads the live links, naming the server in the error.
+    static func readLive(_ connection: ServerConnection) async throws -> [OdagLink] {
+        do {
+            return try await connection.client.listLinks()
+        } catch let error as ODAGClientError {
+            throw CommandError.failed("cannot read the links from \(connection.identity): \(error)", hint: hint(for: error))
+        }
+    }
+
+    /// What to try for a failed call, when something helps.
+    static func hint(for error: ODAGClientError) -> String? {
+        switch error {
+        case .authenticationFailed:
+            return "check --token-file / ODAG_TOKEN, the --header a header-authenticated virtual proxy needs (X-Qlik-User), or --client-cert/--client-key"
+        case .htmlPage, .redirected:
+            return "point --server at a virtual proxy that accepts API calls (header, JWT or certificate authentication), ending in /api/odag/v1"
+        case .transport(_, _, let transportError) where "\(transportError)".lowercased().contains("certificate"):
+            return "trust the server's CA with --ca-cert FILE; --insecure only as a last resort"
+        default:
+            return nil
+        }
+    }
+
+    /// Plans the project against the live links.
+    static func plan(
+        project: LoadedProject, live: [OdagLink], connection: ServerConnection, targets: [String]
+    ) -> Plan {
+        Planner.plan(
+            desired: project.links, live: live,
+            options: PlanOptions(
+                server: connection.identity, environment: project.config.environment, generatedAt: timestamp(),
+                scope: project.config.scope, prune: project.config.prune, targets: targets))
+    }
+
+    /// Now, in ISO 8601 UTC with seconds.
+    static func timestamp(_ date: Date = Date()) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+
+    /// Writes `text` to `path` atomically (a temporary file renamed over it).
+    static func write(_ text: String, to path: String, context: CommandContext) throws {
+        let absolute = ServerConnection.absolute(path, context)
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: absolute), options: .atomic)
+        } catch {
+            throw CommandError.failed("cannot write \(quoteText(path)): \(error.localizedDescription)")
+        }
+    }
+
+    /// Prints a plan in the chosen format.
+    static func render(_ plan: Plan, format: String, context: CommandContext) {
+        switch format {
+        case "json": context.console.output(plan.jsonText)
+        case "markdown": context.console.output(PlanMarkdownRenderer().render(plan))
+        default: context.console.output(PlanTextRenderer(color: context.console.colorOutput).render(plan))
+        }
+    }
+}

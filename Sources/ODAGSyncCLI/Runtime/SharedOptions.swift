@@ -1,0 +1,28 @@
+/// The flags shared by the commands that read the project and talk to a server (SPEC §6).
+enum SharedOptions {
+    static let project: [OptionSpec] = [
+        .value("--config", "FILE", "The config file (default: ./odag-sync.json when present)"),
+        .value("--env", "NAME", "The environment of the config to use (its server and variables)"),
+    ]
+
+    static let connection: [OptionSpec] = [
+        .value("--server", "URL", "The ODAG API base URL, e.g. https://qlik.example.com/api/odag/v1 (or ODAG_SERVER)"),
+        .value("--emulator", "STATEFILE", "Run against a local emulator started in-process, state kept in STATEFILE"),
+        .value("--header", "'NAME: VALUE'", repeatable: true, "Send a header with every request, e.g. 'X-Qlik-User: UserDirectory=CORP; UserId=svc'"),
+        .value("--token-file", "FILE", "Send the token in FILE as 'Authorization: Bearer' (or ODAG_TOKEN)"),
+        .value("--ca-cert", "FILE", "Trust this CA certificate (PEM) for the server's TLS certificate (uses curl)"),
+        .value("--client-cert", "FILE", "Present this client certificate (PEM), e.g. Qlik's exported client.pem (uses curl)"),
+        .value("--client-key", "FILE", "The client certificate's private key (PEM), e.g. client_key.pem (uses curl)"),
+        .flag("--insecure", "Do not verify the server's TLS certificate (last resort; warned on every run)"),
+        .value("--timeout", "SECONDS", "Time limit of each request attempt (default 30)"),
+    ]
+
+    static let output: [OptionSpec] = [
+        .flag("--no-color", "Never use colours (also NO_COLOR)"),
+        .flag("--verbose", "Log each request (method, path, status, time; never secrets) to stderr"),
+        .flag("--quiet", "Print only data and errors"),
+    ]
+
+    static let target = OptionSpec.value(
+        "--target", "NAME", repeatable: true, "Only this link (by name); pruning is off outside the targets")
+}

@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""A small HTTP(S) server for ODAGClient's transport tests.
+
+Usage: test_server.py [--cert FILE --key FILE [--client-ca FILE]]
+
+Listens on 127.0.0.1 on a free port and prints `listening PORT` as its first stdout line.
+With --client-ca, TLS clients must present a certificate signed by that CA.
+It exits when its standard input closes, so a test that dies leaves nothing behind.
+
+Paths:
+  /echo...          200, JSON describing the request (method, path, query, headers, body)
+  /status/NNN       status NNN with {"message": "status NNN"}
+  /basic401         401 with `WWW-Authenticate: Basic` and a JSON message
+  /redirect         302 to /echo/after-redirect
+  /html             200 with a text/html login page
+  /hang             never answers (until the client goes away)
+  /drop             closes the connection without answering
+  /retry-after/ID   first call per ID: 503 with `Retry-After: 1`; later calls: 200 {"ok": true}
+"""
+import argparse
+import http.server
+import json
+import ssl
+import sys
+import threading
+import time
+
+seen = set()
+seen_lock = threading.Lock()
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def answer(self, status, body, content_type="application/json", extra=()):
+        data = body.encode() if isinstance(body, str) else body
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in extra:
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def handle_any(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        path, _, query = self.path.partition("?")
+        if path.startswith("/echo"):
+            described = {
+                "method": self.command,
+                "path": path,
+                "query": query,
+                "headers": [[k, v] for k, v in self.headers.items()],
+                "body": body.decode("utf-8", "replace"),
+            }
+            self.answer(200, json.dumps(described))
+        elif path.startswith("/status/"):
+            code = int(path.split("/")[2])
+            self.answer(code, json.dumps({"message": "status %d" % code}))
+        elif path == "/basic401":
+            self.answer(401, '{"message":"who are you"}', extra=[("WWW-Authenticate", 'Basic realm="qlik"')])
+        elif path == "/redirect":
+            self.answer(302, "", extra=[("Location", "/echo/after-redirect")])
+        elif path == "/html":
+            self.answer(200, "<!DOCTYPE html><html><body>Log in</body></html>", "text/html; charset=utf-8")
+        elif path == "/hang":
+            while True:
+                time.sleep(1)
+        elif path == "/drop":
+            self.close_connection = True
+            self.connection.close()
+        elif path.startswith("/retry-after/"):
+            with seen_lock:
+                first = path not in seen
+                seen.add(path)
+            if first:
+                self.answer(503, '{"message":"busy"}', extra=[("Retry-After", "1")])
+            else:
+                self.answer(200, '{"ok":true}')
+        else:
+            self.answer(404, '{"message":"no such path"}')
+
+    do_GET = do_POST = do_PUT = do_DELETE = handle_any
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cert")
+    parser.add_argument("--key")
+    parser.add_argument("--client-ca")
+    args = parser.parse_args()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    if args.cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.cert, args.key)
+        if args.client_ca:
+            context.verify_mode = ssl.CERT_REQUIRED
+            context.load_verify_locations(args.client_ca)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print("listening %d" % server.server_address[1], flush=True)
+    sys.stdin.read()  # until the test closes our standard input
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,236 @@
+import ODAGCore
+import Synchronization
+import Testing
+
+@testable import ODAGSync
+
+/// An in-memory server for the executor's logic (ordering, lost answers, failures). The wire is
+/// tested against the emulator elsewhere.
+final class InMemoryLinkService: LinkService {
+    struct Lost: Error, CustomStringConvertible {
+        var description: String { "connection dropped after the request was sent" }
+    }
+    struct NotFound: Error, CustomStringConvertible {
+        var description: String { "404 not found" }
+    }
+    struct Refused: Error, CustomStringConvertible {
+        let reason: String
+        var description: String { reason }
+    }
+
+    struct State {
+        var links: [OdagLink] = []
+        var log: [String] = []
+        var loseCreateAnswers = 0
+        var failNames: Set<String> = []
+        var running = 0
+        var maxRunning = 0
+        var nextId = 100
+    }
+
+    let state: Mutex<State>
+
+    init(links: [OdagLink], loseCreateAnswers: Int = 0, failNames: Set<String> = []) {
+        state = Mutex(State(links: links, loseCreateAnswers: loseCreateAnswers, failNames: failNames))
+    }
+
+    var links: [OdagLink] { state.withLock { $0.links } }
+    var log: [String] { state.withLock { $0.log } }
+    var maxRunning: Int { state.withLock { $0.maxRunning } }
+
+    private func enter(_ entry: String) {
+        state.withLock {
+            $0.log.append(entry)
+            $0.running += 1
+            $0.maxRunning = max($0.maxRunning, $0.running)
+        }
+    }
+
+    private func leave() { state.withLock { $0.running -= 1 } }
+
+    func listLinks() async throws -> [OdagLink] { links }
+
+    func createLink(_ body: OdagLinkCreate) async throws -> OdagLink {
+        enter("create \(body.name)")
+        defer { leave() }
+        await Task.yield()
+        return try state.withLock { state throws -> OdagLink in
+            if state.failNames.contains(body.name) { throw Refused(reason: "refused \(body.name)") }
+            state.nextId += 1
+            let link = OdagLink(
+                id: PlanFixtures.id(state.nextId), name: body.name, selectionAppId: body.selectionAppId,
+                templateAppId: body.templateAppId, properties: body.properties)
+            state.links.append(link)
+            if state.loseCreateAnswers > 0 {
+                state.loseCreateAnswers -= 1
+                throw Lost()
+            }
+            return link
+        }
+    }
+
+    func updateLink(id: String, _ body: OdagLinkUpdate) async throws -> OdagLink {
+        enter("update \(body.name ?? "")")
+        defer { leave() }
+        await Task.yield()
+        return try state.withLock { state throws -> OdagLink in
+            if state.failNames.contains(body.name ?? "") { throw Refused(reason: "refused \(body.name ?? "")") }
+            guard let index = state.links.firstIndex(where: { $0.id == id }) else { throw NotFound() }
+            state.links[index].name = body.name ?? state.links[index].name
+            state.links[index].properties = body.properties ?? state.links[index].properties
+            return state.links[index]
+        }
+    }
+
+    func deleteLink(id: String) async throws {
+        enter("delete \(id)")
+        defer { leave() }
+        await Task.yield()
+        try state.withLock { state throws in
+            guard let index = state.links.firstIndex(where: { $0.id == id }) else { throw NotFound() }
+            if state.failNames.contains(state.links[index].name ?? "") { throw Refused(reason: "refused delete") }
+            state.links.remove(at: index)
+        }
+    }
+
+    func isOutcomeUnknown(_ error: any Error) -> Bool { error is Lost }
+    func isNotFound(_ error: any Error) -> Bool { error is NotFound }
+}
+
+@Suite struct ApplyExecutorTests {
+    typealias F = PlanFixtures
+
+    func plan(_ desired: [DeclaredLink], _ live: [OdagLink], prune: Bool = true) -> Plan {
+        Planner.plan(desired: desired, live: live, options: F.options(prune: prune))
+    }
+
+    func executor(_ service: InMemoryLinkService, _ live: [OdagLink], parallelism: Int = 4,
+                  interruption: InterruptionFlag = InterruptionFlag()) -> ApplyExecutor {
+        ApplyExecutor(
+            service: service, parallelism: parallelism, interruption: interruption,
+            knownIds: Set(live.compactMap(\.id)))
+    }
+
+    @Test func runsDeletesThenUpdatesThenCreatesAndConverges() async throws {
+        let live = [try F.live(1, "Gone"), try F.live(2, "Changed", properties: ["rowEstExpr": "a"]),
+                    try F.live(3, "Moved", template: F.appB)]
+        let desired = [F.desired("Changed", properties: ["rowEstExpr": "b"]), F.desired("New"),
+                       F.desired("Moved", template: F.appC)]
+        let service = InMemoryLinkService(links: live)
+        let report = await executor(service, live, parallelism: 1).apply(plan(desired, live))
+        #expect(report.allSucceeded)
+        #expect(service.log == ["delete \(F.id(1))", "delete \(F.id(3))", "update Changed", "create Moved", "create New"])
+        #expect(report.results.map(\.change.action) == [.delete, .replace, .update, .create])
+        let again = plan(desired, service.links)
+        #expect(again.changes.isEmpty)
+    }
+
+    @Test func neverExceedsTheParallelism() async throws {
+        let desired = (0..<40).map { F.desired("L\($0)") }
+        let service = InMemoryLinkService(links: [])
+        let report = await executor(service, [], parallelism: 3).apply(plan(desired, []))
+        #expect(report.succeeded == 40)
+        #expect(service.maxRunning <= 3)
+        #expect(service.links.count == 40)
+    }
+
+    @Test func aLostCreateAnswerIsResolvedByReadingNotByResending() async throws {
+        let service = InMemoryLinkService(links: [], loseCreateAnswers: 5)
+        let report = await executor(service, []).apply(plan([F.desired("A"), F.desired("B")], []))
+        #expect(report.allSucceeded)
+        #expect(report.results.allSatisfy { if case .alreadyDone = $0.outcome { true } else { false } })
+        #expect(service.links.compactMap(\.name).sorted() == ["A", "B"], "no duplicates")
+    }
+
+    @Test func aFailedChangeDoesNotStopTheOthers() async throws {
+        let live = [try F.live(1, "Bad", properties: ["rowEstExpr": "a"])]
+        let desired = [F.desired("Bad", properties: ["rowEstExpr": "b"]), F.desired("Good"), F.desired("Worse")]
+        let service = InMemoryLinkService(links: live, failNames: ["Bad", "Worse"])
+        let report = await executor(service, live).apply(plan(desired, live))
+        #expect(report.failed == 2)
+        #expect(report.succeeded == 1)
+        #expect(service.links.compactMap(\.name).sorted() == ["Bad", "Good"])
+    }
+
+    @Test func aReplaceWhoseDeleteFailsCreatesNothing() async throws {
+        let live = [try F.live(1, "Stuck", template: F.appB)]
+        let service = InMemoryLinkService(links: live, failNames: ["Stuck"])
+        let report = await executor(service, live).apply(plan([F.desired("Stuck", template: F.appC)], live))
+        guard case .failed(let message) = report.results[0].outcome else {
+            Issue.record("expected a failure")
+            return
+        }
+        #expect(message.hasPrefix("deleting the old link failed, nothing was changed"))
+        #expect(service.links.count == 1)
+    }
+
+    @Test func anInterruptionStopsNewChangesAndReportsThem() async throws {
+        let desired = (0..<10).map { F.desired("L\($0)") }
+        let service = InMemoryLinkService(links: [])
+        let flag = InterruptionFlag()
+        let executor = ApplyExecutor(
+            service: service, parallelism: 1, interruption: flag, knownIds: [],
+            progress: { _ in flag.interrupt() })
+        let report = await executor.apply(plan(desired, []))
+        #expect(report.interrupted)
+        #expect(report.succeeded == 1)
+        #expect(report.notStarted == 9)
+        #expect(service.links.count == 1)
+    }
+
+    @Test func deletingALinkThatIsAlreadyGoneSucceeds() async throws {
+        let live = [try F.live(1, "Gone")]
+        let service = InMemoryLinkService(links: [])
+        let report = await executor(service, live).apply(plan([F.desired("Other")], live))
+        #expect(report.allSucceeded)
+        #expect(report.results[0].outcome == .alreadyDone(note: "the link was already gone", newId: nil))
+    }
+}
+
+@Suite struct SafetyAndStalenessTests {
+    typealias F = PlanFixtures
+
+    @Test func refusesTooManyDeletesUnlessForced() throws {
+        let live = try (1...20).map { try F.live($0, "L\($0)") }
+        let desired = (1...12).map { F.desired("L\($0)") }
+        let plan = Planner.plan(desired: desired, live: live, options: F.options(prune: true))
+        #expect(plan.summary.delete == 8)
+        let refusals = SafetyCheck.refusals(for: plan, limits: SafetyLimits(maxDeletes: 5), forceDeletes: false)
+        #expect(refusals == [
+            "the plan deletes 8 links, more than safety.maxDeletes (5)",
+            "the plan deletes 8 of 20 links in scope (40 %), more than safety.maxDeletePercent (30 %)",
+        ])
+        #expect(SafetyCheck.refusals(for: plan, limits: SafetyLimits(maxDeletes: 5), forceDeletes: true).isEmpty)
+        #expect(SafetyCheck.refusals(for: plan, limits: SafetyLimits(maxDeletePercent: 50), forceDeletes: false).isEmpty)
+    }
+
+    @Test func thePercentLimitStartsAtTenLinks() throws {
+        let live = try (1...9).map { try F.live($0, "L\($0)") }
+        let plan = Planner.plan(desired: [F.desired("L1")], live: live, options: F.options(prune: true))
+        #expect(SafetyCheck.refusals(for: plan, limits: SafetyLimits(), forceDeletes: false).isEmpty)
+    }
+
+    @Test func emptyManifestsWithPruningAreAlwaysRefused() throws {
+        let live = [try F.live(1, "L1")]
+        let plan = Planner.plan(desired: [], live: live, options: F.options(prune: true))
+        let refusals = SafetyCheck.refusals(for: plan, limits: SafetyLimits(), forceDeletes: true)
+        #expect(refusals.count == 1)
+        #expect(refusals[0].hasPrefix("pruning with manifests that declare no links is always refused"))
+    }
+
+    @Test func namesEachLinkThatChangedSinceThePlan() throws {
+        let live = [try F.live(1, "A", properties: ["rowEstExpr": "1"]), try F.live(2, "B")]
+        let desired = [F.desired("A", properties: ["rowEstExpr": "2"]), F.desired("B", template: F.appC), F.desired("C")]
+        let plan = Planner.plan(desired: desired, live: live, options: F.options())
+        #expect(StalePlanCheck.problems(plan: plan, live: live, scope: LinkScope()).isEmpty)
+        var changed = live
+        changed[0].properties?.rowEstExpr = "3"
+        changed.remove(at: 1)
+        changed.append(try F.live(3, "C"))
+        #expect(StalePlanCheck.problems(plan: plan, live: changed, scope: LinkScope()) == [
+            "link \"B\" (id \(F.id(2))) was deleted since the plan was made",
+            "link \"A\" (id \(F.id(1))) changed since the plan was made: properties.rowEstExpr: \"1\" → \"3\"",
+            "link \"C\" appeared on the server since the plan was made (id \(F.id(3)))",
+        ])
+    }
+}
