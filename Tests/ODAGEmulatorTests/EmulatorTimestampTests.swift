@@ -12,6 +12,12 @@ import Testing
         #expect(EmulatorTimestamp.string(Date(timeIntervalSince1970: 4_102_444_799.999)) == "2099-12-31T23:59:59.999Z")
     }
 
+    @Test func clampsDatesOutsideFourDigitYears() {
+        #expect(EmulatorTimestamp.string(.distantFuture) == "4001-01-01T00:00:00.000Z")
+        #expect(EmulatorTimestamp.string(Date(timeIntervalSince1970: .infinity)) == "9999-12-31T23:59:59.999Z")
+        #expect(EmulatorTimestamp.string(Date(timeIntervalSince1970: -.infinity)) == "0001-01-01T00:00:00.000Z")
+    }
+
     @Test func readsWhatItWritesAndPlainSeconds() {
         for seconds in [0.0, 1_767_225_600.123, 951_782_400.5, 1_000_000_000] {
             let text = EmulatorTimestamp.string(Date(timeIntervalSince1970: seconds))

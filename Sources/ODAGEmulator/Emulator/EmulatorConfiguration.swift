@@ -68,6 +68,7 @@ public struct EmulatorConfiguration: Sendable {
         guard queuedDuration >= 0, loadingDuration >= 0 else {
             throw .invalidConfiguration("request step durations must not be negative")
         }
+        guard idleTimeout > 0 else { throw .invalidConfiguration("idle timeout \(idleTimeout) s must be positive") }
         guard maxBodyBytes > 0 else { throw .invalidConfiguration("maximum body size must be positive") }
         if let header = requireHeader, header.isEmpty {
             throw .invalidConfiguration("the required header name is empty")

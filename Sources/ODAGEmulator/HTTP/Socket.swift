@@ -113,7 +113,9 @@ enum Socket {
     }
 
     static func setTimeout(_ fd: Int32, option: Int32, seconds: Double) {
+        // Zero, negative, NaN: no timeout. Huge or infinite: about eleven days, which fits a timeval.
         guard seconds > 0 else { return }
+        let seconds = min(seconds, 1_000_000)
         let whole = seconds.rounded(.down)
         var value = timeval(tv_sec: Int(whole), tv_usec: Int((seconds - whole) * 1_000_000))
         _ = setsockopt(fd, SOL_SOCKET, option, &value, socklen_t(MemoryLayout<timeval>.size))
