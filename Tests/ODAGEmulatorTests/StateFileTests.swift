@@ -18,11 +18,12 @@ import Testing
         #expect(try read(path) == ["formatVersion": 1, "links": [], "requests": []])
     }
 
-    @Test func everyAcknowledgedChangeIsAlreadyOnDisk() throws {
+    @Test(arguments: [true, false])
+    func everyAcknowledgedChangeIsAlreadyOnDisk(sync: Bool) throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }
         let path = folder.file("state.json")
-        let emulator = try Fixtures.makeEmulator(statePath: path)
+        let emulator = try Fixtures.makeEmulator(statePath: path) { $0.syncStateWrites = sync }
         defer { emulator.stop() }
         let client = try RawHTTPClient(port: emulator.port)
         let link = try Fixtures.createLink(client)

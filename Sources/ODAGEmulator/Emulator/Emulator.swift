@@ -63,7 +63,9 @@ public final class Emulator: Sendable {
         let store = EmulatorStore(
             contents: contents, clock: clock, queuedDuration: configuration.queuedDuration,
             loadingDuration: configuration.loadingDuration)
-        let persister = StatePersister(path: configuration.statePath, initialVersion: 0) { store.snapshot() }
+        let persister = StatePersister(
+            path: configuration.statePath, sync: configuration.syncStateWrites, initialVersion: 0
+        ) { store.snapshot() }
         if mustWrite { try persister.saveNow() }
 
         let router = EmulatorRouter(store: store, persister: persister, defaultOwner: configuration.defaultOwner)

@@ -368,24 +368,23 @@ final class EmulatorStore: Sendable {
 
     // MARK: - Persistence
 
-    /// The state file's bytes and the version they hold.
-    func snapshot() -> (version: UInt64, bytes: [UInt8]) {
+    /// The state file's bytes, in parts written one after another (the links part is the cached
+    /// `GET /links` body, not copied again), and the version they hold.
+    func snapshot() -> (version: UInt64, parts: [[UInt8]]) {
         contents.withLock { contents in
             let links = EmulatorStore.linksList(&contents)
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(links.count + 64 + contents.requests.count * 512)
-            bytes.append(contentsOf: "{\"formatVersion\":1,\"links\":".utf8)
-            bytes.append(contentsOf: links)
-            bytes.append(contentsOf: ",\"requests\":[".utf8)
+            var requests: [UInt8] = []
+            requests.reserveCapacity(contents.requests.count * 512 + 8)
+            requests.append(contentsOf: ",\"requests\":[".utf8)
             var first = true
             for id in contents.requestOrder {
                 guard let stored = contents.requests[id] else { continue }
-                if !first { bytes.append(UInt8(ascii: ",")) }
+                if !first { requests.append(UInt8(ascii: ",")) }
                 first = false
-                bytes.append(contentsOf: stored.bytes)
+                requests.append(contentsOf: stored.bytes)
             }
-            bytes.append(contentsOf: "]}\n".utf8)
-            return (contents.version, bytes)
+            requests.append(contentsOf: "]}\n".utf8)
+            return (contents.version, [Array("{\"formatVersion\":1,\"links\":".utf8), links, requests])
         }
     }
 

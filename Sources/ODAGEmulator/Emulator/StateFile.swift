@@ -129,29 +129,33 @@ enum StateFile {
 
     /// Replaces the file at `path` with `bytes` atomically and durably: a temporary file in the same
     /// folder is written and `fsync`ed, renamed over the old one, and the folder is `fsync`ed, so a
-    /// crash leaves either the old or the new file, never a torn one.
-    static func writeAtomically(_ bytes: [UInt8], to path: String) throws(EmulatorError) {
+    /// crash leaves either the old or the new file, never a torn one. With `sync` off the `fsync`s
+    /// are skipped: still atomic, and still safe against a killed process (the kernel keeps what was
+    /// written), but not against a power cut.
+    static func writeAtomically(_ parts: [[UInt8]], to path: String, sync: Bool = true) throws(EmulatorError) {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         let temporary = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .stateFileWriteFailed(path: path, reason: systemMessage(errno)) }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return -1 }
-                return write(fd, base + offset, bytes.count - offset)
+        for bytes in parts {
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes.withUnsafeBytes { raw -> Int in
+                    guard let base = raw.baseAddress else { return -1 }
+                    return write(fd, base + offset, bytes.count - offset)
+                }
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    let code = errno
+                    close(fd)
+                    unlink(temporary)
+                    throw .stateFileWriteFailed(path: path, reason: systemMessage(code))
+                }
+                offset += written
             }
-            if written < 0 {
-                if errno == EINTR { continue }
-                let code = errno
-                close(fd)
-                unlink(temporary)
-                throw .stateFileWriteFailed(path: path, reason: systemMessage(code))
-            }
-            offset += written
         }
-        if fsync(fd) != 0 {
+        if sync && fsync(fd) != 0 {
             let code = errno
             close(fd)
             unlink(temporary)
@@ -163,6 +167,7 @@ enum StateFile {
             unlink(temporary)
             throw .stateFileWriteFailed(path: path, reason: systemMessage(code))
         }
+        guard sync else { return }
         let folderFD = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if folderFD >= 0 {
             _ = fsync(folderFD)
