@@ -105,6 +105,14 @@ import Testing
         #expect(try second.readResponse().text == "GET /b ")
         #expect(second.isClosedByServer())
 
+        let keepAlive10 = try RawHTTPClient(port: server.port)
+        for path in ["/c", "/d"] {
+            try keepAlive10.send("GET \(path) HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+            let answer = try keepAlive10.readResponse()
+            #expect(answer.text == "GET \(path) ")
+            #expect(answer.headers["Connection"] == "keep-alive")
+        }
+
         let third = try RawHTTPClient(port: server.port)
         try third.send("GET /close HTTP/1.1\r\n\r\n")
         #expect(try third.readResponse().text == "bye")

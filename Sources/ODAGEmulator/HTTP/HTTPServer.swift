@@ -189,7 +189,8 @@ public final class HTTPServer: Sendable {
         if response.disposition == .drop { return false }
         let stopping = state.withLock { $0.stopping }
         let close = !request.keepAlive || response.disposition == .respondAndClose || stopping
-        let bytes = response.serialized(close: close, omitBody: request.method == "HEAD")
+        let bytes = response.serialized(
+            close: close, omitBody: request.method == "HEAD", announceKeepAlive: request.version.minor == 0)
         guard Socket.sendAll(fd, bytes) else { return false }
         return !close
     }
