@@ -53,6 +53,7 @@ public final class Emulator: Sendable {
         var contents = EmulatorStore.Contents()
         var mustWrite = false
         if let path = configuration.statePath {
+            StateFile.removeStaleTemporaryFiles(of: path)
             if let loaded = try StateFile.load(path: path, defaultOwner: configuration.defaultOwner, now: clock.now()) {
                 contents = loaded.contents
                 mustWrite = loaded.normalized

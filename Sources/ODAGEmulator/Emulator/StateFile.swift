@@ -175,6 +175,17 @@ enum StateFile {
         }
     }
 
+    /// Removes temporary files a killed emulator left beside the state file (`.NAME.tmp-PID`).
+    static func removeStaleTemporaryFiles(of path: String) {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        let prefix = "." + url.lastPathComponent + ".tmp-"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        for name in names where name.hasPrefix(prefix) {
+            unlink(folder + "/" + name)
+        }
+    }
+
     static func systemMessage(_ code: Int32) -> String {
         guard let text = strerror(code) else { return "error \(code)" }
         return String(cString: text).lowercased()
