@@ -13,13 +13,14 @@ import Testing
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }
         let path = folder.file("new.json")
-        // What a emulator killed in the middle of a save leaves behind.
+        // What an emulator killed in the middle of a save leaves behind.
         try "{\"links\":[".write(toFile: folder.file(".new.json.tmp-12345"), atomically: false, encoding: .utf8)
         try "keep".write(toFile: folder.file("other.json"), atomically: false, encoding: .utf8)
         let emulator = try Fixtures.makeEmulator(statePath: path)
         defer { emulator.stop() }
         #expect(try read(path) == ["formatVersion": 1, "links": [], "requests": []])
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["new.json", "other.json"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["new.json", "other.json"])
     }
 
     @Test(arguments: [true, false])
