@@ -16,7 +16,9 @@ struct CurlTransportTests {
 
     static func request(
         _ url: URL, method: String = "GET", body: String? = nil, timeout: Double = 10,
-        headers: HTTPFields = ["Authorization": "Bearer \(Make.token)", "X-Qlik-User": "UserDirectory=CORP; UserId=svc"]
+        headers: HTTPFields = [
+            "Authorization": "Bearer \(Make.token)", "X-Qlik-User": "UserDirectory=CORP; UserId=svc",
+        ]
     ) -> HTTPRequest {
         HTTPRequest(method: method, url: url, headers: headers, body: body.map { Array($0.utf8) }, timeout: timeout)
     }
@@ -81,7 +83,9 @@ struct CurlTransportTests {
         #expect(error?.kind == .transportUnavailable)
         #expect(error?.description.contains("the curl program was not found on PATH") == true)
         #expect(error?.delivery == .notSent)
-        #expect(throws: HTTPTransportError.self) { try CurlTransport(curlPath: empty.appendingPathComponent("curl").path) }
+        #expect(throws: HTTPTransportError.self) {
+            try CurlTransport(curlPath: empty.appendingPathComponent("curl").path)
+        }
     }
 
     // MARK: Parsing
@@ -99,7 +103,8 @@ struct CurlTransportTests {
         #expect(second.status == 204)
         #expect(second.body.isEmpty)
         #expect(second.headers["server"] == "x")
-        let bareLF = try #require(CurlTransport.parseOutput(Array("HTTP/1.0 404 Not Found\nA: 1\n\nbody\r\n\r\nmore".utf8)))
+        let bareLF = try #require(
+            CurlTransport.parseOutput(Array("HTTP/1.0 404 Not Found\nA: 1\n\nbody\r\n\r\nmore".utf8)))
         #expect(bareLF.status == 404)
         #expect(bareLF.body == Array("body\r\n\r\nmore".utf8))
         #expect(CurlTransport.parseOutput([]) == nil)
@@ -116,10 +121,14 @@ struct CurlTransportTests {
         }
         #expect(map(6).kind == .cannotResolveHost)
         #expect(map(6).delivery == .notSent)
-        #expect(map(7, "curl: (7) Failed to connect to qlik.example.com port 4242: Connection refused").kind == .cannotConnect)
+        #expect(
+            map(7, "curl: (7) Failed to connect to qlik.example.com port 4242: Connection refused").kind
+                == .cannotConnect)
         #expect(map(7).delivery == .notSent)
-        #expect(map(7, "curl: (7) Failed to connect to h port 1: Connection refused").detail.contains("Connection refused"))
-        #expect(map(28, "curl: (28) Operation timed out after 1001 milliseconds with 0 bytes received").kind == .timedOut)
+        #expect(
+            map(7, "curl: (7) Failed to connect to h port 1: Connection refused").detail.contains("Connection refused"))
+        #expect(
+            map(28, "curl: (28) Operation timed out after 1001 milliseconds with 0 bytes received").kind == .timedOut)
         #expect(map(28, "curl: (28) Operation timed out after 1001 milliseconds").delivery == .mayHaveBeenSent)
         #expect(map(28, "curl: (28) Connection timed out after 1001 milliseconds").delivery == .notSent)
         for code: Int32 in [52, 56] {
@@ -154,12 +163,14 @@ struct CurlTransportTests {
         #expect(echo["path"] == "/echo/links")
         #expect(echo["query"] == "Xrfkey=abcdefghijklmnop")
         #expect(echo["body"]?.stringValue == body)
-        let headers = echo["headers"]?.arrayValue?.compactMap { pair -> (String, String)? in
-            guard let name = pair.arrayValue?.first?.stringValue, let value = pair.arrayValue?.last?.stringValue else {
-                return nil
-            }
-            return (name.lowercased(), value)
-        } ?? []
+        let headers =
+            echo["headers"]?.arrayValue?.compactMap { pair -> (String, String)? in
+                guard let name = pair.arrayValue?.first?.stringValue, let value = pair.arrayValue?.last?.stringValue
+                else {
+                    return nil
+                }
+                return (name.lowercased(), value)
+            } ?? []
         let lookup = Dictionary(headers, uniquingKeysWith: { first, _ in first })
         #expect(lookup["authorization"] == "Bearer \(Make.token)")
         #expect(lookup["x-qlik-user"] == "UserDirectory=CORP; UserId=svc")

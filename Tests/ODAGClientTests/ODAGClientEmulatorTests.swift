@@ -112,10 +112,14 @@ struct ODAGClientEmulatorTests {
         try await client.deleteLink(id: id)
         #expect(try await client.listLinks().isEmpty)
         let gone = await #expect(throws: ODAGClientError.self) { try await client.getLink(id: id) }
-        #expect(gone == .notFound(method: "GET", path: "/api/odag/v1/links/\(id)", object: "link \(id)", message: gone.flatMap {
-            if case .notFound(_, _, _, let message) = $0 { return message }
-            return nil
-        }))
+        #expect(
+            gone
+                == .notFound(
+                    method: "GET", path: "/api/odag/v1/links/\(id)", object: "link \(id)",
+                    message: gone.flatMap {
+                        if case .notFound(_, _, _, let message) = $0 { return message }
+                        return nil
+                    }))
         #expect(gone?.description == "GET /api/odag/v1/links/\(id): link \(id) not found (404)")
         // The link's requests outlive it.
         #expect(try await client.listRequests().count == 2)
@@ -156,7 +160,8 @@ struct ODAGClientEmulatorTests {
         #expect(badID?.description.contains(#"linkId "not-a-uuid" is not a UUID"#) == true)
         let link = try await client.createLink(Self.linkCreate())
         let badSelection = await #expect(throws: ODAGClientError.self) {
-            try await client.submitRequest(linkID: try #require(link.id), OdagRequestCreate(selectionState: ["Nope": ["x"]]))
+            try await client.submitRequest(
+                linkID: try #require(link.id), OdagRequestCreate(selectionState: ["Nope": ["x"]]))
         }
         #expect(badSelection?.status == 400)
         #expect(badSelection?.description.contains("Nope") == true)
@@ -179,7 +184,9 @@ struct ODAGClientEmulatorTests {
         // Through the client, the same 401 is an authentication failure that quotes the server.
         let client = try Self.client(emulator)
         let error = client.error(for: mismatched, operation: Operation(method: "GET", path: ["links"]))
-        #expect(error.description.hasPrefix("GET /api/odag/v1/links: authentication failed (401): \"the X-Qlik-Xrfkey header"))
+        #expect(
+            error.description.hasPrefix(
+                "GET /api/odag/v1/links: authentication failed (401): \"the X-Qlik-Xrfkey header"))
     }
 
     @Test("a required token: without it authentication fails, with it the call works; the token is never shown")

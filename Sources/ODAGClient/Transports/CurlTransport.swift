@@ -105,7 +105,8 @@ public struct CurlTransport: HTTPTransport {
             "header = \"Expect:\"",
         ]
         for field in request.headers {
-            let unsafe = field.name.isEmpty || (field.name + field.value).contains { $0 == "\r" || $0 == "\n" || $0 == "\0" }
+            let unsafe =
+                field.name.isEmpty || (field.name + field.value).contains { $0 == "\r" || $0 == "\n" || $0 == "\0" }
             guard !unsafe, !field.name.contains(":") else {
                 throw HTTPTransportError(
                     .invalidRequest, detail: "the header \"\(field.name)\" has a character that cannot be sent")
@@ -219,14 +220,16 @@ public struct CurlTransport: HTTPTransport {
         let because = curlSays.map { " (curl exit \(exitCode): \($0))" } ?? " (curl exit \(exitCode))"
         switch exitCode {
         case 6:
-            return HTTPTransportError(.cannotResolveHost, detail: "cannot resolve host \(request.url.host ?? "?")\(because)")
+            return HTTPTransportError(
+                .cannotResolveHost, detail: "cannot resolve host \(request.url.host ?? "?")\(because)")
         case 5:
             return HTTPTransportError(.cannotResolveHost, detail: "cannot resolve the proxy for \(endpoint)\(because)")
         case 7:
             return HTTPTransportError(.cannotConnect, detail: "cannot connect to \(endpoint)\(because)")
         case 28:
             // A connect or resolve timeout happens before anything is sent; an operation timeout may come after.
-            let beforeSending = stderr.contains("Connection timed out") || stderr.contains("Resolving timed out")
+            let beforeSending =
+                stderr.contains("Connection timed out") || stderr.contains("Resolving timed out")
                 || stderr.contains("Failed to connect")
             return HTTPTransportError(
                 beforeSending ? .cannotConnect : .timedOut,
@@ -239,7 +242,8 @@ public struct CurlTransport: HTTPTransport {
                 .tlsFailure, detail: "the TLS setup for \(endpoint) failed\(because)",
                 hint: HTTPTransportError.clientCertificateHint)
         case 35, 51, 60, 77, 80, 82, 83, 90, 91:
-            let clientSide = stderr.contains("certificate required") || stderr.contains("unknown ca")
+            let clientSide =
+                stderr.contains("certificate required") || stderr.contains("unknown ca")
                 || stderr.contains("bad certificate") || stderr.contains("handshake failure")
             return HTTPTransportError(
                 .tlsFailure, detail: "the TLS handshake with \(endpoint) failed\(because)",
@@ -247,7 +251,8 @@ public struct CurlTransport: HTTPTransport {
                     ? HTTPTransportError.clientCertificateHint + ", or " + HTTPTransportError.serverCertificateHint
                     : HTTPTransportError.serverCertificateHint)
         case 1, 2, 3, 26, 27, 43, 48:
-            return HTTPTransportError(.invalidRequest, detail: "curl could not make the request to \(endpoint)\(because)")
+            return HTTPTransportError(
+                .invalidRequest, detail: "curl could not make the request to \(endpoint)\(because)")
         default:
             return HTTPTransportError(.other, detail: "the request to \(endpoint) failed\(because)")
         }
@@ -309,7 +314,9 @@ private final class CurlRun: @unchecked Sendable {
         // the proxy variables a corporate network may need.
         let inherited = ProcessInfo.processInfo.environment
         var environment: [String: String] = [:]
-        for key in ["PATH", "LANG", "LC_ALL", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"] {
+        for key in [
+            "PATH", "LANG", "LC_ALL", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy",
+        ] {
             if let value = inherited[key] { environment[key] = value }
         }
         process.environment = environment
@@ -329,7 +336,8 @@ private final class CurlRun: @unchecked Sendable {
         } catch {
             lock.unlock()
             throw HTTPTransportError(
-                .transportUnavailable, detail: "cannot run the curl program \"\(curlPath)\": \(error.localizedDescription)")
+                .transportUnavailable,
+                detail: "cannot run the curl program \"\(curlPath)\": \(error.localizedDescription)")
         }
         self.process = process
         lock.unlock()
