@@ -152,7 +152,7 @@ struct CurlTransportTests {
         "curl sends method, URL, headers and body as given, and returns status, headers and body",
         .enabled(if: curl != nil && python != nil, "needs curl and python3 on PATH"))
     func echoOverLoopback() async throws {
-        let server = try PythonTestServer(python: try #require(Self.python))
+        let server = try await PythonTestServer.start(python: try #require(Self.python))
         let body = #"{"name":"Sales \"Q1\" \\ @file","n":1}"#
         let response = try await Self.transport().send(
             Self.request(server.url("/echo/links?Xrfkey=abcdefghijklmnop"), method: "PUT", body: body))
@@ -178,10 +178,47 @@ struct CurlTransportTests {
     }
 
     @Test(
+        "curl: a body and an answer larger than a pipe's buffer pass without deadlock",
+        .enabled(if: curl != nil && python != nil, "needs curl and python3 on PATH"))
+    func largeBodies() async throws {
+        let server = try await PythonTestServer.start(python: try #require(Self.python))
+        let big = "{\"name\":\"" + String(repeating: "x", count: 300_000) + "\"}"
+        let response = try await Self.transport().send(Self.request(server.url("/echo/big"), method: "POST", body: big))
+        #expect(response.status == 200)
+        #expect(response.body.count > 300_000)
+        #expect(try JSONParser.parse(response.body)["body"]?.stringValue == big)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path)
+            .filter { $0.hasPrefix("odag-sync-body-") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test("a body file replaces the inline body in the configuration")
+    func bodyFileConfiguration() throws {
+        let transport = try CurlTransport(curlPath: "/bin/sh")
+        let request = Self.request(URL(string: "https://h/x")!, method: "POST", body: "{}")
+        let config = try transport.configuration(for: request, bodyFile: "/tmp/odag-sync-body-1.json")
+        #expect(config.contains(#"data-binary = "@/tmp/odag-sync-body-1.json""#))
+        #expect(!config.contains("data-raw"))
+        let tooLong = Self.request(
+            URL(string: "https://h/x")!, method: "POST", body: String(repeating: "x", count: 70_000))
+        #expect(throws: HTTPTransportError.self) { try transport.configuration(for: tooLong) }
+    }
+
+    @Test("the stderr line quoted is curl's own `curl: (N)` message")
+    func stderrLine() {
+        let request = Self.request(URL(string: "http://h:1/x")!)
+        let error = CurlTransport.transportError(
+            exitCode: 2, stderr: "curl: (2) option --bogus: is unknown\ncurl: try 'curl --help' for more information\n",
+            request: request)
+        #expect(error.detail.contains("option --bogus: is unknown"))
+        #expect(!error.detail.contains("try 'curl --help'"))
+    }
+
+    @Test(
         "curl: a 401 with WWW-Authenticate: Basic is returned, a redirect is not followed",
         .enabled(if: curl != nil && python != nil, "needs curl and python3 on PATH"))
     func statusesOverLoopback() async throws {
-        let server = try PythonTestServer(python: try #require(Self.python))
+        let server = try await PythonTestServer.start(python: try #require(Self.python))
         let transport = try Self.transport()
         let unauthorized = try await transport.send(Self.request(server.url("/basic401")))
         #expect(unauthorized.status == 401)
@@ -195,7 +232,7 @@ struct CurlTransportTests {
         "curl: refused is not sent; a dropped connection may have been sent; a silent server times out in ~1 s",
         .enabled(if: curl != nil && python != nil, "needs curl and python3 on PATH"))
     func failuresOverLoopback() async throws {
-        let server = try PythonTestServer(python: try #require(Self.python))
+        let server = try await PythonTestServer.start(python: try #require(Self.python))
         let transport = try Self.transport()
         let refused = await #expect(throws: HTTPTransportError.self) {
             try await transport.send(Self.request(URL(string: "http://127.0.0.1:1/x")!))
@@ -223,8 +260,8 @@ struct CurlTransportTests {
 
     @Test("TLS: --ca-cert trusts a private CA", .enabled(if: tlsTools, "needs curl, python3 and openssl on PATH"))
     func tlsWithCACert() async throws {
-        let tls = try TLSMaterials(openssl: try #require(Self.openssl))
-        let server = try PythonTestServer(python: try #require(Self.python), cert: tls.serverCert, key: tls.serverKey)
+        let tls = try await TLSMaterials.make(openssl: try #require(Self.openssl))
+        let server = try await PythonTestServer.start(python: try #require(Self.python), cert: tls.serverCert, key: tls.serverKey)
         let response = try await Self.transport(.init(caCertPath: tls.ca)).send(Self.request(server.url("/echo/ok")))
         #expect(response.status == 200)
         let byName = try await Self.transport(.init(caCertPath: tls.ca))
@@ -236,8 +273,8 @@ struct CurlTransportTests {
         "TLS: a server certificate from another CA fails with a TLS error naming --ca-cert and --insecure",
         .enabled(if: tlsTools, "needs curl, python3 and openssl on PATH"))
     func tlsWrongCA() async throws {
-        let tls = try TLSMaterials(openssl: try #require(Self.openssl))
-        let server = try PythonTestServer(python: try #require(Self.python), cert: tls.serverCert, key: tls.serverKey)
+        let tls = try await TLSMaterials.make(openssl: try #require(Self.openssl))
+        let server = try await PythonTestServer.start(python: try #require(Self.python), cert: tls.serverCert, key: tls.serverKey)
         for options in [CurlTransport.TLSOptions(caCertPath: tls.otherCA), CurlTransport.TLSOptions()] {
             let error = await #expect(throws: HTTPTransportError.self) {
                 try await Self.transport(options).send(Self.request(server.url("/echo/ok")))
@@ -251,8 +288,8 @@ struct CurlTransportTests {
 
     @Test("TLS: --insecure skips verification", .enabled(if: tlsTools, "needs curl, python3 and openssl on PATH"))
     func tlsInsecure() async throws {
-        let tls = try TLSMaterials(openssl: try #require(Self.openssl))
-        let server = try PythonTestServer(python: try #require(Self.python), cert: tls.serverCert, key: tls.serverKey)
+        let tls = try await TLSMaterials.make(openssl: try #require(Self.openssl))
+        let server = try await PythonTestServer.start(python: try #require(Self.python), cert: tls.serverCert, key: tls.serverKey)
         let response = try await Self.transport(.init(insecure: true)).send(Self.request(server.url("/echo/ok")))
         #expect(response.status == 200)
     }
@@ -261,7 +298,7 @@ struct CurlTransportTests {
         "TLS: --client-cert/--client-key are presented to a server that requires them; without them it fails",
         .enabled(if: tlsTools, "needs curl, python3 and openssl on PATH"))
     func tlsClientCertificate() async throws {
-        let tls = try TLSMaterials(openssl: try #require(Self.openssl))
+        let tls = try await TLSMaterials.make(openssl: try #require(Self.openssl))
         let server = try PythonTestServer(
             python: try #require(Self.python), cert: tls.serverCert, key: tls.serverKey, clientCA: tls.ca)
         let withCert = CurlTransport.TLSOptions(
@@ -277,7 +314,7 @@ struct CurlTransportTests {
         "TLS: the whole client over curl with a private CA and a client certificate",
         .enabled(if: tlsTools, "needs curl, python3 and openssl on PATH"))
     func clientOverTLS() async throws {
-        let tls = try TLSMaterials(openssl: try #require(Self.openssl))
+        let tls = try await TLSMaterials.make(openssl: try #require(Self.openssl))
         let server = try PythonTestServer(
             python: try #require(Self.python), cert: tls.serverCert, key: tls.serverKey, clientCA: tls.ca)
         let transport = try Self.transport(

@@ -148,6 +148,30 @@ struct ODAGClientLoopbackTests {
         #expect(underlying.delivery == .mayHaveBeenSent)
     }
 
+    @Test("cancelling a call in flight ends it at once with CancellationError", arguments: kinds)
+    func cancellationInFlight(kind: TransportKind) async throws {
+        let gate = DispatchSemaphore(value: 0)
+        let (arrivals, arrived) = AsyncStream.makeStream(of: Void.self)
+        let server = try HTTPServer { _ in
+            arrived.yield()
+            gate.wait()  // released when the test ends, so the server can stop
+            return Self.json(200, "[]")
+        }
+        defer {
+            gate.signal()
+            server.stop()
+        }
+        let client = try Self.client(server, kind: kind, timeout: 30)
+        let call = Task { try await client.listLinks() }
+        var iterator = arrivals.makeAsyncIterator()
+        _ = await iterator.next()  // the request has reached the server
+        let clock = ContinuousClock()
+        let started = clock.now
+        call.cancel()
+        await #expect(throws: CancellationError.self) { try await call.value }
+        #expect(clock.now - started < .seconds(5))
+    }
+
     @Test("Retry-After is honoured (seconds and HTTP date), and each attempt has a fresh xrfkey", arguments: kinds)
     func retryAfter(kind: TransportKind) async throws {
         let seen = Seen()

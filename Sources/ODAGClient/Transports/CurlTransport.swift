@@ -92,9 +92,11 @@ public struct CurlTransport: HTTPTransport {
 
     /// The `--config` file curl reads from standard input for `request`: URL, method, headers, body, TLS options.
     ///
+    /// - Parameter bodyFile: a file holding the body, read by curl instead of the body inline; ``send(_:)`` uses one
+    ///   for bodies over ``inlineBodyLimit`` bytes or that are not UTF-8.
     /// - Throws: ``HTTPTransportError`` of kind `.invalidRequest` for a header that would break the file (a line
-    ///   break or NUL in a name or value) or a body that is not UTF-8.
-    public func configuration(for request: HTTPRequest) throws -> String {
+    ///   break or NUL in a name or value), or an inline body that is not UTF-8 or too long.
+    public func configuration(for request: HTTPRequest, bodyFile: String? = nil) throws -> String {
         var lines = [
             "silent", "show-error", "include", "globoff",
             "proto = \"=http,https\"",
@@ -115,9 +117,12 @@ public struct CurlTransport: HTTPTransport {
             let line = field.value.isEmpty ? "\(field.name);" : "\(field.name): \(field.value)"
             lines.append("header = \(Self.quoted(line))")
         }
-        if let body = request.body {
-            guard let text = String(validating: body, as: UTF8.self), !text.contains("\0") else {
-                throw HTTPTransportError(.invalidRequest, detail: "the request body is not UTF-8 text")
+        if let bodyFile {
+            lines.append("data-binary = \(Self.quoted("@" + bodyFile))")
+        } else if let body = request.body {
+            guard body.count <= Self.inlineBodyLimit, let text = Self.inlineText(body) else {
+                throw HTTPTransportError(
+                    .invalidRequest, detail: "the request body cannot be inlined (not UTF-8 text, or too long)")
             }
             // `data-raw` gives `@` no special meaning, unlike `data-binary`.
             lines.append("data-raw = \(Self.quoted(text))")
@@ -130,6 +135,15 @@ public struct CurlTransport: HTTPTransport {
         if let path = tls.clientKeyPath { lines.append("key = \(Self.quoted(path))") }
         if tls.insecure { lines.append("insecure") }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The largest body put inline in the configuration: curl 7.88 reads configuration lines of at most 100 KiB.
+    public static let inlineBodyLimit = 64 * 1024
+
+    /// The body as text for inlining, or `nil` when it is not UTF-8 or holds a NUL.
+    static func inlineText(_ body: [UInt8]) -> String? {
+        guard let text = String(validating: body, as: UTF8.self), !text.contains("\0") else { return nil }
+        return text
     }
 
     /// A curl configuration string: double-quoted, with `\`, `"` and line breaks escaped.
@@ -151,7 +165,12 @@ public struct CurlTransport: HTTPTransport {
     /// Runs curl for `request` and parses its output.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         try Task.checkCancellation()
-        let config = Array(try configuration(for: request).utf8)
+        var bodyFile: TemporaryBodyFile?
+        if let body = request.body, body.count > Self.inlineBodyLimit || Self.inlineText(body) == nil {
+            bodyFile = try TemporaryBodyFile(body)
+        }
+        defer { bodyFile?.remove() }
+        let config = Array(try configuration(for: request, bodyFile: bodyFile?.path).utf8)
         let run = CurlRun(curlPath: curlPath, arguments: arguments(for: request), input: config)
         let result = try await run.execute(deadlineSeconds: request.wholeSecondTimeout + 5)
         if Task.isCancelled { throw CancellationError() }
@@ -210,7 +229,9 @@ public struct CurlTransport: HTTPTransport {
     /// have been sent.
     static func transportError(exitCode: Int32, stderr: String, request: HTTPRequest) -> HTTPTransportError {
         let endpoint = endpoint(of: request.url)
-        let curlSays = stderr.split(separator: "\n").last.map { line -> String in
+        // curl's own message is the `curl: (N) …` line; a usage error adds a less useful line after it.
+        let lines = stderr.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        let curlSays = (lines.first { $0.hasPrefix("curl: (") } ?? lines.last).map { line -> String in
             var text = String(line)
             if text.hasPrefix("curl: ("), let close = text.firstIndex(of: ")") {
                 text = String(text[text.index(after: close)...]).trimmingCharacters(in: .whitespaces)
@@ -303,7 +324,9 @@ private final class CurlRun: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if cancelled { self.cancelled = true } else { killedByWatchdog = true }
-        if !finished, let process, process.isRunning { process.terminate() }
+        // SIGKILL, not `terminate()`'s SIGTERM: curl inherits the signal mask of the thread that started it, and
+        // Dispatch's threads block SIGTERM.
+        if !finished, let process, process.isRunning { _ = kill(process.processIdentifier, SIGKILL) }
     }
 
     private func runBlocking(deadlineSeconds: Int) throws -> Outcome {
@@ -377,4 +400,32 @@ private final class CurlRun: @unchecked Sendable {
 /// Bytes handed from a reader thread to the waiting thread (ordered by the dispatch group).
 private final class ByteBox: @unchecked Sendable {
     var bytes: [UInt8] = []
+}
+
+/// A large or binary request body in a file that only we can read (mode 0600), removed after the request.
+private struct TemporaryBodyFile {
+    let path: String
+
+    init(_ body: [UInt8]) throws {
+        let directory = FileManager.default.temporaryDirectory.path
+        path = "\(directory)/odag-sync-body-\(UUID().uuidString).json"
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw HTTPTransportError(.invalidRequest, detail: "cannot create a temporary file for the request body")
+        }
+        defer { close(fd) }
+        var written = 0
+        while written < body.count {
+            let count = body[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            guard count > 0 else {
+                unlink(path)
+                throw HTTPTransportError(.invalidRequest, detail: "cannot write the request body to a temporary file")
+            }
+            written += count
+        }
+    }
+
+    func remove() {
+        unlink(path)
+    }
 }

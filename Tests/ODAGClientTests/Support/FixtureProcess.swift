@@ -143,3 +143,27 @@ struct TLSMaterials {
         }
     }
 }
+
+/// Runs blocking fixture work (starting processes, waiting for them) on its own thread, so it never occupies one of
+/// the few threads Swift concurrency shares between the tests running in parallel.
+func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}
+
+extension PythonTestServer {
+    /// Starts the server without blocking the caller's thread.
+    static func start(
+        python: String, cert: String? = nil, key: String? = nil, clientCA: String? = nil
+    ) async throws -> PythonTestServer {
+        try await offThePool { try PythonTestServer(python: python, cert: cert, key: key, clientCA: clientCA) }
+    }
+}
+
+extension TLSMaterials {
+    /// Makes the certificates without blocking the caller's thread.
+    static func make(openssl: String) async throws -> TLSMaterials {
+        try await offThePool { try TLSMaterials(openssl: openssl) }
+    }
+}
