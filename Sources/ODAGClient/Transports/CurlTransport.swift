@@ -365,9 +365,9 @@ private final class CurlRun: @unchecked Sendable {
         self.process = process
         lock.unlock()
 
-        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(deadlineSeconds)) { [self] in
-            terminate(cancelled: false)
-        }
+        let watchdog = DispatchWorkItem { [self] in terminate(cancelled: false) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(deadlineSeconds), execute: watchdog)
+        defer { watchdog.cancel() }
         let group = DispatchGroup()
         let input = self.input
         group.enter()
@@ -388,12 +388,12 @@ private final class CurlRun: @unchecked Sendable {
         process.waitUntilExit()
         lock.lock()
         finished = true
-        let watchdog = killedByWatchdog
+        let killed = killedByWatchdog
         lock.unlock()
         try? stdout.fileHandleForReading.close()
         try? stderr.fileHandleForReading.close()
         let exitCode = process.terminationReason == .exit ? process.terminationStatus : -1
-        return Outcome(exitCode: exitCode, stdout: output, stderr: errorBox.bytes, killedByWatchdog: watchdog)
+        return Outcome(exitCode: exitCode, stdout: output, stderr: errorBox.bytes, killedByWatchdog: killed)
     }
 }
 
