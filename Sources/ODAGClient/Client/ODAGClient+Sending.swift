@@ -149,7 +149,9 @@ extension ODAGClient {
     }
 
     private func pause(_ seconds: Double) async throws {
-        try await sleeper(.nanoseconds(Int64((seconds * 1e9).rounded())))
+        // Clamped so that no policy, however configured, can make the conversion trap.
+        let bounded = seconds.isFinite ? min(max(0, seconds), 1e9) : 0
+        try await sleeper(.nanoseconds(Int64((bounded * 1e9).rounded())))
     }
 
     /// The error for an unsuccessful (or HTML) answer.
