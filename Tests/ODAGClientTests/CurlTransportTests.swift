@@ -261,7 +261,8 @@ struct CurlTransportTests {
     @Test("TLS: --ca-cert trusts a private CA", .enabled(if: tlsTools, "needs curl, python3 and openssl on PATH"))
     func tlsWithCACert() async throws {
         let tls = try await TLSMaterials.make(openssl: try #require(Self.openssl))
-        let server = try await PythonTestServer.start(python: try #require(Self.python), cert: tls.serverCert, key: tls.serverKey)
+        let server = try await PythonTestServer.start(
+            python: try #require(Self.python), cert: tls.serverCert, key: tls.serverKey)
         let response = try await Self.transport(.init(caCertPath: tls.ca)).send(Self.request(server.url("/echo/ok")))
         #expect(response.status == 200)
         let byName = try await Self.transport(.init(caCertPath: tls.ca))
@@ -274,7 +275,8 @@ struct CurlTransportTests {
         .enabled(if: tlsTools, "needs curl, python3 and openssl on PATH"))
     func tlsWrongCA() async throws {
         let tls = try await TLSMaterials.make(openssl: try #require(Self.openssl))
-        let server = try await PythonTestServer.start(python: try #require(Self.python), cert: tls.serverCert, key: tls.serverKey)
+        let server = try await PythonTestServer.start(
+            python: try #require(Self.python), cert: tls.serverCert, key: tls.serverKey)
         for options in [CurlTransport.TLSOptions(caCertPath: tls.otherCA), CurlTransport.TLSOptions()] {
             let error = await #expect(throws: HTTPTransportError.self) {
                 try await Self.transport(options).send(Self.request(server.url("/echo/ok")))
@@ -289,7 +291,8 @@ struct CurlTransportTests {
     @Test("TLS: --insecure skips verification", .enabled(if: tlsTools, "needs curl, python3 and openssl on PATH"))
     func tlsInsecure() async throws {
         let tls = try await TLSMaterials.make(openssl: try #require(Self.openssl))
-        let server = try await PythonTestServer.start(python: try #require(Self.python), cert: tls.serverCert, key: tls.serverKey)
+        let server = try await PythonTestServer.start(
+            python: try #require(Self.python), cert: tls.serverCert, key: tls.serverKey)
         let response = try await Self.transport(.init(insecure: true)).send(Self.request(server.url("/echo/ok")))
         #expect(response.status == 200)
     }
