@@ -168,7 +168,7 @@ struct ODAGClientEmulatorTests {
         #expect(badSelection?.mayHaveBeenApplied == false)
     }
 
-    @Test("the emulator refuses a request whose xrfkey header and query differ (raw request)")
+    @Test("raw requests: mismatched xrfkeys are refused with 401, a body that is not JSON with 400")
     func badXrfkey() async throws {
         let emulator = try Self.start()
         defer { emulator.stop() }
@@ -181,6 +181,18 @@ struct ODAGClientEmulatorTests {
         let matched = try await transport.send(
             HTTPRequest(method: "GET", url: url, headers: ["X-Qlik-Xrfkey": "abcdefghijklmnop"]))
         #expect(matched.status == 200)
+        // A body that is not JSON, sent raw with a valid xrfkey, is a 400 whose message the client quotes.
+        let broken = try await transport.send(
+            HTTPRequest(
+                method: "POST", url: url,
+                headers: ["X-Qlik-Xrfkey": "abcdefghijklmnop", "Content-Type": "application/json"],
+                body: Array(#"{"name": "x",}"#.utf8)))
+        #expect(broken.status == 400)
+        let brokenError = try Self.client(emulator).error(
+            for: broken, operation: Operation(method: "POST", path: ["links"]))
+        #expect(
+            brokenError.description.hasPrefix(
+                "POST /api/odag/v1/links: the server answered 400: \"the request body is not valid JSON"))
         // Through the client, the same 401 is an authentication failure that quotes the server.
         let client = try Self.client(emulator)
         let error = client.error(for: mismatched, operation: Operation(method: "GET", path: ["links"]))
