@@ -24,7 +24,12 @@ let package = Package(
         // Manifests, config, validation, diff, plan, apply, drift, export, renderers.
         .target(name: "ODAGSync", dependencies: ["ODAGCore", "ODAGClient"]),
         // The command line: argument parsing, commands, exit codes.
-        .target(name: "ODAGSyncCLI", dependencies: ["ODAGCore", "ODAGClient", "ODAGEmulator", "ODAGSync"]),
+        .target(
+            name: "ODAGSyncCLI", dependencies: ["ODAGCore", "ODAGClient", "ODAGEmulator", "ODAGSync"],
+            plugins: ["GitRevisionPlugin"]
+        ),
+        // Writes the git revision into the command line for `odag-sync version`.
+        .plugin(name: "GitRevisionPlugin", capability: .buildTool(), path: "Sources/GitRevisionPlugin"),
         .executableTarget(name: "odag-sync", dependencies: ["ODAGSyncCLI"]),
         .executableTarget(
             name: "odag-sync-bench",

@@ -122,7 +122,7 @@ struct EmulatorGate: Sendable {
             return .text(200, EmulatorGate.loginPage, contentType: "text/html; charset=utf-8")
         }
         if configuration.latencyMs > 0 {
-            usleep(useconds_t(min(configuration.latencyMs, 3_600_000)) * 1000)
+            Thread.sleep(forTimeInterval: Double(configuration.latencyMs) / 1000)
         }
         if let token = configuration.requireToken, request.headers["Authorization"] != "Bearer \(token)" {
             var response = EmulatorRouter.error(

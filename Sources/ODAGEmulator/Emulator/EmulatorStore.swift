@@ -12,12 +12,13 @@ import Synchronization
 final class EmulatorStore: Sendable {
     struct StoredLink: Sendable {
         var link: OdagLink
-        var sequence: UInt64
+        /// Position in `Contents.linkOrder`.
+        var slot: Int
         var bytes: [UInt8]
 
-        init(_ link: OdagLink, sequence: UInt64) {
+        init(_ link: OdagLink, slot: Int) {
             self.link = link
-            self.sequence = sequence
+            self.slot = slot
             self.bytes = JSONWriter.bytes(link.json)
         }
 
@@ -41,14 +42,40 @@ final class EmulatorStore: Sendable {
 
     struct Contents: Sendable {
         var links: [String: StoredLink] = [:]
+        /// Link keys in creation order; `nil` where a link was deleted (compacted now and then), so
+        /// listing needs no sort and a delete no shift.
+        var linkOrder: [String?] = []
+        var deletedLinkSlots = 0
         var requests: [String: StoredRequest] = [:]
         var requestOrder: [String] = []
-        var nextSequence: UInt64 = 0
         /// Bumped by every change that must reach the state file.
         var version: UInt64 = 0
         /// Bumped by every change to the link set.
         var linksVersion: UInt64 = 0
         var linksListCache: (version: UInt64, bytes: [UInt8])?
+
+        /// Adds a link at the end of the order (`key` is its lowercased id).
+        mutating func insertLink(_ link: OdagLink, key: String) -> StoredLink {
+            let stored = StoredLink(link, slot: linkOrder.count)
+            linkOrder.append(key)
+            links[key] = stored
+            return stored
+        }
+
+        /// Removes a link; `false` when there is none with that key.
+        mutating func removeLink(key: String) -> Bool {
+            guard let stored = links.removeValue(forKey: key) else { return false }
+            linkOrder[stored.slot] = nil
+            deletedLinkSlots += 1
+            if deletedLinkSlots > 64 && deletedLinkSlots * 2 > linkOrder.count {
+                linkOrder = linkOrder.filter { $0 != nil }
+                deletedLinkSlots = 0
+                for (slot, key) in linkOrder.enumerated() {
+                    if let key { links[key]?.slot = slot }
+                }
+            }
+            return true
+        }
     }
 
     private let contents: Mutex<Contents>
@@ -85,12 +112,14 @@ final class EmulatorStore: Sendable {
 
     private static func linksList(_ contents: inout Contents) -> [UInt8] {
         if let cache = contents.linksListCache, cache.version == contents.linksVersion { return cache.bytes }
-        let ordered = contents.links.values.sorted { $0.sequence < $1.sequence }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(ordered.reduce(2) { $0 + $1.bytes.count + 1 })
+        bytes.reserveCapacity((contents.linksListCache?.bytes.count ?? 0) + 4096)
         bytes.append(UInt8(ascii: "["))
-        for (index, stored) in ordered.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+        var first = true
+        for key in contents.linkOrder {
+            guard let key, let stored = contents.links[key] else { continue }
+            if !first { bytes.append(UInt8(ascii: ",")) }
+            first = false
             bytes.append(contentsOf: stored.bytes)
         }
         bytes.append(UInt8(ascii: "]"))
@@ -112,9 +141,7 @@ final class EmulatorStore: Sendable {
             selectionAppId: create.selectionAppId, templateAppId: create.templateAppId,
             properties: create.properties ?? OdagLinkProperties(), owner: owner, status: "active")
         return contents.withLock { contents in
-            let stored = StoredLink(link, sequence: contents.nextSequence)
-            contents.nextSequence += 1
-            contents.links[id] = stored
+            let stored = contents.insertLink(link, key: id)
             contents.linksVersion += 1
             contents.version += 1
             return Change(bytes: stored.bytes, version: contents.version)
@@ -146,7 +173,7 @@ final class EmulatorStore: Sendable {
     func deleteLink(id: String) throws(EmulatorAPIError) -> UInt64 {
         let key = id.lowercased()
         return try contents.withLock { contents throws(EmulatorAPIError) -> UInt64 in
-            guard contents.links.removeValue(forKey: key) != nil else { throw .linkNotFound(id) }
+            guard contents.removeLink(key: key) else { throw .linkNotFound(id) }
             contents.linksVersion += 1
             contents.version += 1
             return contents.version

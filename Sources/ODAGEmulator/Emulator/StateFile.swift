@@ -92,8 +92,7 @@ enum StateFile {
                 throw ModelError(
                     path: JSONPath.appending(key: "id", to: path), message: "duplicate link id \"\(key)\"")
             }
-            contents.links[key] = EmulatorStore.StoredLink(link, sequence: contents.nextSequence)
-            contents.nextSequence += 1
+            _ = contents.insertLink(link, key: key)
         }
 
         let requests = try reader.array("requests") { (value, path) throws(ModelError) in

@@ -13,19 +13,22 @@ public struct DriftMarkdownRenderer: Sendable {
     /// The report as Markdown, ending with a newline.
     public func render(_ report: DriftReport) -> String {
         var head = "## odag-sync drift: "
-        head += report.drift
+        head +=
+            report.drift
             ? "\(report.missingCount) missing, \(report.changed.count) changed, \(report.unmanaged.count) unmanaged, "
                 + "\(report.ambiguous.count) ambiguous"
             : "no drift"
         head += "\n\n" + PlanMarkdownRenderer.context(report.plan) + "\n\n"
         head += "| Missing | Changed | Unmanaged | Ambiguous | Unchanged |\n|---:|---:|---:|---:|---:|\n| "
-        head += [
-            report.missingCount, report.changed.count, report.unmanaged.count, report.ambiguous.count,
-            report.plan.unchanged,
-        ].map(MarkdownText.number).joined(separator: " | ") + " |\n\n"
+        head +=
+            [
+                report.missingCount, report.changed.count, report.unmanaged.count, report.ambiguous.count,
+                report.plan.unchanged,
+            ].map(MarkdownText.number).joined(separator: " | ") + " |\n\n"
         if !report.drift {
             let unchanged = report.plan.unchanged
-            head += (unchanged == 1 ? "1 link matches" : "\(MarkdownText.number(unchanged)) links match")
+            head +=
+                (unchanged == 1 ? "1 link matches" : "\(MarkdownText.number(unchanged)) links match")
                 + " the manifests.\n\n"
         }
 
@@ -48,7 +51,8 @@ public struct DriftMarkdownRenderer: Sendable {
                     items: missingItems, footer: "\n"),
                 CappedMarkdown.Section(
                     noun: "changed links",
-                    heading: "### Changed\n\nThe server differs from git (<code>-</code> live, <code>+</code> declared).\n\n",
+                    heading:
+                        "### Changed\n\nThe server differs from git (<code>-</code> live, <code>+</code> declared).\n\n",
                     items: report.changed.map { $0.markdownDetails(label: "changed") }),
                 PlanMarkdownRenderer.unmanagedSection(
                     report.unmanaged, pruned: [], explanation: "On the server, in scope, declared nowhere."),

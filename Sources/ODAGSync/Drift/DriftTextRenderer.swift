@@ -40,7 +40,8 @@ public struct DriftTextRenderer: Sendable {
             findings += change.textDetailLines()
         }
         for link in report.unmanaged {
-            var line = label("unmanaged", style.magenta) + DisplayText.quoted(link.name) + " (id "
+            var line =
+                label("unmanaged", style.magenta) + DisplayText.quoted(link.name) + " (id "
                 + DisplayText.sanitized(link.id)
             if let owner = link.owner { line += ", owner " + DisplayText.sanitized(owner) }
             findings.append(line + ")")

@@ -16,7 +16,8 @@ enum UnixTime {
         }
         func char(_ index: Int) -> UInt8? { index < chars.count ? chars[index] : nil }
         guard let year = number(0, 4), char(4) == UInt8(ascii: "-"), let month = number(5, 2),
-            char(7) == UInt8(ascii: "-"), let day = number(8, 2), char(10) == UInt8(ascii: "T") || char(10) == UInt8(ascii: "t"),
+            char(7) == UInt8(ascii: "-"), let day = number(8, 2),
+            char(10) == UInt8(ascii: "T") || char(10) == UInt8(ascii: "t"),
             let hour = number(11, 2), char(13) == UInt8(ascii: ":"), let minute = number(14, 2),
             char(16) == UInt8(ascii: ":"), let second = number(17, 2),
             (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61

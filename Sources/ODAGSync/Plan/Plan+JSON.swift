@@ -3,7 +3,7 @@ import ODAGCore
 extension Plan {
     /// The plan as JSON (SPEC §6): the `--output json` document and the PLANFILE.
     public var json: JSONValue {
-        var members: [String: JSONValue] = [
+        let members: [String: JSONValue] = [
             "formatVersion": .int(Plan.formatVersion),
             "server": .string(server),
             "environment": environment.map(JSONValue.string) ?? .null,
@@ -33,6 +33,9 @@ extension Plan {
     /// Reads a plan written by ``json``; errors name the JSON path.
     public init(json: JSONValue) throws(ModelError) {
         let reader = try JSONObjectReader(json)
+        if reader.members["drift"] != nil {
+            throw ModelError(path: "drift", message: "this is a drift report, not a plan; make a plan with \"odag-sync plan --out\"")
+        }
         guard let version = try reader.int("formatVersion") else {
             throw ModelError(path: "formatVersion", message: "is required")
         }

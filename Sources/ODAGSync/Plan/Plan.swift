@@ -193,7 +193,7 @@ public struct UnmanagedLink: Sendable, Equatable {
 /// A declaration that cannot be planned; it blocks `apply`.
 public struct PlanError: Sendable, Equatable, CustomStringConvertible {
     /// What kind of problem.
-    public enum Kind: String, Sendable, Equatable {
+    public enum Kind: String, Sendable, Equatable, CaseIterable {
         /// Two or more live links have the declared name.
         case ambiguous
         /// The pinned id does not exist on the server.

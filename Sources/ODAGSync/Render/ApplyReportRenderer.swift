@@ -41,10 +41,12 @@ public struct ApplyReportRenderer: Sendable {
                 lines.append(style.green(unicode ? "✓" : "ok") + " " + subject + time)
             case .alreadyDone(let note, let newId):
                 if let newId { subject += " \(arrow) id " + DisplayText.sanitized(newId) }
-                lines.append(style.green(unicode ? "✓" : "ok") + " " + subject + time + ": " + DisplayText.sanitized(note))
+                lines.append(
+                    style.green(unicode ? "✓" : "ok") + " " + subject + time + ": " + DisplayText.sanitized(note))
             case .failed(let message):
                 if let id = change.id { subject += " (id " + DisplayText.sanitized(id) + ")" }
-                lines.append(style.red(unicode ? "✗" : "FAILED") + " " + subject + ": " + DisplayText.sanitized(message))
+                lines.append(
+                    style.red(unicode ? "✗" : "FAILED") + " " + subject + ": " + DisplayText.sanitized(message))
             case .notStarted:
                 if let id = change.id { subject += " (id " + DisplayText.sanitized(id) + ")" }
                 lines.append(style.dim("- not started: " + subject))
@@ -93,7 +95,8 @@ public struct ApplyReportRenderer: Sendable {
             "server": .string(report.server),
             "interrupted": .bool(report.interrupted),
             "summary": [
-                "succeeded": .int(report.succeeded), "failed": .int(report.failed), "notStarted": .int(report.notStarted),
+                "succeeded": .int(report.succeeded), "failed": .int(report.failed),
+                "notStarted": .int(report.notStarted),
             ],
             "results": .array(results),
         ]
@@ -103,7 +106,11 @@ public struct ApplyReportRenderer: Sendable {
     public func jsonText(_ report: ApplyReport) -> String {
         JSONWriter.string(
             json(report), pretty: true,
-            leadingKeys: ["server", "interrupted", "summary", "action", "name", "id", "outcome", "newId", "message"])
+            leadingKeys: [
+                "server", "interrupted", "summary", "succeeded", "failed", "notStarted", "action", "name", "id",
+                "outcome",
+                "newId", "message",
+            ])
             + "\n"
     }
 }

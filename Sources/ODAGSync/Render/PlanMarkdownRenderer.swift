@@ -19,20 +19,27 @@ public struct PlanMarkdownRenderer: Sendable {
     public func render(_ plan: Plan) -> String {
         let s = plan.summary
         var head = "## odag-sync plan: "
-        head += plan.hasChanges ? "\(s.create) to create, \(s.update) to update, \(s.replace) to replace, \(s.delete) to delete" : "no changes"
+        head +=
+            plan.hasChanges
+            ? "\(s.create) to create, \(s.update) to update, \(s.replace) to replace, \(s.delete) to delete"
+            : "no changes"
         head += "\n\n" + PlanMarkdownRenderer.context(plan) + "\n\n"
         head += "| Create | Update | Replace | Delete | Unchanged | Unmanaged |\n|---:|---:|---:|---:|---:|---:|\n"
-        head += "| " + [s.create, s.update, s.replace, s.delete, s.unchanged, s.unmanaged].map(MarkdownText.number)
+        head +=
+            "| "
+            + [s.create, s.update, s.replace, s.delete, s.unchanged, s.unmanaged].map(MarkdownText.number)
             .joined(separator: " | ") + " |\n\n"
         if !plan.hasChanges {
-            head += (s.unchanged == 1 ? "1 link is" : "\(MarkdownText.number(s.unchanged)) links are") + " up to date.\n\n"
+            head +=
+                (s.unchanged == 1 ? "1 link is" : "\(MarkdownText.number(s.unchanged)) links are") + " up to date.\n\n"
         }
         let composer = CappedMarkdown(limit: limit, fullOutputHint: "the CI log or the JSON plan artifact")
         let pruned = Set(plan.changes.filter { $0.action == .delete }.compactMap(\.id))
         return composer.compose(
             head: head,
             sections: [
-                PlanMarkdownRenderer.errorSection(plan.errors, blocking: "apply refuses this plan until they are fixed"),
+                PlanMarkdownRenderer.errorSection(
+                    plan.errors, blocking: "apply refuses this plan until fixed"),
                 CappedMarkdown.Section(
                     noun: "changes", heading: "### Changes\n\n",
                     items: plan.changes.map { $0.markdownDetails(label: $0.action.rawValue) }),
@@ -61,7 +68,8 @@ public struct PlanMarkdownRenderer: Sendable {
             items: errors.map { error in
                 var item = "> - "
                 if let source = error.source { item += MarkdownText.code(source) + ": " }
-                return item + MarkdownText.escape(error.message) + " (" + MarkdownText.escape(error.kind.rawValue) + ")\n"
+                return item + MarkdownText.escape(error.message) + " (" + MarkdownText.escape(error.kind.rawValue)
+                    + ")\n"
             },
             footer: "\n")
     }

@@ -58,8 +58,8 @@ public struct PlanTextRenderer: Sendable {
     }
 
     /// `Plan for SERVER, environment ENV, at TIME (pruning on)`.
-    static func header(_ plan: Plan, title: String = "Plan") -> String {
-        var text = "\(title) for " + DisplayText.sanitized(plan.server)
+    static func header(_ plan: Plan, title: String = "Plan for") -> String {
+        var text = title + " " + DisplayText.sanitized(plan.server)
         if let environment = plan.environment { text += ", environment " + DisplayText.sanitized(environment) }
         text += ", at " + DisplayText.sanitized(plan.generatedAt)
         if plan.prune { text += " (pruning on)" }
@@ -71,7 +71,8 @@ public struct PlanTextRenderer: Sendable {
     public static func summaryLine(_ plan: Plan) -> String {
         let s = plan.summary
         guard plan.hasChanges else {
-            var text = "No changes. "
+            var text =
+                "No changes. "
                 + (s.unchanged == 1 ? "1 link is up to date" : "\(s.unchanged) links are up to date")
             if s.unmanaged > 0 { text += "; \(s.unmanaged) unmanaged" }
             return text + "."

@@ -58,7 +58,7 @@ enum ProjectLoading {
             files, resolver: config.resolver(processEnvironment: context.environment), scope: config.scope)
         let diagnostics = Diagnostic.normalized(found.diagnostics + result.diagnostics)
         if diagnostics.contains(where: \.isError) { throw diagnosticsFailure(diagnostics, context: context) }
-        for warning in diagnostics { context.console.warning(warning.description) }
+        for warning in diagnostics { context.console.standardError.write(warning.description + "\n") }
         return LoadedProject(config: config, links: result.links, fileCount: found.files.count)
     }
 

@@ -85,6 +85,14 @@ struct ServerConnection: Sendable {
             emulator?.stop()
             throw CommandError.usage(UsageError("the server \(quoteText(baseURL)) is not a URL"))
         }
+        if url.user != nil || url.password != nil {
+            emulator?.stop()
+            // The server URL is printed and saved in plan files, so it must never carry credentials.
+            throw CommandError.usage(
+                UsageError(
+                    "the server URL must not contain a user name or password",
+                    hint: "use --token-file, ODAG_TOKEN, --header or a client certificate instead"))
+        }
 
         let transport: any HTTPTransport
         if tls.caCertPath != nil || tls.clientCertPath != nil || tls.insecure {

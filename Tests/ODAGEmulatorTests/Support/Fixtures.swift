@@ -45,7 +45,7 @@ enum Fixtures {
     static func makeEmulator(
         statePath: String? = nil, clock: ManualClock = ManualClock(),
         configure: (inout EmulatorConfiguration) -> Void = { _ in }
-    ) throws -> Emulator {
+    ) throws(EmulatorError) -> Emulator {
         var configuration = EmulatorConfiguration(statePath: statePath)
         configuration.clock = clock
         configuration.queuedDuration = 1

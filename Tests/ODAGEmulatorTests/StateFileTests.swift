@@ -1,0 +1,224 @@
+import Foundation
+import ODAGCore
+import ODAGEmulator
+import Testing
+
+/// The state file: round trips, seeds, errors, and "on disk before the 2xx".
+@Suite struct StateFileTests {
+    func read(_ path: String) throws -> JSONValue {
+        try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+    }
+
+    @Test func aMissingFileIsCreated() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let path = folder.file("new.json")
+        let emulator = try Fixtures.makeEmulator(statePath: path)
+        defer { emulator.stop() }
+        #expect(try read(path) == ["formatVersion": 1, "links": [], "requests": []])
+    }
+
+    @Test func everyAcknowledgedChangeIsAlreadyOnDisk() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let path = folder.file("state.json")
+        let emulator = try Fixtures.makeEmulator(statePath: path)
+        defer { emulator.stop() }
+        let client = try RawHTTPClient(port: emulator.port)
+        let link = try Fixtures.createLink(client)
+        #expect(try read(path)["links"] == .array([link]))
+        let id = link["id"]?.stringValue ?? ""
+        let updated = try client.call("PUT", "/links/\(id)", json: ["name": "New name"]).json
+        #expect(try read(path)["links"] == .array([updated ?? nil]))
+        let request = try client.call("POST", "/links/\(id)/requests", json: ["selectionState": ["Region": ["N"]]]).json
+        #expect(try read(path)["requests"] == .array([request ?? nil]))
+        #expect(try client.call("DELETE", "/links/\(id)").status == 204)
+        #expect(try read(path)["links"] == [])
+        // No temporary file is left behind.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["state.json"])
+    }
+
+    @Test func restartingOnTheSameFileGivesTheSameState() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let path = folder.file("state.json")
+        let clock = ManualClock()
+        let first = try Fixtures.makeEmulator(statePath: path, clock: clock)
+        let client = try RawHTTPClient(port: first.port)
+        for index in 0..<5 { _ = try Fixtures.createLink(client, Fixtures.makeLink(name: "link \(index)")) }
+        let linkId = try client.call("GET", "/links").json?.arrayValue?.first?["id"]?.stringValue ?? ""
+        _ = try client.call("POST", "/links/\(linkId)/requests", json: ["selectionState": ["Region": ["N"]]])
+        clock.advance(by: 10)
+        let links = try client.call("GET", "/links").text
+        let requests = try client.call("GET", "/requests").text
+        first.stop()
+
+        let second = try Fixtures.makeEmulator(statePath: path, clock: clock)
+        defer { second.stop() }
+        let again = try RawHTTPClient(port: second.port)
+        #expect(try again.call("GET", "/links").text == links)
+        #expect(try again.call("GET", "/requests").text == requests)
+        #expect(second.linkCount == 5)
+    }
+
+    @Test func aRequestInProgressKeepsProgressingAfterARestart() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let path = folder.file("state.json")
+        let clock = ManualClock()
+        let first = try Fixtures.makeEmulator(statePath: path, clock: clock)
+        let client = try RawHTTPClient(port: first.port)
+        let linkId = try Fixtures.createLink(client)["id"]?.stringValue ?? ""
+        let id = try client.call("POST", "/links/\(linkId)/requests", json: ["selectionState": ["Region": ["N"]]])
+            .json?["id"]?.stringValue ?? ""
+        first.stop()
+        clock.advance(by: 3)
+        let second = try Fixtures.makeEmulator(statePath: path, clock: clock)
+        defer { second.stop() }
+        let request = try RawHTTPClient(port: second.port).call("GET", "/requests/\(id)").json
+        #expect(request?["status"]?.stringValue == "completed")
+        #expect(request?["modifiedDate"]?.stringValue == "2026-01-01T00:00:03.000Z")
+    }
+
+    @Test func aHandWrittenSeedIsCompletedAndKeepsUnknownFields() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let path = folder.file("seed.json")
+        let seed = """
+            {
+              "formatVersion": 1,
+              "links": [
+                { "name": "Seeded", "selectionAppId": "\(Fixtures.selectionAppId)",
+                  "templateAppId": "\(Fixtures.templateAppId)", "serverOnly": {"x": 1},
+                  "properties": { "rowEstExpr": "1", "unknownSetting": [true] } },
+                { "id": "AAAAAAAA-0000-4000-8000-000000000001", "name": "Pinned",
+                  "selectionAppId": "\(Fixtures.selectionAppId)", "templateAppId": "\(Fixtures.templateAppId)",
+                  "owner": "CORP\\\\svc", "createdDate": "2025-05-05T05:05:05.000Z" }
+              ]
+            }
+            """
+        try seed.write(toFile: path, atomically: true, encoding: .utf8)
+        let emulator = try Fixtures.makeEmulator(statePath: path)
+        defer { emulator.stop() }
+        let client = try RawHTTPClient(port: emulator.port)
+        let links = try #require(try client.call("GET", "/links").json?.arrayValue)
+        #expect(links.count == 2)
+        #expect(links[0]["name"]?.stringValue == "Seeded")
+        #expect(ODAGUUID.isValid(links[0]["id"]?.stringValue ?? ""))
+        #expect(links[0]["serverOnly"] == ["x": 1])
+        #expect(links[0]["properties"]?["unknownSetting"] == [true])
+        #expect(links[0]["status"]?.stringValue == "active")
+        #expect(links[0]["owner"]?.stringValue == "INTERNAL\\sa_api")
+        #expect(links[1]["owner"]?.stringValue == "CORP\\svc")
+        #expect(links[1]["modifiedDate"]?.stringValue == "2025-05-05T05:05:05.000Z")
+        #expect(try client.call("GET", "/links/aaaaaaaa-0000-4000-8000-000000000001").status == 200)
+        // The filled-in ids are written back, so they survive a restart.
+        #expect(try read(path)["links"]?.arrayValue?.map { $0["id"] } == links.map { $0["id"] })
+    }
+
+    @Test(arguments: [
+        ("{\"links\": [", "invalid state file"),
+        ("[]", "expected an object"),
+        ("{\"formatVersion\": 2, \"links\": []}", "formatVersion: expected 1"),
+        ("{\"links\": [{\"name\": \"x\"}]}", "links[0].selectionAppId: is required"),
+        ("{\"links\": [{\"selectionAppId\": \"\(Fixtures.selectionAppId)\", \"templateAppId\": \"\(Fixtures.templateAppId)\"}]}",
+         "links[0].name: is required"),
+        ("{\"links\": [{\"name\": \"x\", \"selectionAppId\": \"bad\", \"templateAppId\": \"\(Fixtures.templateAppId)\"}]}",
+         "links[0].selectionAppId: \"bad\" is not a UUID"),
+        ("{\"links\": {}}", "links: expected an array"),
+        ("{\"requests\": [{\"status\": \"queued\"}]}", "requests[0].id: is required"),
+        ("{\"requests\": [{\"id\": \"\(Fixtures.unknownId)\", \"status\": \"weird\"}]}", "requests[0].status: expected one of"),
+        ("{\"linx\": []}", "linx: unknown member"),
+        ("""
+         {"links": [{"id": "\(Fixtures.unknownId)", "name": "a", "selectionAppId": "\(Fixtures.selectionAppId)", "templateAppId": "\(Fixtures.templateAppId)"},
+                    {"id": "\(Fixtures.unknownId)", "name": "b", "selectionAppId": "\(Fixtures.selectionAppId)", "templateAppId": "\(Fixtures.templateAppId)"}]}
+         """, "links[1].id: duplicate link id"),
+    ])
+    func aCorruptFileIsAClearErrorAtStart(content: String, expected: String) throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let path = folder.file("state.json")
+        try content.write(toFile: path, atomically: true, encoding: .utf8)
+        do {
+            let emulator = try Fixtures.makeEmulator(statePath: path)
+            emulator.stop()
+            Issue.record("started on a corrupt state file")
+        } catch {
+            guard case .stateFileInvalid(let errorPath, _) = error else {
+                Issue.record("unexpected error \(error)")
+                return
+            }
+            #expect(errorPath == path)
+            #expect(error.description.contains(expected), "\(error.description)")
+            #expect(error.description.hasPrefix("invalid state file \(path): "))
+        }
+        // The corrupt file is left as it was.
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == content)
+    }
+
+    @Test func aSyntaxErrorNamesLineAndColumn() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let path = folder.file("state.json")
+        try "{\n  \"links\": [,]\n}".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: EmulatorError.self) { try Fixtures.makeEmulator(statePath: path) }
+        do {
+            _ = try Fixtures.makeEmulator(statePath: path)
+        } catch {
+            #expect(error.description.contains("2:13"), "\(error.description)")
+        }
+    }
+
+    @Test func anUnwritableLocationIsAnErrorAtStart() throws {
+        #expect {
+            try Fixtures.makeEmulator(statePath: "/nonexistent-folder-\(UUID().uuidString)/state.json")
+        } throws: { error in
+            guard let error = error as? EmulatorError, case .stateFileWriteFailed = error else { return false }
+            return error.description.contains("no such file or directory")
+        }
+    }
+
+    @Test func parallelWritersAreAllSaved() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let path = folder.file("state.json")
+        let emulator = try Fixtures.makeEmulator(statePath: path)
+        defer { emulator.stop() }
+        let port = emulator.port
+        let errors = runOnThreads(40) { index in
+            let client = try RawHTTPClient(port: port)
+            for round in 0..<5 {
+                _ = try Fixtures.createLink(client, Fixtures.makeLink(name: "p\(index)-\(round)"))
+            }
+        }
+        #expect(errors.isEmpty, "\(errors)")
+        let names = Set(try read(path)["links"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? [])
+        #expect(names.count == 200)
+    }
+
+    @Test func listingTenThousandSeededLinksIsCheap() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let path = folder.file("big.json")
+        var links: [JSONValue] = []
+        for index in 0..<10_000 {
+            var link = Fixtures.makeLink(name: "link \(index)")
+            if case .object(var members) = link {
+                members["id"] = .string(ODAGUUID.random())
+                link = .object(members)
+            }
+            links.append(link)
+        }
+        try Data(JSONWriter.bytes(["formatVersion": 1, "links": .array(links), "requests": []]))
+            .write(to: URL(fileURLWithPath: path))
+        let emulator = try Fixtures.makeEmulator(statePath: path)
+        defer { emulator.stop() }
+        let client = try RawHTTPClient(port: emulator.port)
+        let first = try client.call("GET", "/links")
+        #expect(first.json?.arrayValue?.count == 10_000)
+        let start = Date()
+        for _ in 0..<20 { #expect(try client.call("GET", "/links").body.count == first.body.count) }
+        // Cached per version: twenty listings of ~4 MB are copies, not re-serialisations.
+        #expect(Date().timeIntervalSince(start) < 5)
+    }
+}
