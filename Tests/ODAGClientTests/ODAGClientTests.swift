@@ -58,6 +58,18 @@ struct ODAGClientTests {
         #expect(url.fragment == nil)
     }
 
+    @Test("an empty id is refused before anything is sent; dot segments are encoded")
+    func unusableIDs() async throws {
+        let transport = ScriptedTransport(fallback: Make.status(204))
+        let client = try Make.client(transport)
+        let error = await #expect(throws: ODAGClientError.self) { try await client.deleteLink(id: "") }
+        #expect(error == .invalidArgument("DELETE /api/odag/v1/links/: an id is empty"))
+        #expect(transport.requests.isEmpty)
+        try await client.deleteLink(id: "..")
+        let url = try #require(transport.requests.first?.url)
+        #expect(url.absoluteString.contains("/api/odag/v1/links/%2E%2E?Xrfkey="))
+    }
+
     @Test("a base URL that is not http(s)://host is refused")
     func invalidBaseURL() throws {
         for text in ["ftp://x/api/odag/v1", "file:///tmp/x", "/api/odag/v1"] {
