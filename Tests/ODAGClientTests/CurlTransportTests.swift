@@ -52,6 +52,56 @@ struct CurlTransportTests {
         #expect(config.contains("max-time = 10"))
     }
 
+    @Test("the curl process actually started gets only those arguments, and the configuration on its standard input")
+    func processSeesNoSecrets() async throws {
+        let directory = try Tools.temporaryDirectory()
+        let argumentsFile = directory.appendingPathComponent("arguments").path
+        let inputFile = directory.appendingPathComponent("input").path
+        let fake = directory.appendingPathComponent("curl")
+        let script = """
+            #!/bin/sh
+            printf '%s\\n' "$@" > '\(argumentsFile)'
+            cat > '\(inputFile)'
+            printf 'HTTP/1.1 201 Created\\r\\nContent-Type: application/json\\r\\n\\r\\n{"ok":true}'
+            """
+        try script.write(to: fake, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: fake.path)
+        let transport = try CurlTransport(
+            tls: .init(clientCertPath: "/secret/client.pem", clientKeyPath: "/secret/client.key"), curlPath: fake.path)
+        let request = Self.request(
+            URL(string: "https://qlik.example.com/api/odag/v1/links?Xrfkey=abcdefghijklmnop")!, method: "POST",
+            body: #"{"name":"Sales"}"#)
+        let response = try await transport.send(request)
+        #expect(response.status == 201)
+        #expect(response.body == Array(#"{"ok":true}"#.utf8))
+        let arguments = try String(contentsOfFile: argumentsFile, encoding: .utf8)
+        #expect(arguments == "-q\n--config\n-\n")
+        let input = try String(contentsOfFile: inputFile, encoding: .utf8)
+        #expect(input == (try transport.configuration(for: request)))
+        #expect(input.contains("Bearer \(Make.token)"))
+    }
+
+    @Test("a curl that fails is mapped by its exit code")
+    func processExitCode() async throws {
+        let directory = try Tools.temporaryDirectory()
+        let fake = directory.appendingPathComponent("curl")
+        let script = """
+            #!/bin/sh
+            cat > /dev/null
+            echo 'curl: (7) Failed to connect to qlik.example.com port 443: Connection refused' >&2
+            exit 7
+            """
+        try script.write(to: fake, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: fake.path)
+        let transport = try CurlTransport(curlPath: fake.path)
+        let error = await #expect(throws: HTTPTransportError.self) {
+            try await transport.send(Self.request(URL(string: "https://qlik.example.com/api/odag/v1/about")!))
+        }
+        #expect(error?.kind == .cannotConnect)
+        #expect(error?.delivery == .notSent)
+        #expect(error?.detail.contains("Connection refused") == true)
+    }
+
     @Test("timeouts are whole seconds, rounded up; insecure is passed; a colon in the certificate path is escaped")
     func configurationDetails() throws {
         let transport = try CurlTransport(
