@@ -13,7 +13,10 @@ import Foundation
 ///
 /// Nothing about a request is put in curl's argument list, which other users can read in the process table: the
 /// URL, every header (`Authorization` included), the certificate paths and the body go to curl's standard input as a
-/// `--config -` file. curl follows no redirects and reads no `~/.curlrc`. Each request runs one `curl` process.
+/// `--config -` file (a body over ``inlineBodyLimit`` bytes goes through a temporary file of mode 0600, removed
+/// afterwards). curl follows no redirects and reads no `~/.curlrc`. Each request runs one `curl` process, killed
+/// when the calling task is cancelled. Creating a transport makes the process ignore `SIGPIPE`, so that writing to a
+/// curl that has exited fails with an error instead of killing the process.
 public struct CurlTransport: HTTPTransport {
     /// What curl should trust and present.
     public struct TLSOptions: Sendable, Equatable {
