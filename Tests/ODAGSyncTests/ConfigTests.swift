@@ -80,9 +80,10 @@ import Testing
 
     @Test func anUnknownEnvironmentListsTheKnownOnes() throws {
         let project = try #require(Self.parse(Self.config).0)
-        #expect(throws: Diagnostic.error(
-            file: "deploy/odag-sync.json", location: nil,
-            #"unknown environment "prd"; known environments: "dev", "prod"; did you mean "prod"?"#)
+        #expect(
+            throws: Diagnostic.error(
+                file: "deploy/odag-sync.json", location: nil,
+                #"unknown environment "prd"; known environments: "dev", "prod"; did you mean "prod"?"#)
         ) {
             try project.resolved(environment: "prd")
         }
@@ -106,14 +107,15 @@ import Testing
              "scope": {"owners": "me"}, "manifests": [""], "environments": {"x": {"manifests": []}}}
             """, file: "odag-sync.json")
         #expect(config != nil)
-        #expect(diagnostics.map(\.description) == [
-            #"odag-sync.json:1:2: enviroments: unknown key "enviroments" in the config; did you mean "environments"?"#,
-            #"odag-sync.json:1:52: safety.maxDeletePercent: expected a number from 0 to 100, found a string "30""#,
-            #"odag-sync.json:2:22: scope.owners: expected an array of owner names, found a string "me""#,
-            #"odag-sync.json:2:43: manifests[0]: the path is empty; expected a file or folder"#,
-            #"odag-sync.json:2:71: environments.x.manifests: unknown key "manifests" in an environment; "#
-                + #"expected one of "server", "variables", "scope", "prune", "safety""#,
-        ])
+        #expect(
+            diagnostics.map(\.description) == [
+                #"odag-sync.json:1:2: enviroments: unknown key "enviroments" in the config; did you mean "environments"?"#,
+                #"odag-sync.json:1:52: safety.maxDeletePercent: expected a number from 0 to 100, found a string "30""#,
+                #"odag-sync.json:2:22: scope.owners: expected an array of owner names, found a string "me""#,
+                #"odag-sync.json:2:43: manifests[0]: the path is empty; expected a file or folder"#,
+                #"odag-sync.json:2:71: environments.x.manifests: unknown key "manifests" in an environment; "#
+                    + #"expected one of "server", "variables", "scope", "prune", "safety""#,
+            ])
     }
 
     @Test func syntaxErrorsArePositioned() {
@@ -130,6 +132,9 @@ import Testing
         #expect(ConfigLoader.locate(explicit: "other.json", currentDirectory: folder) == "other.json")
         let missing = ConfigLoader.load(file: "other.json", currentDirectory: folder)
         #expect(missing.config == nil)
-        #expect(missing.diagnostics.map(\.description) == ["other.json: no such config file; expected an odag-sync.json file"])
+        #expect(
+            missing.diagnostics.map(\.description) == [
+                "other.json: no such config file; expected an odag-sync.json file"
+            ])
     }
 }

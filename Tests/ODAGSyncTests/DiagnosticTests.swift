@@ -12,7 +12,8 @@ import Testing
     }
 
     @Test func leavesOutWhatIsUnknown() {
-        #expect(Diagnostic.error(file: "a.json", location: nil, "cannot be read").description == "a.json: cannot be read")
+        #expect(
+            Diagnostic.error(file: "a.json", location: nil, "cannot be read").description == "a.json: cannot be read")
         #expect(Diagnostic.error(file: "", location: nil, "no config").description == "no config")
         let warning = Diagnostic.warning(file: "a.json", location: .init(line: 1, column: 2), path: "links", "empty")
         #expect(warning.description == "a.json:1:2: warning: links: empty")

@@ -23,17 +23,45 @@ import Testing
     }
 
     static let cases: [Case] = [
-        Case(label: "truncated", bytes: Array("{\"links\": [\(link())".utf8), line: 1, column: 140, messagePart: "unexpected end of input"),
-        Case(label: "trailing comma", bytes: Array("{\"links\": [\(link()),\n]}".utf8), line: 2, column: 1, messagePart: "trailing comma"),
-        Case(label: "wrong root", bytes: Array("[\(link())]".utf8), line: 1, column: 1, messagePart: "expected an object with a \"links\" array"),
-        Case(label: "wrong type", bytes: Array("{\"links\": [\(link(", \"properties\": {\"genAppAccessible\": 1}"))]}".utf8), line: 1, column: 176, messagePart: "expected a boolean"),
-        Case(label: "bad UUID", bytes: Array("{\"links\": [{\"name\": \"A\",\n \"selectionAppId\": \"abc\", \"templateAppId\": \"\(uuid)\"}]}".utf8), line: 2, column: 20, messagePart: "\"abc\" is not a UUID"),
-        Case(label: "typo'd key", bytes: Array("{\"links\": [\(link(", \"ignor\": []"))]}".utf8), line: 1, column: 141, messagePart: "did you mean \"ignore\"?"),
-        Case(label: "unresolved variable", bytes: Array("{\"links\": [{\"name\": \"${who}\", \"selectionAppId\": \"\(uuid)\", \"templateAppId\": \"\(uuid)\"}]}".utf8), line: 1, column: 21, messagePart: "unresolved variable \"who\""),
-        Case(label: "invalid UTF-8", bytes: Array("{\"links\": [{\"name\": \"".utf8) + [0xC3, 0x28] + Array("\"}]}".utf8), line: 1, column: 22, messagePart: "invalid UTF-8"),
-        Case(label: "deep nesting", bytes: Array(("{\"links\": " + String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000) + "}").utf8), line: 1, column: 138, messagePart: "nesting deeper"),
+        Case(
+            label: "truncated", bytes: Array("{\"links\": [\(link())".utf8), line: 1, column: 140,
+            messagePart: "unexpected end of input"),
+        Case(
+            label: "trailing comma", bytes: Array("{\"links\": [\(link()),\n]}".utf8), line: 2, column: 1,
+            messagePart: "trailing comma"),
+        Case(
+            label: "wrong root", bytes: Array("[\(link())]".utf8), line: 1, column: 1,
+            messagePart: "expected an object with a \"links\" array"),
+        Case(
+            label: "wrong type",
+            bytes: Array("{\"links\": [\(link(", \"properties\": {\"genAppAccessible\": 1}"))]}".utf8), line: 1,
+            column: 176, messagePart: "expected a boolean"),
+        Case(
+            label: "bad UUID",
+            bytes: Array(
+                "{\"links\": [{\"name\": \"A\",\n \"selectionAppId\": \"abc\", \"templateAppId\": \"\(uuid)\"}]}".utf8),
+            line: 2, column: 20, messagePart: "\"abc\" is not a UUID"),
+        Case(
+            label: "typo'd key", bytes: Array("{\"links\": [\(link(", \"ignor\": []"))]}".utf8), line: 1, column: 141,
+            messagePart: "did you mean \"ignore\"?"),
+        Case(
+            label: "unresolved variable",
+            bytes: Array(
+                "{\"links\": [{\"name\": \"${who}\", \"selectionAppId\": \"\(uuid)\", \"templateAppId\": \"\(uuid)\"}]}"
+                    .utf8), line: 1, column: 21, messagePart: "unresolved variable \"who\""),
+        Case(
+            label: "invalid UTF-8",
+            bytes: Array("{\"links\": [{\"name\": \"".utf8) + [0xC3, 0x28] + Array("\"}]}".utf8), line: 1, column: 22,
+            messagePart: "invalid UTF-8"),
+        Case(
+            label: "deep nesting",
+            bytes: Array(
+                ("{\"links\": " + String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000) + "}").utf8),
+            line: 1, column: 138, messagePart: "nesting deeper"),
         Case(label: "empty file", bytes: [], line: 1, column: 1, messagePart: "the file is empty"),
-        Case(label: "only a byte-order mark", bytes: [0xEF, 0xBB, 0xBF], line: 1, column: 1, messagePart: "the file is empty"),
+        Case(
+            label: "only a byte-order mark", bytes: [0xEF, 0xBB, 0xBF], line: 1, column: 1,
+            messagePart: "the file is empty"),
     ]
 
     static func check(_ bytes: [UInt8], file: String = "links/bad.json") -> ManifestLoadResult {
@@ -44,7 +72,8 @@ import Testing
     @Test(arguments: cases) func reportsAnErrorWithItsPosition(_ input: Case) throws {
         let result = Self.check(input.bytes)
         #expect(!result.isValid)
-        let error = try #require(result.diagnostics.first { $0.isError && $0.message.contains(input.messagePart) },
+        let error = try #require(
+            result.diagnostics.first { $0.isError && $0.message.contains(input.messagePart) },
             "\(result.diagnostics)")
         #expect(error.file == "links/bad.json")
         #expect(error.location == ODAGCore.SourceLocation(line: input.line, column: input.column))
@@ -66,7 +95,8 @@ import Testing
 
     @Test func survivesArbitraryBytes() {
         var generator = SeededGenerator(seed: 42)
-        let valid = Array("{\"links\": [\(Self.link(", \"properties\": {\"bindings\": [], \"retention\": {\"maxAge\": 1}}"))]}".utf8)
+        let valid = Array(
+            "{\"links\": [\(Self.link(", \"properties\": {\"bindings\": [], \"retention\": {\"maxAge\": 1}}"))]}".utf8)
         for _ in 0..<500 {
             var bytes = valid
             for _ in 0..<3 {

@@ -50,7 +50,10 @@ import Testing
         #expect(report.diagnostics.isEmpty)
         #expect(report.configs.map(\.environment) == ["dev", "prod"])
         #expect(report.files == ["odag-sync.json", "links/bom.json", "links/more/sales-eu.json", "links/sales.json"])
-        #expect(report.links.map(\.name) == ["Sales with a byte-order mark", "Sales EU", "Sales detail by region", "Sales summary"])
+        #expect(
+            report.links.map(\.name) == [
+                "Sales with a byte-order mark", "Sales EU", "Sales detail by region", "Sales summary",
+            ])
         let detail = try #require(report.links.first { $0.name == "Sales detail by region" })
         #expect(detail.selectionAppId == "0f1e2d3c-4b5a-4968-8776-655443322110")
         #expect(detail.properties?["publishTo"] == "a5b6c7d8-0000-4000-8000-000000000001")

@@ -44,9 +44,10 @@ import Testing
 
     @Test func aMissingPathIsADiagnostic() {
         let result = ManifestLoader(currentDirectory: "/nonexistent-odag").load(paths: ["links"])
-        #expect(result.diagnostics.map(\.description) == [
-            "links: no such file or folder; expected a manifest or a folder of manifests"
-        ])
+        #expect(
+            result.diagnostics.map(\.description) == [
+                "links: no such file or folder; expected a manifest or a folder of manifests"
+            ])
     }
 
     @Test func keepsExactlyTheDeclaredProperties() {
@@ -61,10 +62,11 @@ import Testing
             resolver: VariableResolver(variables: ["field": "Region"]), scope: LinkScope())
         #expect(result.isValid, "\(result.diagnostics)")
         let link = try? #require(result.links.first)
-        #expect(link?.properties == [
-            "retention": ["maxCount": 3],
-            "bindings": [["selectionField": "Region", "templateField": "F", "selectionType": "selected"]],
-        ])
+        #expect(
+            link?.properties == [
+                "retention": ["maxCount": 3],
+                "bindings": [["selectionField": "Region", "templateField": "F", "selectionType": "selected"]],
+            ])
         #expect(link?.ignore == ["properties.publishTo"])
         #expect(link?.createBody.properties?.retention?.maxCount == 3)
     }
@@ -82,8 +84,9 @@ import Testing
             ManifestFile(file: "b.json", bytes: Array(Self.manifest("Other", "Same").utf8)),
         ]
         let result = ManifestLoader.check(files, resolver: VariableResolver(), scope: LinkScope())
-        #expect(result.diagnostics.map(\.description) == [
-            #"b.json:1:155: links[1].name: duplicate link name "Same"; also declared at a.json:1:21 (links[0].name); each link must be declared once"#
-        ])
+        #expect(
+            result.diagnostics.map(\.description) == [
+                #"b.json:1:155: links[1].name: duplicate link name "Same"; also declared at a.json:1:21 (links[0].name); each link must be declared once"#
+            ])
     }
 }

@@ -33,9 +33,13 @@ import Testing
         let folder = try FixtureFiles.temporaryProject(["odag-sync.json": config, "links/a.json": Self.manifest])
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let report = ProjectValidator.validate(currentDirectory: folder)
-        #expect(report.diagnostics.map(\.description) == [
-            #"links/a.json:1:21: links[0].name: unresolved variable "region" in environment "us""#
-        ])
+        #expect(
+            report.diagnostics.map(\.description) == [
+                #"links/a.json:1:21: links[0].name: unresolved variable "region" in environment "us""#
+            ])
+        let top = ProjectValidator.validate(currentDirectory: folder, everyEnvironment: false)
+        #expect(top.configs.map(\.environment) == [nil])
+        #expect(top.diagnostics.map(\.message) == [#"unresolved variable "region""#])
         let eu = ProjectValidator.validate(environment: "eu", currentDirectory: folder)
         #expect(eu.isValid)
         #expect(eu.configs.map(\.environment) == ["eu"])
@@ -45,9 +49,10 @@ import Testing
         let folder = try FixtureFiles.temporaryProject(["odag-sync.json": Self.config, "links/a.json": Self.manifest])
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let report = ProjectValidator.validate(environment: "prod", currentDirectory: folder)
-        #expect(report.diagnostics.map(\.description) == [
-            #"odag-sync.json: unknown environment "prod"; known environments: "eu", "us""#
-        ])
+        #expect(
+            report.diagnostics.map(\.description) == [
+                #"odag-sync.json: unknown environment "prod"; known environments: "eu", "us""#
+            ])
         #expect(!report.isValid)
     }
 
@@ -70,13 +75,15 @@ import Testing
         let folder = try FixtureFiles.temporaryProject(["links/a.json": Self.manifest])
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let none = ProjectValidator.validate(currentDirectory: folder)
-        #expect(none.diagnostics.map(\.message) == [
-            #"no manifest paths; give them on the command line or as "manifests" in odag-sync.json"#
-        ])
+        #expect(
+            none.diagnostics.map(\.message) == [
+                #"no manifest paths; give them on the command line or as "manifests" in odag-sync.json"#
+            ])
         let withEnv = ProjectValidator.validate(environment: "prod", manifestPaths: ["links"], currentDirectory: folder)
-        #expect(withEnv.diagnostics.map(\.description) == [
-            #"unknown environment "prod"; there is no odag-sync.json to define it"#
-        ])
+        #expect(
+            withEnv.diagnostics.map(\.description) == [
+                #"unknown environment "prod"; there is no odag-sync.json to define it"#
+            ])
         let plain = ProjectValidator.validate(
             manifestPaths: ["links"], processEnvironment: [:], currentDirectory: folder)
         #expect(plain.diagnostics.count == 2)
@@ -89,5 +96,23 @@ import Testing
         let report = ProjectValidator.validate(environment: "prod", manifestPaths: ["links"], currentDirectory: folder)
         #expect(report.diagnostics.map(\.file) == ["links/a.json", "odag-sync.json"])
         #expect(ValidationReportRenderer.summary(report) == "2 errors in 2 of 2 files (0 links)")
+    }
+
+    @Test func filesWithoutVariablesAreReusedButScopeIsCheckedPerEnvironment() throws {
+        let plain =
+            #"{"links": [{"name": "Sales A", "selectionAppId": "\#(Self.uuid)", "templateAppId": "\#(Self.uuid)"}]}"#
+        let config = #"""
+            {"manifests": ["links"], "scope": {"namePrefix": "Sales "},
+             "environments": {"a": {}, "b": {"scope": {"namePrefix": "Finance "}}}}
+            """#
+        let folder = try FixtureFiles.temporaryProject(["odag-sync.json": config, "links/a.json": plain])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let report = ProjectValidator.validate(currentDirectory: folder)
+        #expect(
+            report.diagnostics.map(\.description) == [
+                #"links/a.json:1:21: links[0].name: "Sales A" is outside the scope of environment "b"; "#
+                    + #"expected a name starting with "Finance " (scope.namePrefix)"#
+            ])
+        #expect(report.links.map(\.name) == ["Sales A"])
     }
 }

@@ -35,7 +35,8 @@ import Testing
             }
         }
         for (key, definition) in schema["$defs"]?.objectValue ?? [:] {
-            #expect(definition["description"]?.stringValue?.isEmpty == false, "\(path)/$defs/\(key) needs a description")
+            #expect(
+                definition["description"]?.stringValue?.isEmpty == false, "\(path)/$defs/\(key) needs a description")
             checkClosedAndDescribed(definition, path: path + "/$defs/" + key)
         }
         if let items = schema["items"] { checkClosedAndDescribed(items, path: path + "/items") }
@@ -57,7 +58,8 @@ import Testing
         #expect(Self.keys(defs?["binding"]) == Set(ManifestSchema.bindingKeys))
         #expect(Self.required(defs?["binding"]) == ManifestSchema.bindingKeys)
         #expect(Self.keys(defs?["retention"]) == Set(ManifestSchema.retentionKeys))
-        let ignorable = defs?["link"]?["properties"]?["ignore"]?["items"]?["enum"]?.arrayValue?.compactMap(\.stringValue)
+        let ignorable = defs?["link"]?["properties"]?["ignore"]?["items"]?["enum"]?.arrayValue?.compactMap(
+            \.stringValue)
         #expect(ignorable == ManifestSchema.ignorableFields)
         Self.checkClosedAndDescribed(schema)
     }

@@ -29,10 +29,11 @@ import Testing
 
     @Test func namesUnresolvedVariablesAndTheEnvironment() {
         let resolution = resolver.resolve("${nme} and ${env:NOPE}")
-        #expect(resolution.problems == [
-            #"unresolved variable "nme" in environment "prod"; did you mean "name"?"#,
-            #"unresolved environment variable "NOPE"; it is not set in the process environment"#,
-        ])
+        #expect(
+            resolution.problems == [
+                #"unresolved variable "nme" in environment "prod"; did you mean "name"?"#,
+                #"unresolved environment variable "NOPE"; it is not set in the process environment"#,
+            ])
         #expect(resolution.value == "${nme} and ${env:NOPE}")
     }
 
@@ -44,9 +45,10 @@ import Testing
     @Test func reportsMalformedReferences() {
         #expect(resolver.resolve("${}").problems.first?.hasPrefix("empty variable reference") == true)
         #expect(resolver.resolve("${env:}").problems.first?.hasPrefix("empty environment variable name") == true)
-        #expect(resolver.resolve("x ${open").problems == [
-            #"unterminated variable reference "${open"; expected "${name}", or "$${" for a literal "${""#
-        ])
+        #expect(
+            resolver.resolve("x ${open").problems == [
+                #"unterminated variable reference "${open"; expected "${name}", or "$${" for a literal "${""#
+            ])
     }
 
     @Test func handlesNonASCIIText() {

@@ -17,8 +17,9 @@ public enum ConfigLoader {
     /// Reads and checks the config `file` (relative to `currentDirectory`, or absolute). The config is
     /// returned whenever its root is an object, with the valid parts filled in, so that manifests can
     /// still be checked; `diagnostics` says what was wrong.
-    public static func load(file: String, currentDirectory: String) -> (config: ProjectConfig?, diagnostics: [Diagnostic])
-    {
+    public static func load(file: String, currentDirectory: String) -> (
+        config: ProjectConfig?, diagnostics: [Diagnostic]
+    ) {
         let absolutePath = ManifestLoader.absolute(file, in: currentDirectory)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: absolutePath, isDirectory: &isDirectory), !isDirectory.boolValue
@@ -39,7 +40,7 @@ public enum ConfigLoader {
         } catch {
             return (nil, [.error(file: file, location: error.location, error.message)])
         }
-        var checker = DocumentChecker(document: document, file: file)
+        var checker = DocumentChecker(value: document.value, positions: SourcePositions(document: document), file: file)
         guard let members = checker.object(document.value, at: "", expected: "a config object") else {
             return (nil, checker.diagnostics)
         }
@@ -50,6 +51,9 @@ public enum ConfigLoader {
         }
         if let value = members["manifests"] {
             config.manifests = manifests(value, checker: &checker)
+            config.manifestLocations = (config.manifests ?? []).indices.map { index in
+                document.location(of: JSONPath.appending(index: index, to: "manifests"))
+            }
         }
         config.settings = settings(members, at: "", checker: &checker)
         if let value = members["environments"],
@@ -105,7 +109,8 @@ public enum ConfigLoader {
             settings.variables = variables
         }
         if let value = members["scope"],
-            let scope = checker.object(value, at: child("scope"), expected: "an object with \"namePrefix\" and \"owners\"")
+            let scope = checker.object(
+                value, at: child("scope"), expected: "an object with \"namePrefix\" and \"owners\"")
         {
             checker.checkKeys(scope, at: child("scope"), known: ConfigSchema.scopeKeys, what: "scope")
             let scopePath = child("scope")

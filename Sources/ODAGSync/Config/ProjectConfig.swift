@@ -1,3 +1,5 @@
+import ODAGCore
+
 /// The contents of an `odag-sync.json` (SPEC §3), as written.
 ///
 /// ```json
@@ -18,6 +20,8 @@ public struct ProjectConfig: Sendable, Hashable {
     public var settings: ConfigSettings
     /// The environments by name.
     public var environments: [String: ConfigSettings]
+    /// Where each entry of ``manifests`` is written, for diagnostics about a path that does not exist.
+    public var manifestLocations: [SourceLocation?] = []
 
     /// Creates a config.
     public init(

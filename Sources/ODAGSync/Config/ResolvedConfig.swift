@@ -37,7 +37,8 @@ public struct ResolvedConfig: Sendable, Hashable {
 
     /// These settings with the command line's values where it gives them (`nil` keeps the config's).
     /// Manifest paths given on the command line replace the config's.
-    public func overriding(manifestPaths: [String]? = nil, server: String? = nil, prune: Bool? = nil) -> ResolvedConfig {
+    public func overriding(manifestPaths: [String]? = nil, server: String? = nil, prune: Bool? = nil) -> ResolvedConfig
+    {
         var copy = self
         if let manifestPaths { copy.manifestPaths = manifestPaths }
         if let server { copy.server = server }

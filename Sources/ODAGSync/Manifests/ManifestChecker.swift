@@ -4,24 +4,36 @@ import ODAGCore
 /// ``DeclaredLink``s. Checks that span files (duplicate names and ids, scope) are made by
 /// ``ManifestLoader`` over the ``names`` and ``ids`` collected here.
 struct ManifestChecker {
-    /// A name or pinned id and where it was written, for checks across files.
+    /// A name or pinned id and where it was written, for checks across files. The position is looked up
+    /// only when a diagnostic needs it.
     struct Occurrence {
         var value: String
-        var file: String
-        var location: SourceLocation?
-        var path: String
+        var fileIndex: Int
+        var linkPath: String
+        var key: String
+        var path: String { linkPath + "." + key }
     }
+
+    static let requiredLinkKeys: [(key: String, expected: String)] = ManifestSchema.requiredLinkKeys.map { key in
+        (key, key == "name" ? "a non-empty string" : "a UUID")
+    }
+    static let expectedBinding = "a binding object with \(quotedList(ManifestSchema.bindingKeys))"
 
     private var checker: DocumentChecker
     private let resolver: VariableResolver
+    private let fileIndex: Int
     private(set) var links: [DeclaredLink] = []
     private(set) var names: [Occurrence] = []
     private(set) var ids: [Occurrence] = []
     private(set) var linkCount = 0
+    /// Whether any string used `${…}` or `$${`; when none did, the outcome is the same for every
+    /// environment and is reused.
+    private(set) var usesVariables = false
 
-    init(file: ManifestFile, document: JSONDocument, resolver: VariableResolver) {
-        self.checker = DocumentChecker(document: document, file: file.file)
+    init(file: ManifestFile, fileIndex: Int, value: JSONValue, resolver: VariableResolver) {
+        self.checker = DocumentChecker(value: value, positions: file.positions, file: file.file)
         self.resolver = resolver
+        self.fileIndex = fileIndex
     }
 
     var diagnostics: [Diagnostic] { checker.diagnostics }
@@ -30,7 +42,7 @@ struct ManifestChecker {
 
     mutating func run() {
         let expectedRoot = "an object with a \"links\" array"
-        guard let members = checker.object(checker.document.value, at: "", expected: expectedRoot) else { return }
+        guard let members = checker.object(checker.value, at: "", expected: expectedRoot) else { return }
         checker.checkKeys(members, at: "", known: ManifestSchema.rootKeys, what: "a manifest")
         if let schema = members["$schema"] {
             _ = checker.string(schema, at: "$schema", expected: "a string (the path or URL of the schema)")
@@ -49,131 +61,192 @@ struct ManifestChecker {
 
     // MARK: - Links
 
+    // Objects are walked member by member with a switch rather than looked up key by key: one pass
+    // finds the known members and the unknown ones, and hashes no key (10,000 links are checked once
+    // per environment).
+
     private mutating func checkLink(_ value: JSONValue, at path: String) {
         guard let members = checker.object(value, at: path, expected: "a link object") else { return }
         let errorsBefore = errorCount
-        checker.checkKeys(members, at: path, known: ManifestSchema.linkKeys, what: "a link")
-        checker.checkRequired(
-            members, at: path,
-            required: [("name", "a non-empty string"), ("selectionAppId", "a UUID"), ("templateAppId", "a UUID")])
+        var nameValue: JSONValue?
+        var idValue: JSONValue?
+        var selectionValue: JSONValue?
+        var templateValue: JSONValue?
+        var propertiesValue: JSONValue?
+        var ignoreValue: JSONValue?
+        for (key, member) in members {
+            switch key {
+            case "name": nameValue = member
+            case "id": idValue = member
+            case "selectionAppId": selectionValue = member
+            case "templateAppId": templateValue = member
+            case "properties": propertiesValue = member
+            case "ignore": ignoreValue = member
+            default: checker.unknownKey(key, in: path, known: ManifestSchema.linkKeys, what: "a link")
+            }
+        }
+        for (key, expected) in Self.requiredLinkKeys where members[key] == nil {
+            checker.error(path, "missing required key \(quoted(key)); expected \(expected)")
+        }
 
         var name: String?
-        if let value = members["name"] {
-            let namePath = path + ".name"
-            if let text = resolvedString(value, at: namePath) {
-                if text.unicodeScalars.allSatisfy({ $0.properties.isWhitespace }) {
-                    checker.error(namePath, "\(quote(text)) is not a usable name; expected a non-empty string")
-                } else {
-                    name = text
-                    names.append(occurrence(text, at: namePath))
-                }
+        if let nameValue, let text = resolvedString(nameValue, at: path + ".name") {
+            if text.unicodeScalars.allSatisfy({ $0.properties.isWhitespace }) {
+                checker.error(path + ".name", "\(quote(text)) is not a usable name; expected a non-empty string")
+            } else {
+                name = text
+                names.append(Occurrence(value: text, fileIndex: fileIndex, linkPath: path, key: "name"))
             }
         }
         var id: String?
-        if let value = members["id"] {
-            id = uuid(value, at: path + ".id")
-            if let id { ids.append(occurrence(id, at: path + ".id")) }
+        if let idValue {
+            id = uuid(idValue, at: path + ".id")
+            if let id { ids.append(Occurrence(value: id, fileIndex: fileIndex, linkPath: path, key: "id")) }
         }
-        let selectionAppId = members["selectionAppId"].flatMap { uuid($0, at: path + ".selectionAppId") }
-        let templateAppId = members["templateAppId"].flatMap { uuid($0, at: path + ".templateAppId") }
-        let properties = members["properties"].flatMap { checkProperties($0, at: path + ".properties") }
-        let ignore = members["ignore"].map { checkIgnore($0, at: path + ".ignore", declared: properties) } ?? []
+        let selectionAppId = selectionValue.flatMap { uuid($0, at: path + ".selectionAppId") }
+        let templateAppId = templateValue.flatMap { uuid($0, at: path + ".templateAppId") }
+        let properties = propertiesValue.flatMap { checkProperties($0, at: path + ".properties") }
+        let ignore = ignoreValue.map { checkIgnore($0, at: path + ".ignore", declared: properties) } ?? []
 
         guard errorCount == errorsBefore, let name, let selectionAppId, let templateAppId else { return }
-        let source = ManifestSource(file: checker.file, location: checker.document.location(of: path), path: path)
+        let source = ManifestSource(file: checker.file, path: path, positions: checker.positions)
         links.append(
             DeclaredLink(
-                name: name, id: id, selectionAppId: selectionAppId, templateAppId: templateAppId, properties: properties,
-                ignore: ignore, source: source))
+                name: name, id: id, selectionAppId: selectionAppId, templateAppId: templateAppId,
+                properties: properties, ignore: ignore, source: source))
     }
 
     // MARK: - Properties
 
-    private mutating func checkProperties(_ value: JSONValue, at path: String) -> JSONValue? {
-        guard let members = checker.object(value, at: path, expected: "an object of link properties") else {
+    // The declared subset is built by changing only what substitution changed, so that a manifest
+    // without variables shares the parsed values instead of copying them. A link with any error is
+    // dropped, so members that are reported (unknown keys, wrong types) never reach a declared link.
+
+    private mutating func checkProperties(_ value: JSONValue, at path: @autoclosure () -> String) -> JSONValue? {
+        guard let members = checker.object(value, at: path(), expected: "an object of link properties") else {
             return nil
         }
-        checker.checkKeys(members, at: path, known: ManifestSchema.propertyKeys, what: "link properties")
-        var result: [String: JSONValue] = [:]
-        if let value = members["rowEstExpr"], let text = resolvedString(value, at: path + ".rowEstExpr") {
-            result["rowEstExpr"] = .string(text)
-        }
-        if let value = members["genAppAccessible"], let flag = checker.bool(value, at: path + ".genAppAccessible") {
-            result["genAppAccessible"] = .bool(flag)
-        }
-        if let value = members["publishTo"], let text = resolvedString(value, at: path + ".publishTo") {
-            result["publishTo"] = .string(text)
-        }
-        if let value = members["retention"], let retention = checkRetention(value, at: path + ".retention") {
-            result["retention"] = retention
-        }
-        if let value = members["bindings"], let bindings = checkBindings(value, at: path + ".bindings") {
-            result["bindings"] = bindings
+        var result = members
+        for (key, member) in members {
+            switch key {
+            case "rowEstExpr", "publishTo":
+                if let resolution = resolvedStringWithOrigin(member, at: path() + "." + key, expected: "a string"),
+                    resolution.substituted
+                {
+                    result[key] = .string(resolution.value)
+                }
+            case "genAppAccessible":
+                _ = checker.bool(member, at: path() + ".genAppAccessible")
+            case "retention":
+                if let retention = checkRetention(member, at: path() + ".retention") { result[key] = retention }
+            case "bindings":
+                if let bindings = checkBindings(member, at: path() + ".bindings") { result[key] = bindings }
+            default:
+                checker.unknownKey(key, in: path(), known: ManifestSchema.propertyKeys, what: "link properties")
+            }
         }
         return .object(result)
     }
 
-    private mutating func checkRetention(_ value: JSONValue, at path: String) -> JSONValue? {
+    private mutating func checkRetention(_ value: JSONValue, at path: @autoclosure () -> String) -> JSONValue? {
         let expected = "an object with \"maxAge\" and \"maxCount\""
-        guard let members = checker.object(value, at: path, expected: expected) else { return nil }
-        checker.checkKeys(members, at: path, known: ManifestSchema.retentionKeys, what: "retention")
-        var result: [String: JSONValue] = [:]
-        for key in ManifestSchema.retentionKeys {
-            if let member = members[key], let number = checker.nonNegativeInt(member, at: path + "." + key) {
-                result[key] = .int(number)
+        guard let members = checker.object(value, at: path(), expected: expected) else { return nil }
+        var result = members
+        for (key, member) in members {
+            switch key {
+            case "maxAge", "maxCount":
+                // `1440.0` is the integer 1440: keep it as one.
+                if let number = checker.nonNegativeInt(member, at: path() + "." + key), case .double = member {
+                    result[key] = .int(number)
+                }
+            default:
+                checker.unknownKey(key, in: path(), known: ManifestSchema.retentionKeys, what: "retention")
             }
         }
         return .object(result)
     }
 
-    private mutating func checkBindings(_ value: JSONValue, at path: String) -> JSONValue? {
-        guard let elements = checker.array(value, at: path, expected: "an array of bindings") else { return nil }
-        var result: [JSONValue] = []
-        result.reserveCapacity(elements.count)
-        var seen: [String: Int] = [:]
-        let required = ManifestSchema.bindingKeys.map { (key: $0, expected: "a string") }
+    /// A binding's identity for the duplicate check: its two fields.
+    private struct BindingFields: Hashable {
+        var selection: String
+        var template: String
+    }
+
+    private mutating func checkBindings(_ value: JSONValue, at path: @autoclosure () -> String) -> JSONValue? {
+        guard let elements = checker.array(value, at: path(), expected: "an array of bindings") else { return nil }
+        var result = elements
+        var seen: [BindingFields: Int] = Dictionary(minimumCapacity: elements.count)
         for (index, element) in elements.enumerated() {
-            let bindingPath = JSONPath.appending(index: index, to: path)
-            let expected = "a binding object with \(quotedList(ManifestSchema.bindingKeys))"
-            guard let members = checker.object(element, at: bindingPath, expected: expected) else { continue }
-            checker.checkKeys(members, at: bindingPath, known: ManifestSchema.bindingKeys, what: "a binding")
-            checker.checkRequired(members, at: bindingPath, required: required)
-            var binding: [String: JSONValue] = [:]
-            for key in ManifestSchema.bindingKeys {
-                let memberPath = bindingPath + "." + key
-                guard let member = members[key], let text = resolvedString(member, at: memberPath) else { continue }
-                if text.isEmpty {
-                    checker.error(memberPath, "the field name is empty; expected a non-empty string")
-                    continue
-                }
-                binding[key] = .string(text)
+            func bindingPath() -> String { JSONPath.appending(index: index, to: path()) }
+            guard let members = checker.object(element, at: bindingPath(), expected: Self.expectedBinding) else {
+                continue
             }
-            if case .string(let selection)? = binding["selectionField"],
-                case .string(let template)? = binding["templateField"]
-            {
-                let identity = JSONWriter.string([.string(selection), .string(template)])
-                if let first = seen[identity] {
-                    checker.error(
-                        bindingPath,
-                        "duplicate binding of \(quote(selection)) to \(quote(template)); "
-                            + "the same fields are already bound at \(JSONPath.appending(index: first, to: path))")
-                } else {
-                    seen[identity] = index
+            var binding = members
+            var changed = false
+            var selectionField: String?
+            var templateField: String?
+            var hasSelectionType = false
+            for (key, member) in members {
+                switch key {
+                case "selectionField", "templateField", "selectionType":
+                    if key == "selectionType" { hasSelectionType = true }
+                    guard
+                        let resolution = resolvedStringWithOrigin(
+                            member, at: bindingPath() + "." + key, expected: "a string")
+                    else {
+                        // Present but unusable: reported; not missing.
+                        if key == "selectionField" { selectionField = "" }
+                        if key == "templateField" { templateField = "" }
+                        continue
+                    }
+                    if resolution.value.isEmpty {
+                        checker.error(bindingPath() + "." + key, "the field name is empty; expected a non-empty string")
+                    }
+                    if resolution.substituted {
+                        binding[key] = .string(resolution.value)
+                        changed = true
+                    }
+                    if key == "selectionField" { selectionField = resolution.value }
+                    if key == "templateField" { templateField = resolution.value }
+                default:
+                    checker.unknownKey(key, in: bindingPath(), known: ManifestSchema.bindingKeys, what: "a binding")
                 }
             }
-            result.append(.object(binding))
+            if selectionField == nil {
+                checker.error(bindingPath(), "missing required key \"selectionField\"; expected a string")
+            }
+            if templateField == nil {
+                checker.error(bindingPath(), "missing required key \"templateField\"; expected a string")
+            }
+            if !hasSelectionType {
+                checker.error(bindingPath(), "missing required key \"selectionType\"; expected a string")
+            }
+            if changed { result[index] = .object(binding) }
+            guard let selection = selectionField, let template = templateField, !selection.isEmpty, !template.isEmpty
+            else { continue }
+            let identity = BindingFields(selection: selection, template: template)
+            if let first = seen[identity] {
+                checker.error(
+                    bindingPath(),
+                    "duplicate binding of \(quote(selection)) to \(quote(template)); "
+                        + "the same fields are already bound at \(JSONPath.appending(index: first, to: path()))")
+            } else {
+                seen[identity] = index
+            }
         }
         return .array(result)
     }
 
     // MARK: - Ignore
 
-    private mutating func checkIgnore(_ value: JSONValue, at path: String, declared: JSONValue?) -> [String] {
-        guard let elements = checker.array(value, at: path, expected: "an array of field paths") else { return [] }
+    private mutating func checkIgnore(
+        _ value: JSONValue, at path: @autoclosure () -> String, declared: JSONValue?
+    ) -> [String] {
+        guard let elements = checker.array(value, at: path(), expected: "an array of field paths") else { return [] }
         var result: [String] = []
         for (index, element) in elements.enumerated() {
-            let elementPath = JSONPath.appending(index: index, to: path)
-            guard let field = resolvedString(element, at: elementPath, expected: "a field path string") else {
+            func elementPath() -> String { JSONPath.appending(index: index, to: path()) }
+            guard let field = resolvedString(element, at: elementPath(), expected: "a field path string") else {
                 continue
             }
             guard ManifestSchema.ignorableFields.contains(field) else {
@@ -183,49 +256,59 @@ struct ManifestChecker {
                 } else {
                     message += "; expected one of \(quotedList(ManifestSchema.ignorableFields))"
                 }
-                checker.error(elementPath, message)
+                checker.error(elementPath(), message)
                 continue
             }
             if result.contains(field) {
-                checker.warning(elementPath, "\(quote(field)) is listed twice")
+                checker.warning(elementPath(), "\(quote(field)) is listed twice")
                 continue
             }
             if let declared, Self.value(at: field, in: declared) != nil {
                 checker.warning(
-                    elementPath, "\(quote(field)) is both declared and ignored; the declared value is not managed")
+                    elementPath(), "\(quote(field)) is both declared and ignored; the declared value is not managed")
             }
             result.append(field)
         }
         return result
     }
 
+    /// Each ignorable field path split into member names below `properties`, split once.
+    private static let ignorableMembers: [String: [String]] = Dictionary(
+        uniqueKeysWithValues: ManifestSchema.ignorableFields.map { field in
+            (field, field.split(separator: ".").dropFirst().map(String.init))
+        })
+
     /// The member at a field path such as `properties.retention.maxAge`, looked up in the properties.
     private static func value(at field: String, in properties: JSONValue) -> JSONValue? {
         var current: JSONValue? = properties
-        for part in field.split(separator: ".").dropFirst() { current = current?[String(part)] }
+        for member in ignorableMembers[field] ?? [] { current = current?[member] }
         return current
     }
 
     // MARK: - Values
 
     /// A string with its variables expanded, or `nil` after reporting why it cannot be used.
-    private mutating func resolvedString(_ value: JSONValue, at path: String, expected: String = "a string") -> String?
-    {
-        resolvedStringWithOrigin(value, at: path, expected: expected)?.value
+    private mutating func resolvedString(
+        _ value: JSONValue, at path: @autoclosure () -> String, expected: String = "a string"
+    ) -> String? {
+        resolvedStringWithOrigin(value, at: path(), expected: expected)?.value
     }
 
     private mutating func resolvedStringWithOrigin(
-        _ value: JSONValue, at path: String, expected: String
+        _ value: JSONValue, at path: @autoclosure () -> String, expected: String
     ) -> VariableResolver.Resolution? {
-        guard let raw = checker.string(value, at: path, expected: expected) else { return nil }
+        guard let raw = checker.string(value, at: path(), expected: expected) else { return nil }
         let resolution = resolver.resolve(raw)
-        for problem in resolution.problems { checker.error(path, problem) }
+        if resolution.substituted { usesVariables = true }
+        for problem in resolution.problems { checker.error(path(), problem) }
         return resolution.problems.isEmpty ? resolution : nil
     }
 
     /// A UUID (after expansion), or `nil` after reporting why it is not one.
-    private mutating func uuid(_ value: JSONValue, at path: String) -> String? {
-        guard let resolution = resolvedStringWithOrigin(value, at: path, expected: "a UUID string") else { return nil }
+    private mutating func uuid(_ value: JSONValue, at path: @autoclosure () -> String) -> String? {
+        guard let resolution = resolvedStringWithOrigin(value, at: path(), expected: "a UUID string") else {
+            return nil
+        }
         guard ODAGUUID.isValid(resolution.value) else {
             var message = "\(quote(resolution.value)) is not a UUID"
             if resolution.substituted, case .string(let raw) = value {
@@ -233,14 +316,10 @@ struct ManifestChecker {
                 if let environment = resolver.environment { message += " in environment \(quoted(environment))" }
                 message += ")"
             }
-            checker.error(path, message)
+            checker.error(path(), message)
             return nil
         }
         return resolution.value
-    }
-
-    private func occurrence(_ value: String, at path: String) -> Occurrence {
-        Occurrence(value: value, file: checker.file, location: checker.document.location(of: path), path: path)
     }
 
     /// A value from the input quoted as compact JSON and shortened.

@@ -40,7 +40,9 @@ public struct ManifestLoader: Sendable {
             var isDirectory: ObjCBool = false
             guard manager.fileExists(atPath: absolutePath, isDirectory: &isDirectory) else {
                 diagnostics.append(
-                    .error(file: path, location: nil, "no such file or folder; expected a manifest or a folder of manifests"))
+                    .error(
+                        file: path, location: nil,
+                        "no such file or folder; expected a manifest or a folder of manifests"))
                 continue
             }
             if isDirectory.boolValue {
@@ -67,41 +69,85 @@ public struct ManifestLoader: Sendable {
 
     /// Checks parsed files with one set of variables: each link's shape, then the rules across files
     /// (unique names, unique pinned ids, names within `scope`).
-    public static func check(_ files: [ManifestFile], resolver: VariableResolver, scope: LinkScope) -> ManifestLoadResult
+    public static func check(_ files: [ManifestFile], resolver: VariableResolver, scope: LinkScope)
+        -> ManifestLoadResult
     {
+        var cache: [Int: ManifestChecker] = [:]
+        return check(files, resolver: resolver, scope: scope, cache: &cache)
+    }
+
+    /// ``check(_:resolver:scope:)`` that reuses, from `cache`, the checks of files that use no variables
+    /// (their outcome does not depend on the environment) and adds such files to it.
+    static func check(
+        _ files: [ManifestFile], resolver: VariableResolver, scope: LinkScope, cache: inout [Int: ManifestChecker]
+    ) -> ManifestLoadResult {
         var links: [DeclaredLink] = []
         var diagnostics: [Diagnostic] = []
         var linkCount = 0
         var firstName: [String: ManifestChecker.Occurrence] = [:]
         var firstId: [String: ManifestChecker.Occurrence] = [:]
-        for file in files {
+        // Most files are about the same size: reserve for all links after seeing the first file's.
+        var reserved = false
+        let inEnvironment = resolver.environment.map { " of environment \(quoted($0))" } ?? ""
+        /// Where an occurrence was written, looked up only for a diagnostic.
+        func place(_ occurrence: ManifestChecker.Occurrence) -> (file: String, location: SourceLocation?) {
+            let file = files[occurrence.fileIndex]
+            return (file.file, file.positions.location(of: occurrence.path))
+        }
+        func duplicate(
+            _ occurrence: ManifestChecker.Occurrence, of first: ManifestChecker.Occurrence, _ message: String
+        )
+            -> Diagnostic
+        {
+            let (file, location) = place(occurrence)
+            let (firstFile, firstLocation) = place(first)
+            var where_ = firstFile
+            if let firstLocation { where_ += ":\(firstLocation.line):\(firstLocation.column)" }
+            return .error(
+                file: file, location: location, path: occurrence.path,
+                "\(message); also declared at \(where_) (\(first.path)); each link must be declared once")
+        }
+        for (index, file) in files.enumerated() {
             if let failure = file.failure { diagnostics.append(failure) }
-            guard let document = file.document else { continue }
-            var checker = ManifestChecker(file: file, document: document, resolver: resolver)
-            checker.run()
+            guard let value = file.value else { continue }
+            let checker: ManifestChecker
+            if let cached = cache[index] {
+                checker = cached
+            } else {
+                var fresh = ManifestChecker(file: file, fileIndex: index, value: value, resolver: resolver)
+                fresh.run()
+                if !fresh.usesVariables { cache[index] = fresh }
+                checker = fresh
+            }
+            if !reserved {
+                reserved = true
+                let estimate = checker.linkCount * files.count
+                links.reserveCapacity(estimate)
+                firstName.reserveCapacity(estimate)
+            }
             links.append(contentsOf: checker.links)
             diagnostics.append(contentsOf: checker.diagnostics)
             linkCount += checker.linkCount
             for name in checker.names {
                 if let first = firstName[name.value] {
                     diagnostics.append(
-                        duplicate(name, of: first, message: "duplicate link name \(JSONValue.string(name.value).snippet())"))
+                        duplicate(name, of: first, "duplicate link name \(JSONValue.string(name.value).snippet())"))
                 } else {
                     firstName[name.value] = name
                 }
                 if !scope.contains(name: name.value) {
-                    let prefix = quoted(scope.namePrefix ?? "")
+                    let (file, location) = place(name)
                     diagnostics.append(
                         .error(
-                            file: name.file, location: name.location, path: name.path,
-                            "\(JSONValue.string(name.value).snippet()) is outside the scope; "
-                                + "expected a name starting with \(prefix) (scope.namePrefix)"))
+                            file: file, location: location, path: name.path,
+                            "\(JSONValue.string(name.value).snippet()) is outside the scope\(inEnvironment); "
+                                + "expected a name starting with \(quoted(scope.namePrefix ?? "")) (scope.namePrefix)"))
                 }
             }
             for id in checker.ids {
                 let key = id.value.lowercased()
                 if let first = firstId[key] {
-                    diagnostics.append(duplicate(id, of: first, message: "duplicate pinned id \(quoted(id.value))"))
+                    diagnostics.append(duplicate(id, of: first, "duplicate pinned id \(quoted(id.value))"))
                 } else {
                     firstId[key] = id
                 }
@@ -109,16 +155,6 @@ public struct ManifestLoader: Sendable {
         }
         return ManifestLoadResult(
             links: links, diagnostics: Diagnostic.normalized(diagnostics), fileCount: files.count, linkCount: linkCount)
-    }
-
-    private static func duplicate(
-        _ occurrence: ManifestChecker.Occurrence, of first: ManifestChecker.Occurrence, message: String
-    ) -> Diagnostic {
-        var place = first.file
-        if let location = first.location { place += ":\(location.line):\(location.column)" }
-        return .error(
-            file: occurrence.file, location: occurrence.location, path: occurrence.path,
-            "\(message); also declared at \(place) (\(first.path)); each link must be declared once")
     }
 
     private func collect(folder: String, display: String, depth: Int, into files: inout [String]) {

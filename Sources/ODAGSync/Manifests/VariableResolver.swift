@@ -22,7 +22,9 @@ public struct VariableResolver: Sendable, Equatable {
     public var environment: String?
 
     /// Creates a resolver.
-    public init(variables: [String: String] = [:], processEnvironment: [String: String] = [:], environment: String? = nil) {
+    public init(
+        variables: [String: String] = [:], processEnvironment: [String: String] = [:], environment: String? = nil
+    ) {
         self.variables = variables
         self.processEnvironment = processEnvironment
         self.environment = environment
@@ -62,7 +64,8 @@ public struct VariableResolver: Sendable, Equatable {
             guard let close = bytes[(k + 2)...].firstIndex(of: UInt8(ascii: "}")) else {
                 let rest = String(decoding: bytes[k...], as: UTF8.self)
                 problems.append(
-                    "unterminated variable reference \(quoted(rest)); expected \"${name}\", or \"$${\" for a literal \"${\"")
+                    "unterminated variable reference \(quoted(rest)); expected \"${name}\", or \"$${\" for a literal \"${\""
+                )
                 output.append(contentsOf: bytes[k...])
                 break
             }

@@ -47,8 +47,7 @@ public struct Diagnostic: Error, Sendable, Hashable, Comparable, CustomStringCon
     }
 
     /// Creates a warning.
-    public static func warning(file: String, location: SourceLocation?, path: String = "", _ message: String) -> Self
-    {
+    public static func warning(file: String, location: SourceLocation?, path: String = "", _ message: String) -> Self {
         Diagnostic(severity: .warning, file: file, location: location, path: path, message: message)
     }
 

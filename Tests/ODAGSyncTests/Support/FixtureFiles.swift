@@ -34,7 +34,8 @@ enum FixtureFiles {
         }
         let path = try manifestsFolder + "/" + folder + "/" + name
         let data = try #require(
-            FileManager.default.contents(atPath: path), "missing golden file \(folder)/\(name); record with RECORD_SNAPSHOTS=1",
+            FileManager.default.contents(atPath: path),
+            "missing golden file \(folder)/\(name); record with RECORD_SNAPSHOTS=1",
             sourceLocation: sourceLocation)
         let expected = String(decoding: data, as: UTF8.self)
         #expect(actual == expected, "golden \(folder)/\(name) differs", sourceLocation: sourceLocation)
