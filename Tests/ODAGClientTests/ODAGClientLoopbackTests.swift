@@ -94,10 +94,10 @@ struct ODAGClientLoopbackTests {
         let clock = ContinuousClock()
         let started = clock.now
         let error = await #expect(throws: ODAGClientError.self) {
-            try await Self.client(server, kind: kind, timeout: 30).listLinks()
+            try await Self.client(server, kind: kind, timeout: 60).listLinks()
         }
-        // A hang would end only by the 30 s timeout, as a timeout error; the bound leaves room for a loaded machine.
-        #expect(clock.now - started < .seconds(10))
+        // A hang would end only by the 60 s timeout, as a timeout error; the bound leaves room for a loaded machine.
+        #expect(clock.now - started < .seconds(30))
         #expect(
             error
                 == .authenticationFailed(
@@ -162,7 +162,7 @@ struct ODAGClientLoopbackTests {
             gate.signal()
             server.stop()
         }
-        let client = try Self.client(server, kind: kind, timeout: 30)
+        let client = try Self.client(server, kind: kind, timeout: 60)
         let call = Task { try await client.listLinks() }
         var iterator = arrivals.makeAsyncIterator()
         _ = await iterator.next()  // the request has reached the server
@@ -170,7 +170,7 @@ struct ODAGClientLoopbackTests {
         let started = clock.now
         call.cancel()
         await #expect(throws: CancellationError.self) { try await call.value }
-        #expect(clock.now - started < .seconds(5))
+        #expect(clock.now - started < .seconds(30))
     }
 
     @Test("Retry-After is honoured (seconds and HTTP date), and each attempt has a fresh xrfkey", arguments: kinds)
