@@ -16,7 +16,9 @@ struct CurlTransportTests {
 
     static func request(
         _ url: URL, method: String = "GET", body: String? = nil, timeout: Double = 10,
-        headers: HTTPFields = ["Authorization": "Bearer \(Make.token)", "X-Qlik-User": "UserDirectory=CORP; UserId=svc"]
+        headers: HTTPFields = [
+            "Authorization": "Bearer \(Make.token)", "X-Qlik-User": "UserDirectory=CORP; UserId=svc",
+        ]
     ) -> HTTPRequest {
         HTTPRequest(method: method, url: url, headers: headers, body: body.map { Array($0.utf8) }, timeout: timeout)
     }
@@ -50,6 +52,56 @@ struct CurlTransportTests {
         #expect(config.contains("max-time = 10"))
     }
 
+    @Test("the curl process actually started gets only those arguments, and the configuration on its standard input")
+    func processSeesNoSecrets() async throws {
+        let directory = try Tools.temporaryDirectory()
+        let argumentsFile = directory.appendingPathComponent("arguments").path
+        let inputFile = directory.appendingPathComponent("input").path
+        let fake = directory.appendingPathComponent("curl")
+        let script = """
+            #!/bin/sh
+            printf '%s\\n' "$@" > '\(argumentsFile)'
+            cat > '\(inputFile)'
+            printf 'HTTP/1.1 201 Created\\r\\nContent-Type: application/json\\r\\n\\r\\n{"ok":true}'
+            """
+        try script.write(to: fake, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: fake.path)
+        let transport = try CurlTransport(
+            tls: .init(clientCertPath: "/secret/client.pem", clientKeyPath: "/secret/client.key"), curlPath: fake.path)
+        let request = Self.request(
+            URL(string: "https://qlik.example.com/api/odag/v1/links?Xrfkey=abcdefghijklmnop")!, method: "POST",
+            body: #"{"name":"Sales"}"#)
+        let response = try await transport.send(request)
+        #expect(response.status == 201)
+        #expect(response.body == Array(#"{"ok":true}"#.utf8))
+        let arguments = try String(contentsOfFile: argumentsFile, encoding: .utf8)
+        #expect(arguments == "-q\n--config\n-\n")
+        let input = try String(contentsOfFile: inputFile, encoding: .utf8)
+        #expect(input == (try transport.configuration(for: request)))
+        #expect(input.contains("Bearer \(Make.token)"))
+    }
+
+    @Test("a curl that fails is mapped by its exit code")
+    func processExitCode() async throws {
+        let directory = try Tools.temporaryDirectory()
+        let fake = directory.appendingPathComponent("curl")
+        let script = """
+            #!/bin/sh
+            cat > /dev/null
+            echo 'curl: (7) Failed to connect to qlik.example.com port 443: Connection refused' >&2
+            exit 7
+            """
+        try script.write(to: fake, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: fake.path)
+        let transport = try CurlTransport(curlPath: fake.path)
+        let error = await #expect(throws: HTTPTransportError.self) {
+            try await transport.send(Self.request(URL(string: "https://qlik.example.com/api/odag/v1/about")!))
+        }
+        #expect(error?.kind == .cannotConnect)
+        #expect(error?.delivery == .notSent)
+        #expect(error?.detail.contains("Connection refused") == true)
+    }
+
     @Test("timeouts are whole seconds, rounded up; insecure is passed; a colon in the certificate path is escaped")
     func configurationDetails() throws {
         let transport = try CurlTransport(
@@ -81,7 +133,9 @@ struct CurlTransportTests {
         #expect(error?.kind == .transportUnavailable)
         #expect(error?.description.contains("the curl program was not found on PATH") == true)
         #expect(error?.delivery == .notSent)
-        #expect(throws: HTTPTransportError.self) { try CurlTransport(curlPath: empty.appendingPathComponent("curl").path) }
+        #expect(throws: HTTPTransportError.self) {
+            try CurlTransport(curlPath: empty.appendingPathComponent("curl").path)
+        }
     }
 
     // MARK: Parsing
@@ -99,7 +153,8 @@ struct CurlTransportTests {
         #expect(second.status == 204)
         #expect(second.body.isEmpty)
         #expect(second.headers["server"] == "x")
-        let bareLF = try #require(CurlTransport.parseOutput(Array("HTTP/1.0 404 Not Found\nA: 1\n\nbody\r\n\r\nmore".utf8)))
+        let bareLF = try #require(
+            CurlTransport.parseOutput(Array("HTTP/1.0 404 Not Found\nA: 1\n\nbody\r\n\r\nmore".utf8)))
         #expect(bareLF.status == 404)
         #expect(bareLF.body == Array("body\r\n\r\nmore".utf8))
         #expect(CurlTransport.parseOutput([]) == nil)
@@ -116,10 +171,14 @@ struct CurlTransportTests {
         }
         #expect(map(6).kind == .cannotResolveHost)
         #expect(map(6).delivery == .notSent)
-        #expect(map(7, "curl: (7) Failed to connect to qlik.example.com port 4242: Connection refused").kind == .cannotConnect)
+        #expect(
+            map(7, "curl: (7) Failed to connect to qlik.example.com port 4242: Connection refused").kind
+                == .cannotConnect)
         #expect(map(7).delivery == .notSent)
-        #expect(map(7, "curl: (7) Failed to connect to h port 1: Connection refused").detail.contains("Connection refused"))
-        #expect(map(28, "curl: (28) Operation timed out after 1001 milliseconds with 0 bytes received").kind == .timedOut)
+        #expect(
+            map(7, "curl: (7) Failed to connect to h port 1: Connection refused").detail.contains("Connection refused"))
+        #expect(
+            map(28, "curl: (28) Operation timed out after 1001 milliseconds with 0 bytes received").kind == .timedOut)
         #expect(map(28, "curl: (28) Operation timed out after 1001 milliseconds").delivery == .mayHaveBeenSent)
         #expect(map(28, "curl: (28) Connection timed out after 1001 milliseconds").delivery == .notSent)
         for code: Int32 in [52, 56] {
@@ -143,7 +202,7 @@ struct CurlTransportTests {
         "curl sends method, URL, headers and body as given, and returns status, headers and body",
         .enabled(if: curl != nil && python != nil, "needs curl and python3 on PATH"))
     func echoOverLoopback() async throws {
-        let server = try PythonTestServer(python: try #require(Self.python))
+        let server = try await PythonTestServer.start(python: try #require(Self.python))
         let body = #"{"name":"Sales \"Q1\" \\ @file","n":1}"#
         let response = try await Self.transport().send(
             Self.request(server.url("/echo/links?Xrfkey=abcdefghijklmnop"), method: "PUT", body: body))
@@ -154,12 +213,14 @@ struct CurlTransportTests {
         #expect(echo["path"] == "/echo/links")
         #expect(echo["query"] == "Xrfkey=abcdefghijklmnop")
         #expect(echo["body"]?.stringValue == body)
-        let headers = echo["headers"]?.arrayValue?.compactMap { pair -> (String, String)? in
-            guard let name = pair.arrayValue?.first?.stringValue, let value = pair.arrayValue?.last?.stringValue else {
-                return nil
-            }
-            return (name.lowercased(), value)
-        } ?? []
+        let headers =
+            echo["headers"]?.arrayValue?.compactMap { pair -> (String, String)? in
+                guard let name = pair.arrayValue?.first?.stringValue, let value = pair.arrayValue?.last?.stringValue
+                else {
+                    return nil
+                }
+                return (name.lowercased(), value)
+            } ?? []
         let lookup = Dictionary(headers, uniquingKeysWith: { first, _ in first })
         #expect(lookup["authorization"] == "Bearer \(Make.token)")
         #expect(lookup["x-qlik-user"] == "UserDirectory=CORP; UserId=svc")
@@ -167,10 +228,47 @@ struct CurlTransportTests {
     }
 
     @Test(
+        "curl: a body and an answer larger than a pipe's buffer pass without deadlock",
+        .enabled(if: curl != nil && python != nil, "needs curl and python3 on PATH"))
+    func largeBodies() async throws {
+        let server = try await PythonTestServer.start(python: try #require(Self.python))
+        let big = "{\"name\":\"" + String(repeating: "x", count: 300_000) + "\"}"
+        let response = try await Self.transport().send(Self.request(server.url("/echo/big"), method: "POST", body: big))
+        #expect(response.status == 200)
+        #expect(response.body.count > 300_000)
+        #expect(try JSONParser.parse(response.body)["body"]?.stringValue == big)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path)
+            .filter { $0.hasPrefix("odag-sync-body-") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test("a body file replaces the inline body in the configuration")
+    func bodyFileConfiguration() throws {
+        let transport = try CurlTransport(curlPath: "/bin/sh")
+        let request = Self.request(URL(string: "https://h/x")!, method: "POST", body: "{}")
+        let config = try transport.configuration(for: request, bodyFile: "/tmp/odag-sync-body-1.json")
+        #expect(config.contains(#"data-binary = "@/tmp/odag-sync-body-1.json""#))
+        #expect(!config.contains("data-raw"))
+        let tooLong = Self.request(
+            URL(string: "https://h/x")!, method: "POST", body: String(repeating: "x", count: 70_000))
+        #expect(throws: HTTPTransportError.self) { try transport.configuration(for: tooLong) }
+    }
+
+    @Test("the stderr line quoted is curl's own `curl: (N)` message")
+    func stderrLine() {
+        let request = Self.request(URL(string: "http://h:1/x")!)
+        let error = CurlTransport.transportError(
+            exitCode: 2, stderr: "curl: (2) option --bogus: is unknown\ncurl: try 'curl --help' for more information\n",
+            request: request)
+        #expect(error.detail.contains("option --bogus: is unknown"))
+        #expect(!error.detail.contains("try 'curl --help'"))
+    }
+
+    @Test(
         "curl: a 401 with WWW-Authenticate: Basic is returned, a redirect is not followed",
         .enabled(if: curl != nil && python != nil, "needs curl and python3 on PATH"))
     func statusesOverLoopback() async throws {
-        let server = try PythonTestServer(python: try #require(Self.python))
+        let server = try await PythonTestServer.start(python: try #require(Self.python))
         let transport = try Self.transport()
         let unauthorized = try await transport.send(Self.request(server.url("/basic401")))
         #expect(unauthorized.status == 401)
@@ -184,7 +282,7 @@ struct CurlTransportTests {
         "curl: refused is not sent; a dropped connection may have been sent; a silent server times out in ~1 s",
         .enabled(if: curl != nil && python != nil, "needs curl and python3 on PATH"))
     func failuresOverLoopback() async throws {
-        let server = try PythonTestServer(python: try #require(Self.python))
+        let server = try await PythonTestServer.start(python: try #require(Self.python))
         let transport = try Self.transport()
         let refused = await #expect(throws: HTTPTransportError.self) {
             try await transport.send(Self.request(URL(string: "http://127.0.0.1:1/x")!))
@@ -212,8 +310,9 @@ struct CurlTransportTests {
 
     @Test("TLS: --ca-cert trusts a private CA", .enabled(if: tlsTools, "needs curl, python3 and openssl on PATH"))
     func tlsWithCACert() async throws {
-        let tls = try TLSMaterials(openssl: try #require(Self.openssl))
-        let server = try PythonTestServer(python: try #require(Self.python), cert: tls.serverCert, key: tls.serverKey)
+        let tls = try await TLSMaterials.make(openssl: try #require(Self.openssl))
+        let server = try await PythonTestServer.start(
+            python: try #require(Self.python), cert: tls.serverCert, key: tls.serverKey)
         let response = try await Self.transport(.init(caCertPath: tls.ca)).send(Self.request(server.url("/echo/ok")))
         #expect(response.status == 200)
         let byName = try await Self.transport(.init(caCertPath: tls.ca))
@@ -225,8 +324,9 @@ struct CurlTransportTests {
         "TLS: a server certificate from another CA fails with a TLS error naming --ca-cert and --insecure",
         .enabled(if: tlsTools, "needs curl, python3 and openssl on PATH"))
     func tlsWrongCA() async throws {
-        let tls = try TLSMaterials(openssl: try #require(Self.openssl))
-        let server = try PythonTestServer(python: try #require(Self.python), cert: tls.serverCert, key: tls.serverKey)
+        let tls = try await TLSMaterials.make(openssl: try #require(Self.openssl))
+        let server = try await PythonTestServer.start(
+            python: try #require(Self.python), cert: tls.serverCert, key: tls.serverKey)
         for options in [CurlTransport.TLSOptions(caCertPath: tls.otherCA), CurlTransport.TLSOptions()] {
             let error = await #expect(throws: HTTPTransportError.self) {
                 try await Self.transport(options).send(Self.request(server.url("/echo/ok")))
@@ -240,8 +340,9 @@ struct CurlTransportTests {
 
     @Test("TLS: --insecure skips verification", .enabled(if: tlsTools, "needs curl, python3 and openssl on PATH"))
     func tlsInsecure() async throws {
-        let tls = try TLSMaterials(openssl: try #require(Self.openssl))
-        let server = try PythonTestServer(python: try #require(Self.python), cert: tls.serverCert, key: tls.serverKey)
+        let tls = try await TLSMaterials.make(openssl: try #require(Self.openssl))
+        let server = try await PythonTestServer.start(
+            python: try #require(Self.python), cert: tls.serverCert, key: tls.serverKey)
         let response = try await Self.transport(.init(insecure: true)).send(Self.request(server.url("/echo/ok")))
         #expect(response.status == 200)
     }
@@ -250,7 +351,7 @@ struct CurlTransportTests {
         "TLS: --client-cert/--client-key are presented to a server that requires them; without them it fails",
         .enabled(if: tlsTools, "needs curl, python3 and openssl on PATH"))
     func tlsClientCertificate() async throws {
-        let tls = try TLSMaterials(openssl: try #require(Self.openssl))
+        let tls = try await TLSMaterials.make(openssl: try #require(Self.openssl))
         let server = try PythonTestServer(
             python: try #require(Self.python), cert: tls.serverCert, key: tls.serverKey, clientCA: tls.ca)
         let withCert = CurlTransport.TLSOptions(
@@ -266,7 +367,7 @@ struct CurlTransportTests {
         "TLS: the whole client over curl with a private CA and a client certificate",
         .enabled(if: tlsTools, "needs curl, python3 and openssl on PATH"))
     func clientOverTLS() async throws {
-        let tls = try TLSMaterials(openssl: try #require(Self.openssl))
+        let tls = try await TLSMaterials.make(openssl: try #require(Self.openssl))
         let server = try PythonTestServer(
             python: try #require(Self.python), cert: tls.serverCert, key: tls.serverKey, clientCA: tls.ca)
         let transport = try Self.transport(

@@ -112,10 +112,14 @@ struct ODAGClientEmulatorTests {
         try await client.deleteLink(id: id)
         #expect(try await client.listLinks().isEmpty)
         let gone = await #expect(throws: ODAGClientError.self) { try await client.getLink(id: id) }
-        #expect(gone == .notFound(method: "GET", path: "/api/odag/v1/links/\(id)", object: "link \(id)", message: gone.flatMap {
-            if case .notFound(_, _, _, let message) = $0 { return message }
-            return nil
-        }))
+        #expect(
+            gone
+                == .notFound(
+                    method: "GET", path: "/api/odag/v1/links/\(id)", object: "link \(id)",
+                    message: gone.flatMap {
+                        if case .notFound(_, _, _, let message) = $0 { return message }
+                        return nil
+                    }))
         #expect(gone?.description == "GET /api/odag/v1/links/\(id): link \(id) not found (404)")
         // The link's requests outlive it.
         #expect(try await client.listRequests().count == 2)
@@ -156,14 +160,15 @@ struct ODAGClientEmulatorTests {
         #expect(badID?.description.contains(#"linkId "not-a-uuid" is not a UUID"#) == true)
         let link = try await client.createLink(Self.linkCreate())
         let badSelection = await #expect(throws: ODAGClientError.self) {
-            try await client.submitRequest(linkID: try #require(link.id), OdagRequestCreate(selectionState: ["Nope": ["x"]]))
+            try await client.submitRequest(
+                linkID: try #require(link.id), OdagRequestCreate(selectionState: ["Nope": ["x"]]))
         }
         #expect(badSelection?.status == 400)
         #expect(badSelection?.description.contains("Nope") == true)
         #expect(badSelection?.mayHaveBeenApplied == false)
     }
 
-    @Test("the emulator refuses a request whose xrfkey header and query differ (raw request)")
+    @Test("raw requests: mismatched xrfkeys are refused with 401, a body that is not JSON with 400")
     func badXrfkey() async throws {
         let emulator = try Self.start()
         defer { emulator.stop() }
@@ -176,10 +181,24 @@ struct ODAGClientEmulatorTests {
         let matched = try await transport.send(
             HTTPRequest(method: "GET", url: url, headers: ["X-Qlik-Xrfkey": "abcdefghijklmnop"]))
         #expect(matched.status == 200)
+        // A body that is not JSON, sent raw with a valid xrfkey, is a 400 whose message the client quotes.
+        let broken = try await transport.send(
+            HTTPRequest(
+                method: "POST", url: url,
+                headers: ["X-Qlik-Xrfkey": "abcdefghijklmnop", "Content-Type": "application/json"],
+                body: Array(#"{"name": "x",}"#.utf8)))
+        #expect(broken.status == 400)
+        let brokenError = try Self.client(emulator).error(
+            for: broken, operation: Operation(method: "POST", path: ["links"]))
+        #expect(
+            brokenError.description.hasPrefix(
+                "POST /api/odag/v1/links: the server answered 400: \"the request body is not valid JSON"))
         // Through the client, the same 401 is an authentication failure that quotes the server.
         let client = try Self.client(emulator)
         let error = client.error(for: mismatched, operation: Operation(method: "GET", path: ["links"]))
-        #expect(error.description.hasPrefix("GET /api/odag/v1/links: authentication failed (401): \"the X-Qlik-Xrfkey header"))
+        #expect(
+            error.description.hasPrefix(
+                "GET /api/odag/v1/links: authentication failed (401): \"the X-Qlik-Xrfkey header"))
     }
 
     @Test("a required token: without it authentication fails, with it the call works; the token is never shown")

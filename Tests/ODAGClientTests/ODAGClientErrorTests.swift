@@ -26,15 +26,19 @@ struct ODAGClientErrorTests {
 
     @Test("the exact wording of the main cases")
     func wording() {
-        #expect(ODAGClientError.notFound(method: "DELETE", path: path, object: "link 4e2c", message: nil).description
-            == "DELETE \(path): link 4e2c not found (404)")
-        #expect(ODAGClientError.server(method: "PUT", path: path, status: 400, message: "bad name").description
-            == "PUT \(path): the server answered 400: \"bad name\"")
-        #expect(ODAGClientError.server(method: "PUT", path: path, status: 500, message: nil).description
-            == "PUT \(path): the server answered 500 without a message")
+        #expect(
+            ODAGClientError.notFound(method: "DELETE", path: path, object: "link 4e2c", message: nil).description
+                == "DELETE \(path): link 4e2c not found (404)")
+        #expect(
+            ODAGClientError.server(method: "PUT", path: path, status: 400, message: "bad name").description
+                == "PUT \(path): the server answered 400: \"bad name\"")
+        #expect(
+            ODAGClientError.server(method: "PUT", path: path, status: 500, message: nil).description
+                == "PUT \(path): the server answered 500 without a message")
         let unknown = ODAGClientError.outcomeUnknown(
             operation: "POST /api/odag/v1/links",
-            underlying: .transport(method: "POST", path: "/api/odag/v1/links", HTTPTransportError(.timedOut, detail: "no answer")))
+            underlying: .transport(
+                method: "POST", path: "/api/odag/v1/links", HTTPTransportError(.timedOut, detail: "no answer")))
         #expect(unknown.description.hasPrefix("POST /api/odag/v1/links: the outcome is unknown"))
         #expect(unknown.description.contains("no answer"))
         #expect(unknown.description.contains("re-read the live state"))
@@ -43,9 +47,15 @@ struct ODAGClientErrorTests {
     @Test("status and mayHaveBeenApplied")
     func properties() {
         #expect(ODAGClientError.notFound(method: "GET", path: path, object: nil, message: nil).status == 404)
-        #expect(ODAGClientError.transport(method: "GET", path: path, HTTPTransportError(.cannotConnect, detail: "")).status == nil)
-        #expect(!ODAGClientError.transport(method: "GET", path: path, HTTPTransportError(.cannotConnect, detail: "")).mayHaveBeenApplied)
-        #expect(ODAGClientError.transport(method: "GET", path: path, HTTPTransportError(.connectionLost, detail: "")).mayHaveBeenApplied)
+        #expect(
+            ODAGClientError.transport(method: "GET", path: path, HTTPTransportError(.cannotConnect, detail: "")).status
+                == nil)
+        #expect(
+            !ODAGClientError.transport(method: "GET", path: path, HTTPTransportError(.cannotConnect, detail: ""))
+                .mayHaveBeenApplied)
+        #expect(
+            ODAGClientError.transport(method: "GET", path: path, HTTPTransportError(.connectionLost, detail: ""))
+                .mayHaveBeenApplied)
         let unknown = ODAGClientError.outcomeUnknown(
             operation: "POST /x", underlying: .server(method: "POST", path: "/x", status: 503, message: nil))
         #expect(unknown.status == 503)

@@ -58,6 +58,18 @@ struct ODAGClientTests {
         #expect(url.fragment == nil)
     }
 
+    @Test("an empty id is refused before anything is sent; dot segments are encoded")
+    func unusableIDs() async throws {
+        let transport = ScriptedTransport(fallback: Make.status(204))
+        let client = try Make.client(transport)
+        let error = await #expect(throws: ODAGClientError.self) { try await client.deleteLink(id: "") }
+        #expect(error == .invalidArgument("DELETE /api/odag/v1/links/: an id is empty"))
+        #expect(transport.requests.isEmpty)
+        try await client.deleteLink(id: "..")
+        let url = try #require(transport.requests.first?.url)
+        #expect(url.absoluteString.contains("/api/odag/v1/links/%2E%2E?Xrfkey="))
+    }
+
     @Test("a base URL that is not http(s)://host is refused")
     func invalidBaseURL() throws {
         for text in ["ftp://x/api/odag/v1", "file:///tmp/x", "/api/odag/v1"] {
@@ -198,7 +210,9 @@ struct ODAGClientTests {
                 continue
             }
             #expect(method == "GET" && path == "/api/odag/v1/links")
-            #expect(error?.description.contains("the server answered with an HTML page (likely a virtual proxy's login page)") == true)
+            #expect(
+                error?.description.contains(
+                    "the server answered with an HTML page (likely a virtual proxy's login page)") == true)
         }
     }
 
@@ -207,8 +221,9 @@ struct ODAGClientTests {
         let transport = ScriptedTransport([Make.status(302, headers: ["Location": "https://qlik.example.com/login"])])
         let error = await #expect(throws: ODAGClientError.self) { try await Make.client(transport).listLinks() }
         #expect(
-            error == .redirected(
-                method: "GET", path: "/api/odag/v1/links", status: 302, location: "https://qlik.example.com/login"))
+            error
+                == .redirected(
+                    method: "GET", path: "/api/odag/v1/links", status: 302, location: "https://qlik.example.com/login"))
     }
 
     @Test("404 names the missing object")
@@ -232,7 +247,10 @@ struct ODAGClientTests {
                     422, headers: ["Content-Type": "application/problem+json"],
                     body: #"{"title":"Invalid","detail":"name is empty"}"#), "name is empty"
             ),
-            (Make.status(409, headers: ["Content-Type": "application/problem+json"], body: #"{"title":"Conflict"}"#), "Conflict"),
+            (
+                Make.status(409, headers: ["Content-Type": "application/problem+json"], body: #"{"title":"Conflict"}"#),
+                "Conflict"
+            ),
             (Make.status(400, body: "plain words"), "plain words"),
             (Make.status(400), nil),
         ]
@@ -352,7 +370,8 @@ struct ODAGClientTests {
     @Test("GET, PUT and DELETE retry timeouts and lost connections")
     func idempotentRetriesTransportErrors() async throws {
         let transport = ScriptedTransport([
-            Make.fail(.timedOut), Make.fail(.connectionLost), Make.fail(.cannotConnect), Make.json(200, Make.linkJSON()),
+            Make.fail(.timedOut), Make.fail(.connectionLost), Make.fail(.cannotConnect),
+            Make.json(200, Make.linkJSON()),
         ])
         let link = try await Make.client(transport).updateLink(id: Make.linkID, OdagLinkUpdate(name: "x"))
         #expect(link.id == Make.linkID)
@@ -361,9 +380,11 @@ struct ODAGClientTests {
 
     // MARK: No blind re-creates
 
-    @Test("a create that may have been sent is not re-sent: outcomeUnknown", arguments: [
-        HTTPTransportError.Kind.timedOut, .connectionLost, .other,
-    ])
+    @Test(
+        "a create that may have been sent is not re-sent: outcomeUnknown",
+        arguments: [
+            HTTPTransportError.Kind.timedOut, .connectionLost, .other,
+        ])
     func createNotResentAfterMaybeSent(kind: HTTPTransportError.Kind) async throws {
         let transport = ScriptedTransport(fallback: Make.fail(kind))
         let sleeps = SleepRecorder()
@@ -391,10 +412,12 @@ struct ODAGClientTests {
                 linkID: Make.linkID, OdagRequestCreate(selectionState: [:]))
         }
         #expect(
-            error == .outcomeUnknown(
-                operation: "POST /api/odag/v1/links/\(Make.linkID)/requests",
-                underlying: .server(
-                    method: "POST", path: "/api/odag/v1/links/\(Make.linkID)/requests", status: status, message: nil)))
+            error
+                == .outcomeUnknown(
+                    operation: "POST /api/odag/v1/links/\(Make.linkID)/requests",
+                    underlying: .server(
+                        method: "POST", path: "/api/odag/v1/links/\(Make.linkID)/requests", status: status, message: nil
+                    )))
         #expect(transport.requests.count == 1)
     }
 
@@ -456,14 +479,18 @@ struct ODAGClientTests {
 
     @Test("a DELETE that finds 404 at once, or after a failure that was certainly not sent, is not found")
     func deleteNotFound() async throws {
-        for script in [[Make.status(404)], [Make.fail(.cannotConnect), Make.status(404)], [Make.status(429), Make.status(404)]] {
+        for script in [
+            [Make.status(404)], [Make.fail(.cannotConnect), Make.status(404)], [Make.status(429), Make.status(404)],
+        ] {
             let transport = ScriptedTransport(script)
             let error = await #expect(throws: ODAGClientError.self) {
                 try await Make.client(transport).deleteLink(id: Make.linkID)
             }
-            #expect(error == .notFound(
-                method: "DELETE", path: "/api/odag/v1/links/\(Make.linkID)", object: "link \(Make.linkID)",
-                message: nil))
+            #expect(
+                error
+                    == .notFound(
+                        method: "DELETE", path: "/api/odag/v1/links/\(Make.linkID)", object: "link \(Make.linkID)",
+                        message: nil))
         }
     }
 

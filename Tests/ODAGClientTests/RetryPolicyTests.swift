@@ -36,4 +36,11 @@ struct RetryPolicyTests {
         #expect(RetryPolicy.never.maxAttempts == 1)
         #expect(RetryPolicy(maxAttempts: 0).maxAttempts == 1)
     }
+
+    @Test("non-finite or negative settings become zero")
+    func sanitised() {
+        let policy = RetryPolicy(baseDelay: .nan, maxDelay: -1, maxRetryAfter: .infinity)
+        #expect(policy.baseDelay == 0 && policy.maxDelay == 0 && policy.maxRetryAfter == 0)
+        #expect(policy.delay(beforeRetry: 3, retryAfter: nil, random: .seeded(1)) == 0)
+    }
 }

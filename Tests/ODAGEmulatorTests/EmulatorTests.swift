@@ -123,17 +123,27 @@ import Testing
     @Test(arguments: [
         ("{}", "name: is required"),
         (#"{"name":"a","templateAppId":"22222222-2222-4222-8222-222222222222"}"#, "selectionAppId: is required"),
-        (#"{"name":"a","selectionAppId":"nope","templateAppId":"22222222-2222-4222-8222-222222222222"}"#,
-         "selectionAppId: \"nope\" is not a UUID"),
+        (
+            #"{"name":"a","selectionAppId":"nope","templateAppId":"22222222-2222-4222-8222-222222222222"}"#,
+            "selectionAppId: \"nope\" is not a UUID"
+        ),
         (#"{"name":"a","selectionAppId":"11111111-1111-4111-8111-111111111111"}"#, "templateAppId: is required"),
-        (#"{"name":5,"selectionAppId":"11111111-1111-4111-8111-111111111111","templateAppId":"22222222-2222-4222-8222-222222222222"}"#,
-         "name: expected a string"),
-        (#"{"name":" ","selectionAppId":"11111111-1111-4111-8111-111111111111","templateAppId":"22222222-2222-4222-8222-222222222222"}"#,
-         "name: must not be empty"),
-        (#"{"name":"a","selectionAppId":"11111111-1111-4111-8111-111111111111","templateAppId":"22222222-2222-4222-8222-222222222222","properties":{"retention":{"maxAge":"x"}}}"#,
-         "properties.retention.maxAge: expected an integer"),
-        (#"{"name":"a","selectionAppId":"11111111-1111-4111-8111-111111111111","templateAppId":"22222222-2222-4222-8222-222222222222","properties":{"bindings":[{"selectionField":1}]}}"#,
-         "properties.bindings[0].selectionField: expected a string"),
+        (
+            #"{"name":5,"selectionAppId":"11111111-1111-4111-8111-111111111111","templateAppId":"22222222-2222-4222-8222-222222222222"}"#,
+            "name: expected a string"
+        ),
+        (
+            #"{"name":" ","selectionAppId":"11111111-1111-4111-8111-111111111111","templateAppId":"22222222-2222-4222-8222-222222222222"}"#,
+            "name: must not be empty"
+        ),
+        (
+            #"{"name":"a","selectionAppId":"11111111-1111-4111-8111-111111111111","templateAppId":"22222222-2222-4222-8222-222222222222","properties":{"retention":{"maxAge":"x"}}}"#,
+            "properties.retention.maxAge: expected an integer"
+        ),
+        (
+            #"{"name":"a","selectionAppId":"11111111-1111-4111-8111-111111111111","templateAppId":"22222222-2222-4222-8222-222222222222","properties":{"bindings":[{"selectionField":1}]}}"#,
+            "properties.bindings[0].selectionField: expected a string"
+        ),
         ("[]", "expected an object"),
         ("{\"name\": ", "not valid JSON"),
         ("{\"a\":1,}", "not valid JSON"),
@@ -182,11 +192,13 @@ import Testing
         let emulator = try Fixtures.makeEmulator()
         defer { emulator.stop() }
         let client = try RawHTTPClient(port: emulator.port)
-        let body: String? = ["PUT", "POST"].contains(method) ? #"{"name":"n","status":"cancelled","selectionState":{}}"# : nil
+        let body: String? =
+            ["PUT", "POST"].contains(method) ? #"{"name":"n","status":"cancelled","selectionState":{}}"# : nil
         let bad = try client.call(method, path.replacingOccurrences(of: "{id}", with: "not-a-uuid"), body: body)
         #expect(bad.status == 400)
         #expect(bad.message?.contains("\"not-a-uuid\" is not a UUID") == true, "\(bad.text)")
-        let unknown = try client.call(method, path.replacingOccurrences(of: "{id}", with: Fixtures.unknownId), body: body)
+        let unknown = try client.call(
+            method, path.replacingOccurrences(of: "{id}", with: Fixtures.unknownId), body: body)
         #expect(unknown.status == 404)
         #expect(unknown.message?.contains(Fixtures.unknownId) == true, "\(unknown.text)")
         #expect(unknown.headers["Content-Type"] == Self.json)
@@ -389,7 +401,9 @@ import Testing
         let renamed = try client.call("POST", "/requests/\(id)/renameApp", json: ["name": "Sales North"])
         #expect(renamed.status == 200)
         #expect(renamed.json?["generatedAppName"]?.stringValue == "Sales North")
-        #expect(try client.call("POST", "/requests/\(id)/renameApp", json: [:]).message?.contains("name: is required") == true)
+        #expect(
+            try client.call("POST", "/requests/\(id)/renameApp", json: [:]).message?.contains("name: is required")
+                == true)
         #expect(try client.call("POST", "/requests/\(id)/renameApp", json: ["name": ""]).status == 400)
 
         let deleted = try client.call("DELETE", "/requests/\(id)/app")

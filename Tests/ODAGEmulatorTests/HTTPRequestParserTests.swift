@@ -43,7 +43,8 @@ import Testing
     }
 
     @Test func decodesChunkedBodiesWithExtensionsAndTrailers() throws {
-        let text = "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n1\r\n \r\n5\r\nworld\r\n0\r\nX-Trailer: y\r\n\r\n"
+        let text =
+            "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n1\r\n \r\n5\r\nworld\r\n0\r\nX-Trailer: y\r\n\r\n"
         let (request, consumed) = try request(text)
         #expect(request.body == Array("hello world".utf8))
         #expect(consumed == text.utf8.count)
@@ -137,7 +138,8 @@ import Testing
 
     @Test func neverTrapsOnArbitraryBytes() {
         var generator = SystemRandomNumberGenerator()
-        let alphabet = Array("GET POST/ HTTP/1.1\r\n:0123456789abcdefchunked;Content-Length Transfer-Encoding".utf8) + [0, 255]
+        let alphabet =
+            Array("GET POST/ HTTP/1.1\r\n:0123456789abcdefchunked;Content-Length Transfer-Encoding".utf8) + [0, 255]
         for _ in 0..<3000 {
             let length = Int.random(in: 0...200, using: &generator)
             let bytes = (0..<length).map { _ in alphabet.randomElement(using: &generator) ?? 0 }
@@ -157,11 +159,81 @@ import Testing
         #expect(request.path == "/s")
         #expect(consumed == bytes.count - 4)
     }
+
+    static let seeds = [
+        "GET /api/odag/v1/links?Xrfkey=abcdefghijklmnop HTTP/1.1\r\nHost: x\r\nX-Qlik-Xrfkey: abcdefghijklmnop\r\n\r\n",
+        "POST /a HTTP/1.1\r\nContent-Length: 10\r\nContent-Type: application/json\r\n\r\n{\"name\":1}",
+        "PUT /b HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n4;x=y\r\nabcd\r\n0\r\nT: v\r\n\r\n",
+        "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+    ]
+
+    @Test func neverTrapsOnMutatedRequests() {
+        var generator = SplitMixForTests(seed: 2026)
+        for round in 0..<8_000 {
+            var bytes = Array(Self.seeds[round % Self.seeds.count].utf8)
+            for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                let position = bytes.isEmpty ? 0 : Int.random(in: 0..<bytes.count, using: &generator)
+                switch Int.random(in: 0..<5, using: &generator) {
+                case 0: if !bytes.isEmpty { bytes[position] = UInt8.random(in: 0...255, using: &generator) }
+                case 1: bytes.insert(UInt8.random(in: 0...255, using: &generator), at: position)
+                case 2: if !bytes.isEmpty { bytes.remove(at: position) }
+                case 3: bytes = Array(bytes.prefix(position))
+                default: bytes.insert(contentsOf: bytes[position...].prefix(8), at: position)
+                }
+            }
+            let limits = HTTPRequestParser.Limits(maxHeaderBytes: 64, maxHeaderCount: 3, maxBodyBytes: 8)
+            for parser in [parser, HTTPRequestParser(limits: limits)] {
+                switch parser.parse(bytes[...]) {
+                case .complete(_, let consumed): #expect(consumed > 0 && consumed <= bytes.count)
+                case .incomplete(let progress): #expect(progress.minimumBytes > bytes.count)
+                case .failure(let error): #expect([400, 413, 501, 505].contains(error.status))
+                }
+            }
+        }
+    }
+
+    /// Feeding a stream byte by byte gives `incomplete` until the whole request is there, then the
+    /// same request as parsing it at once.
+    @Test func prefixesAreIncompleteUntilTheRequestIsWhole() {
+        for seed in Self.seeds {
+            let bytes = Array(seed.utf8)
+            guard case .complete(let whole, let consumed) = parser.parse(bytes[...]) else {
+                Issue.record("seed did not parse: \(seed.debugDescription)")
+                continue
+            }
+            #expect(consumed == bytes.count)
+            for length in 0..<bytes.count {
+                guard case .incomplete(let progress) = parser.parse(bytes[..<length]) else {
+                    Issue.record("prefix of \(length) bytes was not incomplete: \(seed.debugDescription)")
+                    break
+                }
+                #expect(progress.minimumBytes > length)
+            }
+            if case .complete(let again, _) = parser.parse((bytes + Array("GET /next HTTP/1.1\r\n".utf8))[...]) {
+                #expect(again == whole)
+            } else {
+                Issue.record("a request followed by a partial one did not parse")
+            }
+        }
+    }
 }
 
 extension HTTPRequestParser.Result {
     var isIncomplete: Bool {
         if case .incomplete = self { return true }
         return false
+    }
+}
+
+/// A seedable generator so fuzz rounds are repeatable.
+struct SplitMixForTests: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

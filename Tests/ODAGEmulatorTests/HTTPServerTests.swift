@@ -105,6 +105,14 @@ import Testing
         #expect(try second.readResponse().text == "GET /b ")
         #expect(second.isClosedByServer())
 
+        let keepAlive10 = try RawHTTPClient(port: server.port)
+        for path in ["/c", "/d"] {
+            try keepAlive10.send("GET \(path) HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+            let answer = try keepAlive10.readResponse()
+            #expect(answer.text == "GET \(path) ")
+            #expect(answer.headers["Connection"] == "keep-alive")
+        }
+
         let third = try RawHTTPClient(port: server.port)
         try third.send("GET /close HTTP/1.1\r\n\r\n")
         #expect(try third.readResponse().text == "bye")
@@ -223,5 +231,28 @@ import Testing
         let client = try RawHTTPClient(port: server.port)
         try client.send("GET /ok HTTP/1.1\r\n\r\n")
         #expect(try client.readResponse().status == 200)
+    }
+
+    @Test func staysUpAfterConnectionsSendingRandomBytes() throws {
+        let server = try makeServer()
+        defer { server.stop() }
+        let port = server.port
+        let errors = runOnThreads(20) { index in
+            var generator = SplitMixForTests(seed: UInt64(index))
+            let client = try RawHTTPClient(port: port, timeout: 5)
+            var bytes = Array("POST /x HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc".utf8)
+            for _ in 0..<6 {
+                bytes.insert(
+                    UInt8.random(in: 0...255, using: &generator), at: Int.random(in: 0..<bytes.count, using: &generator)
+                )
+            }
+            try client.send(bytes + Array("\r\n\r\n".utf8))
+            // Whatever it was, the server answers or closes; it never hangs or dies.
+            _ = try? client.readResponse()
+        }
+        #expect(errors.isEmpty, "\(errors)")
+        let client = try RawHTTPClient(port: port)
+        try client.send("GET /alive HTTP/1.1\r\n\r\n")
+        #expect(try client.readResponse().text == "GET /alive ")
     }
 }

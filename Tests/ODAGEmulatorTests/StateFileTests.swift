@@ -9,20 +9,26 @@ import Testing
         try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
     }
 
-    @Test func aMissingFileIsCreated() throws {
+    @Test func aMissingFileIsCreatedAndStaleTemporaryFilesRemoved() throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }
         let path = folder.file("new.json")
+        // What an emulator killed in the middle of a save leaves behind.
+        try "{\"links\":[".write(toFile: folder.file(".new.json.tmp-12345"), atomically: false, encoding: .utf8)
+        try "keep".write(toFile: folder.file("other.json"), atomically: false, encoding: .utf8)
         let emulator = try Fixtures.makeEmulator(statePath: path)
         defer { emulator.stop() }
         #expect(try read(path) == ["formatVersion": 1, "links": [], "requests": []])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["new.json", "other.json"])
     }
 
-    @Test func everyAcknowledgedChangeIsAlreadyOnDisk() throws {
+    @Test(arguments: [true, false])
+    func everyAcknowledgedChangeIsAlreadyOnDisk(sync: Bool) throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }
         let path = folder.file("state.json")
-        let emulator = try Fixtures.makeEmulator(statePath: path)
+        let emulator = try Fixtures.makeEmulator(statePath: path) { $0.syncStateWrites = sync }
         defer { emulator.stop() }
         let client = try RawHTTPClient(port: emulator.port)
         let link = try Fixtures.createLink(client)
@@ -69,7 +75,8 @@ import Testing
         let first = try Fixtures.makeEmulator(statePath: path, clock: clock)
         let client = try RawHTTPClient(port: first.port)
         let linkId = try Fixtures.createLink(client)["id"]?.stringValue ?? ""
-        let id = try client.call("POST", "/links/\(linkId)/requests", json: ["selectionState": ["Region": ["N"]]])
+        let id =
+            try client.call("POST", "/links/\(linkId)/requests", json: ["selectionState": ["Region": ["N"]]])
             .json?["id"]?.stringValue ?? ""
         first.stop()
         clock.advance(by: 3)
@@ -121,18 +128,27 @@ import Testing
         ("[]", "expected an object"),
         ("{\"formatVersion\": 2, \"links\": []}", "formatVersion: expected 1"),
         ("{\"links\": [{\"name\": \"x\"}]}", "links[0].selectionAppId: is required"),
-        ("{\"links\": [{\"selectionAppId\": \"\(Fixtures.selectionAppId)\", \"templateAppId\": \"\(Fixtures.templateAppId)\"}]}",
-         "links[0].name: is required"),
-        ("{\"links\": [{\"name\": \"x\", \"selectionAppId\": \"bad\", \"templateAppId\": \"\(Fixtures.templateAppId)\"}]}",
-         "links[0].selectionAppId: \"bad\" is not a UUID"),
+        (
+            "{\"links\": [{\"selectionAppId\": \"\(Fixtures.selectionAppId)\", \"templateAppId\": \"\(Fixtures.templateAppId)\"}]}",
+            "links[0].name: is required"
+        ),
+        (
+            "{\"links\": [{\"name\": \"x\", \"selectionAppId\": \"bad\", \"templateAppId\": \"\(Fixtures.templateAppId)\"}]}",
+            "links[0].selectionAppId: \"bad\" is not a UUID"
+        ),
         ("{\"links\": {}}", "links: expected an array"),
         ("{\"requests\": [{\"status\": \"queued\"}]}", "requests[0].id: is required"),
-        ("{\"requests\": [{\"id\": \"\(Fixtures.unknownId)\", \"status\": \"weird\"}]}", "requests[0].status: expected one of"),
+        (
+            "{\"requests\": [{\"id\": \"\(Fixtures.unknownId)\", \"status\": \"weird\"}]}",
+            "requests[0].status: expected one of"
+        ),
         ("{\"linx\": []}", "linx: unknown member"),
-        ("""
-         {"links": [{"id": "\(Fixtures.unknownId)", "name": "a", "selectionAppId": "\(Fixtures.selectionAppId)", "templateAppId": "\(Fixtures.templateAppId)"},
-                    {"id": "\(Fixtures.unknownId)", "name": "b", "selectionAppId": "\(Fixtures.selectionAppId)", "templateAppId": "\(Fixtures.templateAppId)"}]}
-         """, "links[1].id: duplicate link id"),
+        (
+            """
+            {"links": [{"id": "\(Fixtures.unknownId)", "name": "a", "selectionAppId": "\(Fixtures.selectionAppId)", "templateAppId": "\(Fixtures.templateAppId)"},
+                       {"id": "\(Fixtures.unknownId)", "name": "b", "selectionAppId": "\(Fixtures.selectionAppId)", "templateAppId": "\(Fixtures.templateAppId)"}]}
+            """, "links[1].id: duplicate link id"
+        ),
     ])
     func aCorruptFileIsAClearErrorAtStart(content: String, expected: String) throws {
         let folder = try TemporaryFolder()
@@ -200,22 +216,21 @@ import Testing
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }
         let path = folder.file("big.json")
-        var links: [JSONValue] = []
+        // Built as text: building 10,000 JSON values is slow in a debug build.
+        let template = JSONWriter.string(Fixtures.makeLink(name: "NAME"))
+        var text = "{\"formatVersion\":1,\"requests\":[],\"links\":["
         for index in 0..<10_000 {
-            var link = Fixtures.makeLink(name: "link \(index)")
-            if case .object(var members) = link {
-                members["id"] = .string(ODAGUUID.random())
-                link = .object(members)
-            }
-            links.append(link)
+            if index > 0 { text += "," }
+            text += template.replacingOccurrences(of: "NAME", with: "link \(index)")
         }
-        try Data(JSONWriter.bytes(["formatVersion": 1, "links": .array(links), "requests": []]))
-            .write(to: URL(fileURLWithPath: path))
+        text += "]}"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
         let emulator = try Fixtures.makeEmulator(statePath: path)
         defer { emulator.stop() }
         let client = try RawHTTPClient(port: emulator.port)
         let first = try client.call("GET", "/links")
-        #expect(first.json?.arrayValue?.count == 10_000)
+        #expect(first.text.components(separatedBy: "\"selectionAppId\"").count == 10_001)
+        #expect(first.text.hasPrefix("[{") && first.text.hasSuffix("}]"))
         let start = Date()
         for _ in 0..<20 { #expect(try client.call("GET", "/links").body.count == first.body.count) }
         // Cached per version: twenty listings of ~4 MB are copies, not re-serialisations.

@@ -21,6 +21,8 @@ public enum ODAGClientError: Error, Equatable, Sendable, CustomStringConvertible
     indirect case outcomeUnknown(operation: String, underlying: ODAGClientError)
     /// The client was configured with something unusable, such as a base URL that is not `http(s)://host/…`.
     case invalidConfiguration(String)
+    /// A call was given an unusable argument, such as an empty id; nothing was sent.
+    case invalidArgument(String)
 
     /// The status the server answered with, if there was an answer.
     public var status: Int? {
@@ -30,7 +32,7 @@ public enum ODAGClientError: Error, Equatable, Sendable, CustomStringConvertible
             status
         case .notFound: 404
         case .outcomeUnknown(_, let underlying): underlying.status
-        case .transport, .invalidConfiguration: nil
+        case .transport, .invalidConfiguration, .invalidArgument: nil
         }
     }
 
@@ -49,6 +51,8 @@ public enum ODAGClientError: Error, Equatable, Sendable, CustomStringConvertible
         switch self {
         case .invalidConfiguration(let message):
             return "invalid client configuration: \(message)"
+        case .invalidArgument(let message):
+            return "invalid argument: \(message)"
         case .outcomeUnknown(let operation, let underlying):
             return "\(operation): the outcome is unknown, the server may have carried it out (\(underlying.reason));"
                 + " it was not sent again: re-read the live state before retrying"
@@ -91,7 +95,7 @@ public enum ODAGClientError: Error, Equatable, Sendable, CustomStringConvertible
             return error.description
         case .outcomeUnknown(_, let underlying):
             return underlying.reason
-        case .invalidConfiguration(let message):
+        case .invalidConfiguration(let message), .invalidArgument(let message):
             return message
         }
     }

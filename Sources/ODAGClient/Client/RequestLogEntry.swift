@@ -26,8 +26,9 @@ public struct RequestLogEntry: Sendable, Equatable, CustomStringConvertible {
 
     /// `GET /api/odag/v1/links 200 12 ms`, with `(attempt 2)` on retries.
     public var description: String {
-        let milliseconds = Int((Double(duration.components.seconds) * 1000
-            + Double(duration.components.attoseconds) / 1e15).rounded())
+        let milliseconds = Int(
+            (Double(duration.components.seconds) * 1000
+                + Double(duration.components.attoseconds) / 1e15).rounded())
         let outcome = status.map(String.init) ?? "failed (\(failure ?? "no answer"))"
         let retry = attempt > 1 ? " (attempt \(attempt))" : ""
         return "\(method) \(path) \(outcome) \(milliseconds) ms\(retry)"

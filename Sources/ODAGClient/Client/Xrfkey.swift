@@ -7,12 +7,22 @@ public enum Xrfkey {
     /// The key length the service requires.
     public static let length = 16
 
-    /// A fresh random key.
+    /// A fresh random key, each character uniform over ``alphabet``.
     public static func generate(using random: RandomSource) -> String {
+        // One draw uniform below 62^10 gives ten independent uniform base-62 digits: two draws make a key, where
+        // one draw per character would cost sixteen system calls.
+        let base = UInt64(alphabet.count)
+        let digitsPerDraw = 10
+        var span: UInt64 = 1
+        for _ in 0..<digitsPerDraw { span *= base }
         var key = ""
         key.reserveCapacity(length)
-        for _ in 0..<length {
-            key.append(alphabet[Int(random.next(below: UInt64(alphabet.count)))])
+        while key.count < length {
+            var value = random.next(below: span)
+            for _ in 0..<min(digitsPerDraw, length - key.count) {
+                key.append(alphabet[Int(value % base)])
+                value /= base
+            }
         }
         return key
     }

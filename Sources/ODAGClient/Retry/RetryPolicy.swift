@@ -22,9 +22,9 @@ public struct RetryPolicy: Sendable, Equatable {
         retryableStatuses: Set<Int> = [429, 502, 503, 504]
     ) {
         self.maxAttempts = max(1, maxAttempts)
-        self.baseDelay = max(0, baseDelay)
-        self.maxDelay = max(0, maxDelay)
-        self.maxRetryAfter = max(0, maxRetryAfter)
+        self.baseDelay = baseDelay.isFinite ? max(0, baseDelay) : 0
+        self.maxDelay = maxDelay.isFinite ? max(0, maxDelay) : 0
+        self.maxRetryAfter = maxRetryAfter.isFinite ? max(0, maxRetryAfter) : 0
         self.retryableStatuses = retryableStatuses
     }
 

@@ -13,7 +13,10 @@ import Foundation
 ///
 /// Nothing about a request is put in curl's argument list, which other users can read in the process table: the
 /// URL, every header (`Authorization` included), the certificate paths and the body go to curl's standard input as a
-/// `--config -` file. curl follows no redirects and reads no `~/.curlrc`. Each request runs one `curl` process.
+/// `--config -` file (a body over ``inlineBodyLimit`` bytes goes through a temporary file of mode 0600, removed
+/// afterwards). curl follows no redirects and reads no `~/.curlrc`. Each request runs one `curl` process, killed
+/// when the calling task is cancelled. Creating a transport makes the process ignore `SIGPIPE`, so that writing to a
+/// curl that has exited fails with an error instead of killing the process.
 public struct CurlTransport: HTTPTransport {
     /// What curl should trust and present.
     public struct TLSOptions: Sendable, Equatable {
@@ -92,9 +95,11 @@ public struct CurlTransport: HTTPTransport {
 
     /// The `--config` file curl reads from standard input for `request`: URL, method, headers, body, TLS options.
     ///
+    /// - Parameter bodyFile: a file holding the body, read by curl instead of the body inline; ``send(_:)`` uses one
+    ///   for bodies over ``inlineBodyLimit`` bytes or that are not UTF-8.
     /// - Throws: ``HTTPTransportError`` of kind `.invalidRequest` for a header that would break the file (a line
-    ///   break or NUL in a name or value) or a body that is not UTF-8.
-    public func configuration(for request: HTTPRequest) throws -> String {
+    ///   break or NUL in a name or value), or an inline body that is not UTF-8 or too long.
+    public func configuration(for request: HTTPRequest, bodyFile: String? = nil) throws -> String {
         var lines = [
             "silent", "show-error", "include", "globoff",
             "proto = \"=http,https\"",
@@ -105,7 +110,8 @@ public struct CurlTransport: HTTPTransport {
             "header = \"Expect:\"",
         ]
         for field in request.headers {
-            let unsafe = field.name.isEmpty || (field.name + field.value).contains { $0 == "\r" || $0 == "\n" || $0 == "\0" }
+            let unsafe =
+                field.name.isEmpty || (field.name + field.value).contains { $0 == "\r" || $0 == "\n" || $0 == "\0" }
             guard !unsafe, !field.name.contains(":") else {
                 throw HTTPTransportError(
                     .invalidRequest, detail: "the header \"\(field.name)\" has a character that cannot be sent")
@@ -114,9 +120,12 @@ public struct CurlTransport: HTTPTransport {
             let line = field.value.isEmpty ? "\(field.name);" : "\(field.name): \(field.value)"
             lines.append("header = \(Self.quoted(line))")
         }
-        if let body = request.body {
-            guard let text = String(validating: body, as: UTF8.self), !text.contains("\0") else {
-                throw HTTPTransportError(.invalidRequest, detail: "the request body is not UTF-8 text")
+        if let bodyFile {
+            lines.append("data-binary = \(Self.quoted("@" + bodyFile))")
+        } else if let body = request.body {
+            guard body.count <= Self.inlineBodyLimit, let text = Self.inlineText(body) else {
+                throw HTTPTransportError(
+                    .invalidRequest, detail: "the request body cannot be inlined (not UTF-8 text, or too long)")
             }
             // `data-raw` gives `@` no special meaning, unlike `data-binary`.
             lines.append("data-raw = \(Self.quoted(text))")
@@ -129,6 +138,15 @@ public struct CurlTransport: HTTPTransport {
         if let path = tls.clientKeyPath { lines.append("key = \(Self.quoted(path))") }
         if tls.insecure { lines.append("insecure") }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The largest body put inline in the configuration: curl 7.88 reads configuration lines of at most 100 KiB.
+    public static let inlineBodyLimit = 64 * 1024
+
+    /// The body as text for inlining, or `nil` when it is not UTF-8 or holds a NUL.
+    static func inlineText(_ body: [UInt8]) -> String? {
+        guard let text = String(validating: body, as: UTF8.self), !text.contains("\0") else { return nil }
+        return text
     }
 
     /// A curl configuration string: double-quoted, with `\`, `"` and line breaks escaped.
@@ -150,7 +168,12 @@ public struct CurlTransport: HTTPTransport {
     /// Runs curl for `request` and parses its output.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         try Task.checkCancellation()
-        let config = Array(try configuration(for: request).utf8)
+        var bodyFile: TemporaryBodyFile?
+        if let body = request.body, body.count > Self.inlineBodyLimit || Self.inlineText(body) == nil {
+            bodyFile = try TemporaryBodyFile(body)
+        }
+        defer { bodyFile?.remove() }
+        let config = Array(try configuration(for: request, bodyFile: bodyFile?.path).utf8)
         let run = CurlRun(curlPath: curlPath, arguments: arguments(for: request), input: config)
         let result = try await run.execute(deadlineSeconds: request.wholeSecondTimeout + 5)
         if Task.isCancelled { throw CancellationError() }
@@ -209,7 +232,9 @@ public struct CurlTransport: HTTPTransport {
     /// have been sent.
     static func transportError(exitCode: Int32, stderr: String, request: HTTPRequest) -> HTTPTransportError {
         let endpoint = endpoint(of: request.url)
-        let curlSays = stderr.split(separator: "\n").last.map { line -> String in
+        // curl's own message is the `curl: (N) …` line; a usage error adds a less useful line after it.
+        let lines = stderr.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        let curlSays = (lines.first { $0.hasPrefix("curl: (") } ?? lines.last).map { line -> String in
             var text = String(line)
             if text.hasPrefix("curl: ("), let close = text.firstIndex(of: ")") {
                 text = String(text[text.index(after: close)...]).trimmingCharacters(in: .whitespaces)
@@ -219,14 +244,16 @@ public struct CurlTransport: HTTPTransport {
         let because = curlSays.map { " (curl exit \(exitCode): \($0))" } ?? " (curl exit \(exitCode))"
         switch exitCode {
         case 6:
-            return HTTPTransportError(.cannotResolveHost, detail: "cannot resolve host \(request.url.host ?? "?")\(because)")
+            return HTTPTransportError(
+                .cannotResolveHost, detail: "cannot resolve host \(request.url.host ?? "?")\(because)")
         case 5:
             return HTTPTransportError(.cannotResolveHost, detail: "cannot resolve the proxy for \(endpoint)\(because)")
         case 7:
             return HTTPTransportError(.cannotConnect, detail: "cannot connect to \(endpoint)\(because)")
         case 28:
             // A connect or resolve timeout happens before anything is sent; an operation timeout may come after.
-            let beforeSending = stderr.contains("Connection timed out") || stderr.contains("Resolving timed out")
+            let beforeSending =
+                stderr.contains("Connection timed out") || stderr.contains("Resolving timed out")
                 || stderr.contains("Failed to connect")
             return HTTPTransportError(
                 beforeSending ? .cannotConnect : .timedOut,
@@ -239,7 +266,8 @@ public struct CurlTransport: HTTPTransport {
                 .tlsFailure, detail: "the TLS setup for \(endpoint) failed\(because)",
                 hint: HTTPTransportError.clientCertificateHint)
         case 35, 51, 60, 77, 80, 82, 83, 90, 91:
-            let clientSide = stderr.contains("certificate required") || stderr.contains("unknown ca")
+            let clientSide =
+                stderr.contains("certificate required") || stderr.contains("unknown ca")
                 || stderr.contains("bad certificate") || stderr.contains("handshake failure")
             return HTTPTransportError(
                 .tlsFailure, detail: "the TLS handshake with \(endpoint) failed\(because)",
@@ -247,7 +275,8 @@ public struct CurlTransport: HTTPTransport {
                     ? HTTPTransportError.clientCertificateHint + ", or " + HTTPTransportError.serverCertificateHint
                     : HTTPTransportError.serverCertificateHint)
         case 1, 2, 3, 26, 27, 43, 48:
-            return HTTPTransportError(.invalidRequest, detail: "curl could not make the request to \(endpoint)\(because)")
+            return HTTPTransportError(
+                .invalidRequest, detail: "curl could not make the request to \(endpoint)\(because)")
         default:
             return HTTPTransportError(.other, detail: "the request to \(endpoint) failed\(because)")
         }
@@ -298,7 +327,9 @@ private final class CurlRun: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if cancelled { self.cancelled = true } else { killedByWatchdog = true }
-        if !finished, let process, process.isRunning { process.terminate() }
+        // SIGKILL, not `terminate()`'s SIGTERM: curl inherits the signal mask of the thread that started it, and
+        // Dispatch's threads block SIGTERM.
+        if !finished, let process, process.isRunning { _ = kill(process.processIdentifier, SIGKILL) }
     }
 
     private func runBlocking(deadlineSeconds: Int) throws -> Outcome {
@@ -309,7 +340,9 @@ private final class CurlRun: @unchecked Sendable {
         // the proxy variables a corporate network may need.
         let inherited = ProcessInfo.processInfo.environment
         var environment: [String: String] = [:]
-        for key in ["PATH", "LANG", "LC_ALL", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"] {
+        for key in [
+            "PATH", "LANG", "LC_ALL", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy",
+        ] {
             if let value = inherited[key] { environment[key] = value }
         }
         process.environment = environment
@@ -329,14 +362,15 @@ private final class CurlRun: @unchecked Sendable {
         } catch {
             lock.unlock()
             throw HTTPTransportError(
-                .transportUnavailable, detail: "cannot run the curl program \"\(curlPath)\": \(error.localizedDescription)")
+                .transportUnavailable,
+                detail: "cannot run the curl program \"\(curlPath)\": \(error.localizedDescription)")
         }
         self.process = process
         lock.unlock()
 
-        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(deadlineSeconds)) { [self] in
-            terminate(cancelled: false)
-        }
+        let watchdog = DispatchWorkItem { [self] in terminate(cancelled: false) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(deadlineSeconds), execute: watchdog)
+        defer { watchdog.cancel() }
         let group = DispatchGroup()
         let input = self.input
         group.enter()
@@ -357,16 +391,44 @@ private final class CurlRun: @unchecked Sendable {
         process.waitUntilExit()
         lock.lock()
         finished = true
-        let watchdog = killedByWatchdog
+        let killed = killedByWatchdog
         lock.unlock()
         try? stdout.fileHandleForReading.close()
         try? stderr.fileHandleForReading.close()
         let exitCode = process.terminationReason == .exit ? process.terminationStatus : -1
-        return Outcome(exitCode: exitCode, stdout: output, stderr: errorBox.bytes, killedByWatchdog: watchdog)
+        return Outcome(exitCode: exitCode, stdout: output, stderr: errorBox.bytes, killedByWatchdog: killed)
     }
 }
 
 /// Bytes handed from a reader thread to the waiting thread (ordered by the dispatch group).
 private final class ByteBox: @unchecked Sendable {
     var bytes: [UInt8] = []
+}
+
+/// A large or binary request body in a file that only we can read (mode 0600), removed after the request.
+private struct TemporaryBodyFile {
+    let path: String
+
+    init(_ body: [UInt8]) throws {
+        let directory = FileManager.default.temporaryDirectory.path
+        path = "\(directory)/odag-sync-body-\(UUID().uuidString).json"
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw HTTPTransportError(.invalidRequest, detail: "cannot create a temporary file for the request body")
+        }
+        defer { close(fd) }
+        var written = 0
+        while written < body.count {
+            let count = body[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            guard count > 0 else {
+                unlink(path)
+                throw HTTPTransportError(.invalidRequest, detail: "cannot write the request body to a temporary file")
+            }
+            written += count
+        }
+    }
+
+    func remove() {
+        unlink(path)
+    }
 }

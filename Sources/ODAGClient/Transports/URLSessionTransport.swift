@@ -64,19 +64,22 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
         let task = session.dataTask(with: urlRequest)
         let taskID = task.taskIdentifier
         let delegate = self.delegate
+        // The watchdog is a second line of defence, should a Linux URLSession exchange outlive its own timeout.
+        let watchdog = DispatchWorkItem { [weak task] in
+            if delegate.markWatchdogFired(taskID) { task?.cancel() }
+        }
         let outcome: Outcome = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
                 delegate.register(taskID, continuation: continuation)
                 task.resume()
-                let watchdog = DispatchTime.now() + .seconds(request.wholeSecondTimeout + 5)
-                DispatchQueue.global().asyncAfter(deadline: watchdog) { [weak task] in
-                    if delegate.markWatchdogFired(taskID) { task?.cancel() }
-                }
+                DispatchQueue.global()
+                    .asyncAfter(deadline: .now() + .seconds(request.wholeSecondTimeout + 5), execute: watchdog)
             }
         } onCancel: {
             delegate.markCancelledByCaller(taskID)
             task.cancel()
         }
+        watchdog.cancel()
         return try Self.result(of: outcome, for: request)
     }
 
@@ -92,7 +95,8 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
             }
             if outcome.watchdogFired {
                 throw HTTPTransportError(
-                    .timedOut, detail: "no answer from \(endpoint(of: request.url)) within \(request.wholeSecondTimeout) s")
+                    .timedOut,
+                    detail: "no answer from \(endpoint(of: request.url)) within \(request.wholeSecondTimeout) s")
             }
             if cancelled || outcome.cancelledByCaller {
                 throw CancellationError()

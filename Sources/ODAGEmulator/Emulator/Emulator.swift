@@ -2,9 +2,9 @@ import Foundation
 import ODAGCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A running local ODAG service: all 14 operations of `/api/odag/v1` over real HTTP/1.1, its state
@@ -53,6 +53,7 @@ public final class Emulator: Sendable {
         var contents = EmulatorStore.Contents()
         var mustWrite = false
         if let path = configuration.statePath {
+            StateFile.removeStaleTemporaryFiles(of: path)
             if let loaded = try StateFile.load(path: path, defaultOwner: configuration.defaultOwner, now: clock.now()) {
                 contents = loaded.contents
                 mustWrite = loaded.normalized
@@ -63,7 +64,9 @@ public final class Emulator: Sendable {
         let store = EmulatorStore(
             contents: contents, clock: clock, queuedDuration: configuration.queuedDuration,
             loadingDuration: configuration.loadingDuration)
-        let persister = StatePersister(path: configuration.statePath, initialVersion: 0) { store.snapshot() }
+        let persister = StatePersister(
+            path: configuration.statePath, sync: configuration.syncStateWrites, initialVersion: 0
+        ) { store.snapshot() }
         if mustWrite { try persister.saveNow() }
 
         let router = EmulatorRouter(store: store, persister: persister, defaultOwner: configuration.defaultOwner)
@@ -100,56 +103,4 @@ public final class Emulator: Sendable {
 
     /// The number of links held (for tests and diagnostics).
     public var linkCount: Int { store.linkCount }
-}
-
-/// What happens in front of the API: the login page, latency, authentication and injected faults.
-struct EmulatorGate: Sendable {
-    let configuration: EmulatorConfiguration
-    let faults: FaultInjector
-
-    static let loginPage = """
-        <!DOCTYPE html>
-        <html><head><title>Qlik Sense login</title></head>
-        <body><form method="post" action="\(EmulatorConfiguration.loginPath)">
-        <input name="username"><input name="pwd" type="password"><button>Log in</button>
-        </form></body></html>
-
-        """
-
-    func handle(_ request: HTTPServerRequest, next: (HTTPServerRequest) -> HTTPServerResponse) -> HTTPServerResponse {
-        // The login page is never delayed, failed, dropped or protected.
-        if request.path.hasPrefix(EmulatorConfiguration.loginPath) || request.path + "/" == EmulatorConfiguration.loginPath {
-            return .text(200, EmulatorGate.loginPage, contentType: "text/html; charset=utf-8")
-        }
-        if configuration.latencyMs > 0 {
-            Thread.sleep(forTimeInterval: Double(configuration.latencyMs) / 1000)
-        }
-        if let token = configuration.requireToken, request.headers["Authorization"] != "Bearer \(token)" {
-            var response = EmulatorRouter.error(
-                EmulatorAPIError(
-                    status: 401,
-                    message: request.headers["Authorization"] == nil
-                        ? "authentication required: send Authorization: Bearer <token>"
-                        : "the bearer token was not accepted"))
-            response.headers.set("WWW-Authenticate", "Bearer realm=\"odag-emulator\"")
-            return response
-        }
-        if let header = configuration.requireHeader, (request.headers[header] ?? "").isEmpty {
-            // As a Qlik virtual proxy does for an unauthenticated API call: redirect to its login form.
-            var headers = HTTPHeaders()
-            headers.set("Location", "\(EmulatorConfiguration.loginPath)?targetId=\(ODAGUUID.random())")
-            headers.set("Content-Type", "text/html; charset=utf-8")
-            return HTTPServerResponse(
-                status: 302, headers: headers, body: Array("<html><body>Redirecting to login</body></html>".utf8))
-        }
-        let decision = faults.next()
-        if decision.fail {
-            var response = EmulatorRouter.error(
-                EmulatorAPIError(status: 503, message: "the service is unavailable (injected failure), retry later"))
-            response.headers.set("Retry-After", String(configuration.retryAfterSeconds))
-            return response
-        }
-        let response = next(request)
-        return decision.drop ? .drop : response
-    }
 }

@@ -76,7 +76,9 @@ struct EmulatorRouter: Sendable {
             var response = EmulatorRouter.error(
                 EmulatorAPIError(
                     status: 405,
-                    message: "method \(request.method) is not allowed on \(request.path) (allowed: \(allowed.joined(separator: ", ")))"))
+                    message:
+                        "method \(request.method) is not allowed on \(request.path) (allowed: \(allowed.joined(separator: ", ")))"
+                ))
             response.headers.set("Allow", allowed.joined(separator: ", "))
             return response
         }
@@ -96,7 +98,8 @@ struct EmulatorRouter: Sendable {
         let query = request.queryItems.first { $0.name.lowercased() == "xrfkey" }?.value
         switch (header, query) {
         case (nil, nil):
-            return "missing xrfkey: send the X-Qlik-Xrfkey header and the same 16 characters in the Xrfkey query parameter"
+            return
+                "missing xrfkey: send the X-Qlik-Xrfkey header and the same 16 characters in the Xrfkey query parameter"
         case (nil, _):
             return "missing X-Qlik-Xrfkey header (the Xrfkey query parameter is present)"
         case (_, nil):

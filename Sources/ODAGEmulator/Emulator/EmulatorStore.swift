@@ -105,26 +105,46 @@ final class EmulatorStore: Sendable {
 
     /// The `GET /links` body: every link in creation order.
     func listLinks() -> [UInt8] {
-        contents.withLock { contents in
-            EmulatorStore.linksList(&contents)
-        }
+        linksList(contents.withLock { EmulatorStore.linksParts($0) })
     }
 
-    private static func linksList(_ contents: inout Contents) -> [UInt8] {
-        if let cache = contents.linksListCache, cache.version == contents.linksVersion { return cache.bytes }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity((contents.linksListCache?.bytes.count ?? 0) + 4096)
-        bytes.append(UInt8(ascii: "["))
-        var first = true
+    /// Either the cached list, or the pieces to build it from. Gathering the pieces (references to
+    /// each link's bytes) is all that happens under the lock; the megabytes are copied outside it.
+    private enum LinksParts {
+        case cached([UInt8])
+        case parts(version: UInt64, [[UInt8]], capacity: Int)
+    }
+
+    private static func linksParts(_ contents: borrowing Contents) -> LinksParts {
+        if let cache = contents.linksListCache, cache.version == contents.linksVersion { return .cached(cache.bytes) }
+        var parts: [[UInt8]] = []
+        parts.reserveCapacity(contents.links.count)
         for key in contents.linkOrder {
             guard let key, let stored = contents.links[key] else { continue }
-            if !first { bytes.append(UInt8(ascii: ",")) }
-            first = false
-            bytes.append(contentsOf: stored.bytes)
+            parts.append(stored.bytes)
         }
-        bytes.append(UInt8(ascii: "]"))
-        contents.linksListCache = (contents.linksVersion, bytes)
-        return bytes
+        return .parts(
+            version: contents.linksVersion, parts, capacity: (contents.linksListCache?.bytes.count ?? 0) + 4096)
+    }
+
+    private func linksList(_ gathered: LinksParts) -> [UInt8] {
+        switch gathered {
+        case .cached(let bytes):
+            return bytes
+        case .parts(let version, let parts, let capacity):
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(capacity)
+            bytes.append(UInt8(ascii: "["))
+            for (index, part) in parts.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                bytes.append(contentsOf: part)
+            }
+            bytes.append(UInt8(ascii: "]"))
+            contents.withLock { contents in
+                if contents.linksVersion == version { contents.linksListCache = (version, bytes) }
+            }
+            return bytes
+        }
     }
 
     func link(id: String) throws(EmulatorAPIError) -> [UInt8] {
@@ -248,7 +268,9 @@ final class EmulatorStore: Sendable {
 
     func reloadApp(id: String) throws(EmulatorAPIError) -> Change {
         try modifyRequest(id: id, persist: true) { stored, date, timestamp throws(EmulatorAPIError) in
-            guard stored.request.generatedAppId != nil else { throw .notFound("request \"\(id)\" has no generated app") }
+            guard stored.request.generatedAppId != nil else {
+                throw .notFound("request \"\(id)\" has no generated app")
+            }
             stored.request.status = "loading"
             stored.request.statusMessage = "reloading the generated app"
             stored.request.modifiedDate = timestamp
@@ -260,7 +282,9 @@ final class EmulatorStore: Sendable {
     func renameApp(id: String, name: String) throws(EmulatorAPIError) -> Change {
         try modifyRequest(id: id, persist: true) { stored, _, timestamp throws(EmulatorAPIError) in
             let status = stored.request.status ?? "queued"
-            let appGone = status == "failed" || status == "cancelled" || (status == "completed" && stored.request.generatedAppId == nil)
+            let appGone =
+                status == "failed" || status == "cancelled"
+                || (status == "completed" && stored.request.generatedAppId == nil)
             if appGone { throw .notFound("request \"\(id)\" has no generated app") }
             stored.request.generatedAppName = name
             stored.request.modifiedDate = timestamp
@@ -270,7 +294,9 @@ final class EmulatorStore: Sendable {
 
     func deleteApp(id: String) throws(EmulatorAPIError) -> UInt64 {
         try modifyRequest(id: id, persist: true) { stored, _, timestamp throws(EmulatorAPIError) in
-            guard stored.request.generatedAppId != nil else { throw .notFound("request \"\(id)\" has no generated app") }
+            guard stored.request.generatedAppId != nil else {
+                throw .notFound("request \"\(id)\" has no generated app")
+            }
             stored.request.generatedAppId = nil
             stored.request.statusMessage = "the generated app was deleted"
             stored.request.modifiedDate = timestamp
@@ -362,25 +388,22 @@ final class EmulatorStore: Sendable {
 
     // MARK: - Persistence
 
-    /// The state file's bytes and the version they hold.
-    func snapshot() -> (version: UInt64, bytes: [UInt8]) {
-        contents.withLock { contents in
-            let links = EmulatorStore.linksList(&contents)
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(links.count + 64 + contents.requests.count * 512)
-            bytes.append(contentsOf: "{\"formatVersion\":1,\"links\":".utf8)
-            bytes.append(contentsOf: links)
-            bytes.append(contentsOf: ",\"requests\":[".utf8)
-            var first = true
-            for id in contents.requestOrder {
-                guard let stored = contents.requests[id] else { continue }
-                if !first { bytes.append(UInt8(ascii: ",")) }
-                first = false
-                bytes.append(contentsOf: stored.bytes)
-            }
-            bytes.append(contentsOf: "]}\n".utf8)
-            return (contents.version, bytes)
+    /// The state file's bytes, in parts written one after another (the links part is the cached
+    /// `GET /links` body, not copied again), and the version they hold.
+    func snapshot() -> (version: UInt64, parts: [[UInt8]]) {
+        let (version, links, requestParts) = contents.withLock { contents in
+            let requests = contents.requestOrder.compactMap { contents.requests[$0]?.bytes }
+            return (contents.version, EmulatorStore.linksParts(contents), requests)
         }
+        var requests: [UInt8] = []
+        requests.reserveCapacity(requestParts.reduce(16) { $0 + $1.count + 1 })
+        requests.append(contentsOf: ",\"requests\":[".utf8)
+        for (index, part) in requestParts.enumerated() {
+            if index > 0 { requests.append(UInt8(ascii: ",")) }
+            requests.append(contentsOf: part)
+        }
+        requests.append(contentsOf: "]}\n".utf8)
+        return (version, [Array("{\"formatVersion\":1,\"links\":".utf8), linksList(links), requests])
     }
 
     /// The number of links (for tests and diagnostics).

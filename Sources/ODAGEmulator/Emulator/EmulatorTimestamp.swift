@@ -5,7 +5,9 @@ import Foundation
 enum EmulatorTimestamp {
     /// The timestamp of `date`, truncated to milliseconds.
     static func string(_ date: Date) -> String {
-        let milliseconds = Int((date.timeIntervalSince1970 * 1000).rounded(.down))
+        // Clamped to years 0001…9999 so no clock value can overflow the arithmetic below.
+        let raw = (date.timeIntervalSince1970 * 1000).rounded(.down)
+        let milliseconds = raw.isNaN ? 0 : Int(min(max(raw, -62_135_596_800_000), 253_402_300_799_999))
         let (days, msOfDay) = floorDivide(milliseconds, 86_400_000)
         let (year, month, day) = civil(fromDays: days)
         let hour = msOfDay / 3_600_000

@@ -22,7 +22,8 @@ enum SelectionRule {
             let path = JSONPath.appending(key: name, to: "selectionState")
             guard fields.contains(name) else {
                 throw .badRequest(
-                    "\(path): no binding of link \"\(link.id ?? "")\" uses the selection field \(JSONWriter.string(.string(name)))")
+                    "\(path): no binding of link \"\(link.id ?? "")\" uses the selection field \(JSONWriter.string(.string(name)))"
+                )
             }
             guard case .array(let values) = members[name] ?? .null else {
                 let value = members[name] ?? .null
@@ -33,7 +34,8 @@ enum SelectionRule {
                 case .string, .int, .double, .bool: continue
                 default:
                     throw .badRequest(
-                        "\(JSONPath.appending(index: index, to: path)): expected a selected value, found \(value.kindDescription)")
+                        "\(JSONPath.appending(index: index, to: path)): expected a selected value, found \(value.kindDescription)"
+                    )
                 }
             }
         }
@@ -43,7 +45,8 @@ enum SelectionRule {
             else { continue }
             if (members[field]?.arrayValue ?? []).isEmpty {
                 throw .badRequest(
-                    "selectionState: the binding of field \(JSONWriter.string(.string(field))) needs at least one selected value")
+                    "selectionState: the binding of field \(JSONWriter.string(.string(field))) needs at least one selected value"
+                )
             }
         }
     }

@@ -2,9 +2,9 @@ import Foundation
 import ODAGCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The state file: `{"formatVersion":1,"links":[…],"requests":[…]}`.
@@ -33,7 +33,8 @@ enum StateFile {
     }
 
     /// Checks and converts a state file's bytes; `path` only names the file in errors.
-    static func decode(_ bytes: [UInt8], path: String, defaultOwner: String, now: Date) throws(EmulatorError) -> Loaded {
+    static func decode(_ bytes: [UInt8], path: String, defaultOwner: String, now: Date) throws(EmulatorError) -> Loaded
+    {
         let root: JSONValue
         do {
             root = try JSONParser.parse(bytes)
@@ -61,9 +62,10 @@ enum StateFile {
         var contents = EmulatorStore.Contents()
         var normalized = false
 
-        let links = try reader.array("links") { (value, path) throws(ModelError) in
-            (try OdagLink(json: value, path: path), path)
-        } ?? []
+        let links =
+            try reader.array("links") { (value, path) throws(ModelError) in
+                (try OdagLink(json: value, path: path), path)
+            } ?? []
         for (link, path) in links {
             var link = link
             guard let name = link.name, !name.isEmpty else {
@@ -95,9 +97,10 @@ enum StateFile {
             _ = contents.insertLink(link, key: key)
         }
 
-        let requests = try reader.array("requests") { (value, path) throws(ModelError) in
-            (try OdagRequest(json: value, path: path), path)
-        } ?? []
+        let requests =
+            try reader.array("requests") { (value, path) throws(ModelError) in
+                (try OdagRequest(json: value, path: path), path)
+            } ?? []
         for (request, path) in requests {
             guard let id = request.id else {
                 throw ModelError(path: JSONPath.appending(key: "id", to: path), message: "is required")
@@ -109,7 +112,8 @@ enum StateFile {
             }
             let key = id.lowercased()
             guard contents.requests[key] == nil else {
-                throw ModelError(path: JSONPath.appending(key: "id", to: path), message: "duplicate request id \"\(key)\"")
+                throw ModelError(
+                    path: JSONPath.appending(key: "id", to: path), message: "duplicate request id \"\(key)\"")
             }
             var request = request
             if request.status == nil {
@@ -125,29 +129,33 @@ enum StateFile {
 
     /// Replaces the file at `path` with `bytes` atomically and durably: a temporary file in the same
     /// folder is written and `fsync`ed, renamed over the old one, and the folder is `fsync`ed, so a
-    /// crash leaves either the old or the new file, never a torn one.
-    static func writeAtomically(_ bytes: [UInt8], to path: String) throws(EmulatorError) {
+    /// crash leaves either the old or the new file, never a torn one. With `sync` off the `fsync`s
+    /// are skipped: still atomic, and still safe against a killed process (the kernel keeps what was
+    /// written), but not against a power cut.
+    static func writeAtomically(_ parts: [[UInt8]], to path: String, sync: Bool = true) throws(EmulatorError) {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         let temporary = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .stateFileWriteFailed(path: path, reason: systemMessage(errno)) }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return -1 }
-                return write(fd, base + offset, bytes.count - offset)
+        for bytes in parts {
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes.withUnsafeBytes { raw -> Int in
+                    guard let base = raw.baseAddress else { return -1 }
+                    return write(fd, base + offset, bytes.count - offset)
+                }
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    let code = errno
+                    close(fd)
+                    unlink(temporary)
+                    throw .stateFileWriteFailed(path: path, reason: systemMessage(code))
+                }
+                offset += written
             }
-            if written < 0 {
-                if errno == EINTR { continue }
-                let code = errno
-                close(fd)
-                unlink(temporary)
-                throw .stateFileWriteFailed(path: path, reason: systemMessage(code))
-            }
-            offset += written
         }
-        if fsync(fd) != 0 {
+        if sync && fsync(fd) != 0 {
             let code = errno
             close(fd)
             unlink(temporary)
@@ -159,10 +167,22 @@ enum StateFile {
             unlink(temporary)
             throw .stateFileWriteFailed(path: path, reason: systemMessage(code))
         }
+        guard sync else { return }
         let folderFD = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if folderFD >= 0 {
             _ = fsync(folderFD)
             close(folderFD)
+        }
+    }
+
+    /// Removes temporary files a killed emulator left beside the state file (`.NAME.tmp-PID`).
+    static func removeStaleTemporaryFiles(of path: String) {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        let prefix = "." + url.lastPathComponent + ".tmp-"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        for name in names where name.hasPrefix(prefix) {
+            unlink(folder + "/" + name)
         }
     }
 

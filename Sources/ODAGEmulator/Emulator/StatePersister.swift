@@ -9,7 +9,8 @@ import Foundation
 /// is durable.
 final class StatePersister: Sendable {
     private let path: String?
-    private let snapshot: @Sendable () -> (version: UInt64, bytes: [UInt8])
+    private let sync: Bool
+    private let snapshot: @Sendable () -> (version: UInt64, parts: [[UInt8]])
     private let condition = NSCondition()
     nonisolated(unsafe) private var savedVersion: UInt64 = 0
     nonisolated(unsafe) private var writing = false
@@ -23,8 +24,12 @@ final class StatePersister: Sendable {
     private let commitDelayMicroseconds: UInt32 = 1000
 
     /// `path` `nil` means memory only: every wait returns at once.
-    init(path: String?, initialVersion: UInt64, snapshot: @escaping @Sendable () -> (version: UInt64, bytes: [UInt8])) {
+    init(
+        path: String?, sync: Bool = true, initialVersion: UInt64,
+        snapshot: @escaping @Sendable () -> (version: UInt64, parts: [[UInt8]])
+    ) {
         self.path = path
+        self.sync = sync
         self.savedVersion = initialVersion
         self.snapshot = snapshot
     }
@@ -32,8 +37,8 @@ final class StatePersister: Sendable {
     /// Writes the current state now (used at start).
     func saveNow() throws(EmulatorError) {
         guard let path else { return }
-        let (version, bytes) = snapshot()
-        try StateFile.writeAtomically(bytes, to: path)
+        let (version, parts) = snapshot()
+        try StateFile.writeAtomically(parts, to: path, sync: sync)
         condition.lock()
         savedVersion = max(savedVersion, version)
         condition.unlock()
@@ -57,10 +62,10 @@ final class StatePersister: Sendable {
             let concurrent = releasedByLastWrite > 0
             condition.unlock()
             if concurrent { usleep(commitDelayMicroseconds) }
-            let (snapshotVersion, bytes) = snapshot()
+            let (snapshotVersion, parts) = snapshot()
             var outcome: EmulatorError?
             do {
-                try StateFile.writeAtomically(bytes, to: path)
+                try StateFile.writeAtomically(parts, to: path, sync: sync)
             } catch {
                 outcome = error
             }

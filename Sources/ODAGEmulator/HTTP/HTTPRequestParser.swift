@@ -162,7 +162,9 @@ public struct HTTPRequestParser: Sendable {
         var version: HTTPVersion
     }
 
-    func parseRequestLine(_ bytes: Bytes, from start: Int, to end: Int) -> Swift.Result<RequestLine, HTTPRequestParseError> {
+    func parseRequestLine(_ bytes: Bytes, from start: Int, to end: Int)
+        -> Swift.Result<RequestLine, HTTPRequestParseError>
+    {
         let bad = HTTPRequestParseError(status: 400, message: "malformed request line")
         guard let firstSpace = bytes.firstIndex(of: space, from: start, below: end) else { return .failure(bad) }
         guard let secondSpace = bytes.firstIndex(of: space, from: firstSpace + 1, below: end) else {
@@ -224,7 +226,9 @@ public struct HTTPRequestParser: Sendable {
 
     // MARK: - Header fields
 
-    func parseField(_ bytes: Bytes, from start: Int, to end: Int) -> Swift.Result<(name: String, value: String), HTTPRequestParseError> {
+    func parseField(_ bytes: Bytes, from start: Int, to end: Int)
+        -> Swift.Result<(name: String, value: String), HTTPRequestParseError>
+    {
         if bytes[start] == space || bytes[start] == tab {
             return .failure(.init(status: 400, message: "obsolete header line folding is not accepted"))
         }
@@ -268,7 +272,9 @@ public struct HTTPRequestParser: Sendable {
             if version.minor == 0 {
                 return .failure(.init(status: 400, message: "transfer-encoding is not allowed in http/1.0"))
             }
-            let codings = transferEncodings.flatMap { $0.split(separator: ",") }.map { $0.trimmingSpaces().lowercased() }
+            let codings = transferEncodings.flatMap { $0.split(separator: ",") }.map {
+                $0.trimmingSpaces().lowercased()
+            }
             guard codings == ["chunked"] else {
                 return .failure(.init(status: 501, message: "unsupported transfer-encoding"))
             }
@@ -394,7 +400,8 @@ private let tab = UInt8(ascii: "\t")
 /// tchar per RFC 9110 §5.6.2.
 private func isTokenCharacter(_ byte: UInt8) -> Bool {
     switch byte {
-    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+        UInt8(ascii: "0")...UInt8(ascii: "9"):
         return true
     default:
         return Array("!#$%&'*+-.^_`|~".utf8).contains(byte)

@@ -76,7 +76,8 @@ public final class HTTPServer: Sendable {
     }
 
     /// Stops accepting, closes every live connection (an answer being written may be cut off) and
-    /// waits for all of the server's threads to finish. Safe to call more than once.
+    /// waits for all of the server's threads to finish. Safe to call more than once, but not from
+    /// the handler (it would wait for its own thread).
     public func stop() {
         let first = state.withLock { state -> Bool in
             if state.stopping { return false }
@@ -188,7 +189,8 @@ public final class HTTPServer: Sendable {
         if response.disposition == .drop { return false }
         let stopping = state.withLock { $0.stopping }
         let close = !request.keepAlive || response.disposition == .respondAndClose || stopping
-        let bytes = response.serialized(close: close, omitBody: request.method == "HEAD")
+        let bytes = response.serialized(
+            close: close, omitBody: request.method == "HEAD", announceKeepAlive: request.version.minor == 0)
         guard Socket.sendAll(fd, bytes) else { return false }
         return !close
     }

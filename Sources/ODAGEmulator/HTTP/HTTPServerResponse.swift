@@ -83,7 +83,8 @@ public struct HTTPServerResponse: Sendable, Hashable {
     }
 
     /// The bytes to write: status line, headers (with `Content-Length`), blank line and, unless omitted, the body.
-    func serialized(close: Bool, omitBody: Bool) -> [UInt8] {
+    /// `announceKeepAlive` adds `Connection: keep-alive`, which an HTTP/1.0 client needs to keep the connection.
+    func serialized(close: Bool, omitBody: Bool, announceKeepAlive: Bool = false) -> [UInt8] {
         var head = "HTTP/1.1 \(status) \(HTTPServerResponse.reasonPhrase(status))\r\n"
         for field in headers {
             let lower = field.name.lowercased()
@@ -97,6 +98,8 @@ public struct HTTPServerResponse: Sendable, Hashable {
         }
         if close {
             head += "Connection: close\r\n"
+        } else if announceKeepAlive {
+            head += "Connection: keep-alive\r\n"
         }
         head += "\r\n"
         var bytes = Array(head.utf8)

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Thin wrappers over the POSIX socket calls the server needs, with Glibc's spellings in one place.
@@ -21,9 +21,9 @@ enum Socket {
         }
         guard (0...65535).contains(port) else { throw .invalidPort(port) }
         #if canImport(Glibc)
-        let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         #else
-        let fd = socket(family, SOCK_STREAM, 0)
+            let fd = socket(family, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { throw .systemCall("socket", errno) }
         var one: Int32 = 1
@@ -56,9 +56,9 @@ enum Socket {
             throw .bindFailed(host: host, port: port, errno: code)
         }
         #if canImport(Glibc)
-        let listened = Glibc.listen(fd, backlog)
+            let listened = Glibc.listen(fd, backlog)
         #else
-        let listened = Darwin.listen(fd, backlog)
+            let listened = Darwin.listen(fd, backlog)
         #endif
         guard listened == 0 else {
             let code = errno
@@ -93,9 +93,9 @@ enum Socket {
     /// Accepts one connection; `nil` with `errno` set on failure.
     static func accept(_ listener: Int32) -> Int32? {
         #if canImport(Glibc)
-        let fd = Glibc.accept(listener, nil, nil)
+            let fd = Glibc.accept(listener, nil, nil)
         #else
-        let fd = Darwin.accept(listener, nil, nil)
+            let fd = Darwin.accept(listener, nil, nil)
         #endif
         guard fd >= 0 else { return nil }
         // accept4 is not visible from Swift's Glibc module; a child process started between accept
@@ -113,7 +113,9 @@ enum Socket {
     }
 
     static func setTimeout(_ fd: Int32, option: Int32, seconds: Double) {
+        // Zero, negative, NaN: no timeout. Huge or infinite: about eleven days, which fits a timeval.
         guard seconds > 0 else { return }
+        let seconds = min(seconds, 1_000_000)
         let whole = seconds.rounded(.down)
         var value = timeval(tv_sec: Int(whole), tv_usec: Int((seconds - whole) * 1_000_000))
         _ = setsockopt(fd, SOL_SOCKET, option, &value, socklen_t(MemoryLayout<timeval>.size))

@@ -173,7 +173,7 @@ struct ApplyCommand: Command {
             }
         }
         defer { watcher.cancel() }
-        let renderer = ApplyReportRenderer(color: console.colorErrors, unicode: console.errorIsTerminal)
+        let renderer = ApplyReportRenderer(color: console.colorErrors, unicode: true)
         let total = plan.changes.count
         let done = Atomic<Int>(0)
         let executor = ApplyExecutor(

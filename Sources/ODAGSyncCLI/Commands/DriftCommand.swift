@@ -73,8 +73,11 @@ struct DriftCommand: Command {
             context.console.output(DriftMetricsRenderer().render(report, timestamp: Int(Date().timeIntervalSince1970)))
         default: context.console.output(DriftTextRenderer(color: context.console.colorOutput).render(report))
         }
-        if !report.errors.isEmpty && format != "prometheus" {
+        if !report.errors.isEmpty {
+            // Errors that are not drift (an unknown --target, a live link without an id) mean the check
+            // itself is incomplete.
             for error in report.errors { context.console.error(error.description) }
+            return .failure
         }
         return report.drift ? .changes : .success
     }

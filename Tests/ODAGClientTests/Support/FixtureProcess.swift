@@ -32,13 +32,15 @@ enum Tools {
         let message = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw FixtureError("\(program) \(arguments.joined(separator: " ")) failed: \(String(decoding: message, as: UTF8.self))")
+            throw FixtureError(
+                "\(program) \(arguments.joined(separator: " ")) failed: \(String(decoding: message, as: UTF8.self))")
         }
     }
 
     /// A fresh temporary folder.
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("odag-client-tests-\(UUID().uuidString)")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "odag-client-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
@@ -92,7 +94,8 @@ final class PythonTestServer: @unchecked Sendable {
 
     /// `scheme://127.0.0.1:port` + `path`.
     func url(_ path: String, host: String = "127.0.0.1") -> URL {
-        URL(string: "\(scheme)://\(host):\(port)\(path)")!
+        // Always a valid URL for the paths the tests use; the fallback makes a mistake fail loudly as a bad request.
+        URL(string: "\(scheme)://\(host):\(port)\(path)") ?? URL(fileURLWithPath: "/invalid-test-url")
     }
 
     deinit {
@@ -117,8 +120,11 @@ struct TLSMaterials {
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
         for name in ["ca", "other-ca"] {
             try Tools.run(
-                openssl, ["req", "-x509"] + ec + ["-keyout", "\(name).key", "-out", "\(name).pem", "-days", "2",
-                    "-subj", "/CN=odag-sync test \(name)"], in: directory)
+                openssl,
+                ["req", "-x509"] + ec + [
+                    "-keyout", "\(name).key", "-out", "\(name).pem", "-days", "2",
+                    "-subj", "/CN=odag-sync test \(name)",
+                ], in: directory)
         }
         try "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n"
             .write(to: directory.appendingPathComponent("server.ext"), atomically: true, encoding: .utf8)
@@ -129,8 +135,35 @@ struct TLSMaterials {
                 openssl, ["req"] + ec + ["-keyout", "\(name).key", "-out", "\(name).csr", "-subj", "/CN=\(name)"],
                 in: directory)
             try Tools.run(
-                openssl, ["x509", "-req", "-in", "\(name).csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                    "-CAcreateserial", "-out", "\(name).pem", "-days", "2", "-extfile", "\(name).ext"], in: directory)
+                openssl,
+                [
+                    "x509", "-req", "-in", "\(name).csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                    "-CAcreateserial", "-out", "\(name).pem", "-days", "2", "-extfile", "\(name).ext",
+                ], in: directory)
         }
+    }
+}
+
+/// Runs blocking fixture work (starting processes, waiting for them) on its own thread, so it never occupies one of
+/// the few threads Swift concurrency shares between the tests running in parallel.
+func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}
+
+extension PythonTestServer {
+    /// Starts the server without blocking the caller's thread.
+    static func start(
+        python: String, cert: String? = nil, key: String? = nil, clientCA: String? = nil
+    ) async throws -> PythonTestServer {
+        try await offThePool { try PythonTestServer(python: python, cert: cert, key: key, clientCA: clientCA) }
+    }
+}
+
+extension TLSMaterials {
+    /// Makes the certificates without blocking the caller's thread.
+    static func make(openssl: String) async throws -> TLSMaterials {
+        try await offThePool { try TLSMaterials(openssl: openssl) }
     }
 }

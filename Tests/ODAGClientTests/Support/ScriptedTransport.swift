@@ -119,7 +119,8 @@ enum Make {
         headers: HTTPFields = ["X-Qlik-User": "UserDirectory=CORP; UserId=svc"]
     ) -> ODAGClientConfiguration {
         ODAGClientConfiguration(
-            baseURL: URL(string: "https://qlik.example.com/api/odag/v1")!, headers: headers, bearerToken: token,
+            baseURL: URL(string: "https://qlik.example.com/api/odag/v1") ?? URL(fileURLWithPath: "/"), headers: headers,
+            bearerToken: token,
             timeout: 7, retryPolicy: retry)
     }
 

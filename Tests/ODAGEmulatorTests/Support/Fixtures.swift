@@ -22,7 +22,8 @@ enum Fixtures {
     static let unknownId = "99999999-9999-4999-8999-999999999999"
 
     static func makeLink(
-        name: String = "Sales detail", bindings: [JSONValue] = [
+        name: String = "Sales detail",
+        bindings: [JSONValue] = [
             ["selectionField": "Region", "templateField": "Region", "selectionType": "selected"],
             ["selectionField": "Year", "templateField": "Year", "selectionType": "optional"],
         ]

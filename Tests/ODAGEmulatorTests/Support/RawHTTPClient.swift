@@ -3,7 +3,7 @@ import ODAGCore
 import ODAGEmulator
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What the raw client read: one HTTP response.
@@ -123,7 +123,8 @@ final class RawHTTPClient {
         var headers = HTTPHeaders()
         for line in lines {
             guard let colon = line.firstIndex(of: ":") else { throw RawHTTPClientError.malformed(line) }
-            headers.add(String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
+            headers.add(
+                String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
         }
         buffer.removeFirst(headEnd + 4)
         var body: [UInt8] = []
