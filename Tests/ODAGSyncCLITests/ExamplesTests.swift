@@ -190,7 +190,8 @@ import Testing
 
 /// The README's quick start, run exactly as written (with the built binary for `swift run
 /// odag-sync` and a private state file for `/tmp/odag-quickstart.json`), and its shown output
-/// compared with what really comes out, apart from times and new ids.
+/// compared with what a terminal really shows (both streams), apart from times, new ids and the
+/// order of progress lines of parallel changes.
 @Suite struct ReadmeQuickStartTests {
     /// The `sh` blocks of the README's "Quick start" section, each with the `text` block after it.
     static func steps(_ readme: String) -> [(command: String, output: String?)] {
@@ -231,7 +232,20 @@ import Testing
         for (pattern, replacement) in patterns {
             result = result.replacingOccurrences(of: pattern, with: replacement, options: .regularExpression)
         }
-        return result.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Progress lines ("[2/3] ✓ …") come in the order changes finish, which parallel changes do not fix.
+        var lines: [String] = []
+        var progress: [String] = []
+        for line in result.components(separatedBy: "\n") {
+            if line.range(of: #"^\[\d+/\d+\] "#, options: .regularExpression) != nil {
+                progress.append(line.replacingOccurrences(of: #"^\[\d+/"#, with: "[n/", options: .regularExpression))
+                continue
+            }
+            lines += progress.sorted()
+            progress = []
+            lines.append(line)
+        }
+        lines += progress.sorted()
+        return lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test func quickStartRunsAsWrittenAndPrintsWhatTheReadmeShows() async throws {
@@ -247,9 +261,10 @@ import Testing
                 .replacingOccurrences(of: "swift run odag-sync", with: OdagSyncBinary.path)
                 .replacingOccurrences(of: "/tmp/odag-quickstart.json", with: state)
             #expect(command.contains(state), "step \(index) does not use the quick start's state file: \(command)")
+            // Both streams into one, as a terminal shows them (the README shows progress lines too).
             let run = try await ChildProcess.run(
-                "/bin/bash", ["--noprofile", "--norc", "-c", command], environment: OdagSyncBinary.environment(),
-                directory: OdagSyncBinary.packageRoot)
+                "/bin/bash", ["--noprofile", "--norc", "-c", "{ \(command); } 2>&1"],
+                environment: OdagSyncBinary.environment(), directory: OdagSyncBinary.packageRoot)
             // The apply step succeeds; the drift step reports the hand-made link (exit 2), as the README says.
             let expectedCodes: Set<Int32> = command.contains(" drift ") ? [2] : [0]
             #expect(expectedCodes.contains(run.code), "step \(index): \(command)\n\(run)")
