@@ -13,9 +13,17 @@ import Foundation
 /// is still returned as a response; timeouts are whole seconds, rounded up; redirects are not followed; there is no
 /// cookie storage and no cache; and a watchdog cancels any exchange that outlives its timeout by five seconds.
 public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
-    // @unchecked: `session` and `delegate` are immutable references to thread-safe objects.
+    // @unchecked: the sessions and delegates are immutable references to thread-safe objects.
+    /// Reads (GET, HEAD), which may share keep-alive connections.
     private let session: URLSession
     private let delegate: SessionDelegate
+    /// Changes (POST, PUT, DELETE), each on a connection of its own: when a server closes a reused
+    /// keep-alive connection without answering, libcurl under Linux URLSession takes it for stale and
+    /// tries to send the request again, which stalls a request with a body until its timeout (and could
+    /// repeat a change). On a fresh connection the same drop is an immediate "connection lost", which
+    /// the client reports as "may have been applied".
+    private let changeSession: URLSession
+    private let changeDelegate: SessionDelegate
 
     /// The most connections opened to one host at once. Parallel apply needs at least its parallelism.
     public let maximumConnectionsPerHost: Int
@@ -41,10 +49,13 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
         self.maximumConnectionsPerHost = configuration.httpMaximumConnectionsPerHost
         self.delegate = SessionDelegate()
         self.session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
+        self.changeDelegate = SessionDelegate()
+        self.changeSession = URLSession(configuration: configuration, delegate: changeDelegate, delegateQueue: nil)
     }
 
     deinit {
         session.finishTasksAndInvalidate()
+        changeSession.finishTasksAndInvalidate()
     }
 
     /// Sends the request and returns the response, whatever its status (redirects included, not followed).
@@ -61,9 +72,11 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
         if let body = request.body {
             urlRequest.httpBody = Data(body)
         }
-        let task = session.dataTask(with: urlRequest)
+        let isChange = request.method != "GET" && request.method != "HEAD"
+        if isChange { urlRequest.setValue("close", forHTTPHeaderField: "Connection") }
+        let task = (isChange ? changeSession : session).dataTask(with: urlRequest)
         let taskID = task.taskIdentifier
-        let delegate = self.delegate
+        let delegate = isChange ? self.changeDelegate : self.delegate
         // The watchdog is a second line of defence, should a Linux URLSession exchange outlive its own timeout.
         let watchdog = DispatchWorkItem { [weak task] in
             if delegate.markWatchdogFired(taskID) { task?.cancel() }
