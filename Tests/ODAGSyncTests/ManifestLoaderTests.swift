@@ -34,6 +34,16 @@ import Testing
         #expect(result.isValid)
     }
 
+    @Test func readsEachRealFileOnceThroughSymbolicLinkLoops() throws {
+        let folder = try FixtureFiles.temporaryProject(["links/a.json": Self.manifest("A")])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createSymbolicLink(atPath: folder + "/links/loop", withDestinationPath: "..")
+        try FileManager.default.createSymbolicLink(atPath: folder + "/links/again", withDestinationPath: "../links")
+        let result = ManifestLoader(currentDirectory: folder).load(paths: ["links"])
+        #expect(result.links.map(\.name) == ["A"])
+        #expect(result.isValid, "no duplicate-name errors from the same file seen twice")
+    }
+
     @Test func absolutePathsAndTheCurrentFolderWork() throws {
         let folder = try FixtureFiles.temporaryProject(["m/one.json": Self.manifest("One"), "odag-sync.json": "{}"])
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -46,7 +46,9 @@ public struct ManifestLoader: Sendable {
                 continue
             }
             if isDirectory.boolValue {
-                collect(folder: absolutePath, display: Self.trimmingSlashes(path), depth: 0, into: &files)
+                var visited: Set<String> = []
+                collect(
+                    folder: absolutePath, display: Self.trimmingSlashes(path), depth: 0, visited: &visited, into: &files)
             } else if !excludedFiles.contains(Self.standardized(absolutePath)) {
                 files.append(path)
             }
@@ -157,17 +159,25 @@ public struct ManifestLoader: Sendable {
             links: links, diagnostics: Diagnostic.normalized(diagnostics), fileCount: files.count, linkCount: linkCount)
     }
 
-    private func collect(folder: String, display: String, depth: Int, into files: inout [String]) {
-        // A symbolic link loop must not recurse forever; real manifest trees are shallow.
-        guard depth < 32, let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+    private func collect(
+        folder: String, display: String, depth: Int, visited: inout Set<String>, into files: inout [String]
+    ) {
+        // Each real folder and file is read once, so a symbolic link loop (or two links to one place)
+        // neither recurses nor declares the same links twice; the depth limit is a last resort.
+        let real = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
+        guard depth < 32, visited.insert(real).inserted,
+            let entries = try? FileManager.default.contentsOfDirectory(atPath: folder)
+        else { return }
         for entry in entries where !entry.hasPrefix(".") {
             let absolutePath = folder + "/" + entry
             let displayPath = display.isEmpty || display == "." ? entry : display + "/" + entry
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: absolutePath, isDirectory: &isDirectory) else { continue }
             if isDirectory.boolValue {
-                collect(folder: absolutePath, display: displayPath, depth: depth + 1, into: &files)
-            } else if entry.hasSuffix(".json"), !excludedFiles.contains(Self.standardized(absolutePath)) {
+                collect(folder: absolutePath, display: displayPath, depth: depth + 1, visited: &visited, into: &files)
+            } else if entry.hasSuffix(".json"), !excludedFiles.contains(Self.standardized(absolutePath)),
+                visited.insert(URL(fileURLWithPath: absolutePath).resolvingSymlinksInPath().path).inserted
+            {
                 files.append(displayPath)
             }
         }
