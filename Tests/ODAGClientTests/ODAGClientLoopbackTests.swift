@@ -35,9 +35,9 @@ struct ODAGClientLoopbackTests {
         return try ODAGClient(configuration: configuration, transport: transport(kind), sleeper: sleeps.sleeper)
     }
 
-    static func json(_ status: Int, _ text: String, headers: ODAGEmulator.HTTPHeaders = [:]) -> HTTPServerResponse {
+    static func json(_ status: Int, _ text: String, headers: HTTPFields = [:]) -> HTTPServerResponse {
         var all = headers
-        all.set("Content-Type", "application/json")
+        all.replaceOrAdd(name: "Content-Type", value: "application/json")
         return HTTPServerResponse(status: status, headers: all, body: Array(text.utf8))
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ODAGCore
 
 /// Where and how the client talks to the ODAG service.
 public struct ODAGClientConfiguration: Sendable, CustomStringConvertible, CustomDebugStringConvertible {

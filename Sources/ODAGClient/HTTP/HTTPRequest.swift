@@ -1,4 +1,5 @@
 import Foundation
+import ODAGCore
 
 /// One HTTP request as the client hands it to an ``HTTPTransport``: our own value, independent of URLSession or curl.
 public struct HTTPRequest: Sendable, Equatable {

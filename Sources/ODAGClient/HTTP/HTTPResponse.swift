@@ -1,4 +1,5 @@
 import Foundation
+import ODAGCore
 
 /// One HTTP response as a transport returns it: status, headers (case-insensitive) and the whole body.
 public struct HTTPResponse: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import ODAGCore
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking

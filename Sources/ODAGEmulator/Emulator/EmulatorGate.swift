@@ -32,14 +32,14 @@ struct EmulatorGate: Sendable {
                     message: request.headers["Authorization"] == nil
                         ? "authentication required: send Authorization: Bearer <token>"
                         : "the bearer token was not accepted"))
-            response.headers.set("WWW-Authenticate", "Bearer realm=\"odag-emulator\"")
+            response.headers.replaceOrAdd(name: "WWW-Authenticate", value: "Bearer realm=\"odag-emulator\"")
             return response
         }
         if let header = configuration.requireHeader, (request.headers[header] ?? "").isEmpty {
             // As a Qlik virtual proxy does for an unauthenticated API call: redirect to its login form.
-            var headers = HTTPHeaders()
-            headers.set("Location", "\(EmulatorConfiguration.loginPath)?targetId=\(ODAGUUID.random())")
-            headers.set("Content-Type", "text/html; charset=utf-8")
+            var headers = HTTPFields()
+            headers.replaceOrAdd(name: "Location", value: "\(EmulatorConfiguration.loginPath)?targetId=\(ODAGUUID.random())")
+            headers.replaceOrAdd(name: "Content-Type", value: "text/html; charset=utf-8")
             return HTTPServerResponse(
                 status: 302, headers: headers, body: Array("<html><body>Redirecting to login</body></html>".utf8))
         }
@@ -47,7 +47,7 @@ struct EmulatorGate: Sendable {
         if decision.fail {
             var response = EmulatorRouter.error(
                 EmulatorAPIError(status: 503, message: "the service is unavailable (injected failure), retry later"))
-            response.headers.set("Retry-After", String(configuration.retryAfterSeconds))
+            response.headers.replaceOrAdd(name: "Retry-After", value: String(configuration.retryAfterSeconds))
             return response
         }
         let response = next(request)

@@ -79,7 +79,7 @@ struct EmulatorRouter: Sendable {
                     message:
                         "method \(request.method) is not allowed on \(request.path) (allowed: \(allowed.joined(separator: ", ")))"
                 ))
-            response.headers.set("Allow", allowed.joined(separator: ", "))
+            response.headers.replaceOrAdd(name: "Allow", value: allowed.joined(separator: ", "))
             return response
         }
         if let problem = EmulatorRouter.xrfkeyProblem(request) {

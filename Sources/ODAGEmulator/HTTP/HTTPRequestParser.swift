@@ -1,3 +1,5 @@
+import ODAGCore
+
 /// A pure, bounded parser of one HTTP/1.x request from the start of a byte buffer.
 ///
 /// It does no I/O and keeps no state between calls: give it everything received so far and it
@@ -83,7 +85,7 @@ public struct HTTPRequestParser: Sendable {
         }
 
         // Header fields, one per line, up to the blank line.
-        var headers = HTTPHeaders()
+        var headers = HTTPFields()
         var lineStart = requestLineEnd + 2
         var headerEnd: Int?
         var fieldCount = 0
@@ -98,7 +100,7 @@ public struct HTTPRequestParser: Sendable {
                 return .failure(.init(status: 400, message: "too many header fields"))
             }
             switch parseField(bytes, from: lineStart, to: lineEnd) {
-            case .success(let field): headers.add(field.name, field.value)
+            case .success(let field): headers.add(name: field.name, value: field.value)
             case .failure(let error): return .failure(error)
             }
             lineStart = lineEnd + 2
@@ -262,7 +264,7 @@ public struct HTTPRequestParser: Sendable {
         case chunked
     }
 
-    func bodyFraming(_ headers: HTTPHeaders, version: HTTPVersion) -> Swift.Result<Framing, HTTPRequestParseError> {
+    func bodyFraming(_ headers: HTTPFields, version: HTTPVersion) -> Swift.Result<Framing, HTTPRequestParseError> {
         let transferEncodings = headers.values(for: "Transfer-Encoding")
         let contentLengths = headers.values(for: "Content-Length")
         if !transferEncodings.isEmpty {

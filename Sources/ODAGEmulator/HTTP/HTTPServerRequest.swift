@@ -1,3 +1,5 @@
+import ODAGCore
+
 /// One HTTP request as received by ``HTTPServer`` and passed to its handler.
 public struct HTTPServerRequest: Sendable, Hashable {
     /// One `name=value` pair of the query string, percent-decoded (`+` is read as a space).
@@ -25,7 +27,7 @@ public struct HTTPServerRequest: Sendable, Hashable {
     /// The HTTP version as `(major, minor)`, for example `(1, 1)`.
     public var version: HTTPVersion
     /// The header fields; look them up case-insensitively with `headers["Name"]`.
-    public var headers: HTTPHeaders
+    public var headers: HTTPFields
     /// The body bytes (already de-chunked); empty when there was none.
     public var body: [UInt8]
 
@@ -34,7 +36,7 @@ public struct HTTPServerRequest: Sendable, Hashable {
         method: String,
         target: String,
         version: HTTPVersion = HTTPVersion(major: 1, minor: 1),
-        headers: HTTPHeaders = HTTPHeaders(),
+        headers: HTTPFields = HTTPFields(),
         body: [UInt8] = []
     ) {
         self.method = method

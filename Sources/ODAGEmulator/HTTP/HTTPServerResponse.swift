@@ -1,3 +1,5 @@
+import ODAGCore
+
 /// What a handler of ``HTTPServer`` answers: a status, headers and a body, or "drop the connection".
 ///
 /// `Content-Length` is always computed by the server (any value set here is replaced), and
@@ -16,7 +18,7 @@ public struct HTTPServerResponse: Sendable, Hashable {
     /// The status code, for example `200`.
     public var status: Int
     /// The header fields to send.
-    public var headers: HTTPHeaders
+    public var headers: HTTPFields
     /// The body bytes.
     public var body: [UInt8]
     /// Whether to answer, answer and close, or drop the connection.
@@ -24,7 +26,7 @@ public struct HTTPServerResponse: Sendable, Hashable {
 
     /// Creates a response.
     public init(
-        status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], disposition: Disposition = .respond
+        status: Int, headers: HTTPFields = HTTPFields(), body: [UInt8] = [], disposition: Disposition = .respond
     ) {
         self.status = status
         self.headers = headers
@@ -35,10 +37,10 @@ public struct HTTPServerResponse: Sendable, Hashable {
     /// A response with a UTF-8 text body and the given content type.
     public static func text(
         _ status: Int, _ text: String, contentType: String = "text/plain; charset=utf-8",
-        headers: HTTPHeaders = HTTPHeaders()
+        headers: HTTPFields = HTTPFields()
     ) -> HTTPServerResponse {
         var headers = headers
-        headers.set("Content-Type", contentType)
+        headers.replaceOrAdd(name: "Content-Type", value: contentType)
         return HTTPServerResponse(status: status, headers: headers, body: Array(text.utf8))
     }
 

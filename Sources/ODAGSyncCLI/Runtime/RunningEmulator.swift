@@ -1,7 +1,7 @@
 import ODAGEmulator
 
 /// An emulator started in-process for `--emulator STATEFILE` (kept apart from the client's file: both
-/// modules define an `HTTPHeaders`).
+/// modules define an `HTTPFields`).
 struct RunningEmulator: Sendable {
     let emulator: Emulator
 

@@ -1,5 +1,7 @@
 import Foundation
+import ODAGCore
 import ODAGClient
+import ODAGEmulator
 import ODAGSync
 
 /// A client for the server a command talks to, and what identifies that server in plan files.
@@ -9,7 +11,7 @@ struct ServerConnection: Sendable {
     /// The server's identity in plans: its URL, or `emulator:PATH` for an emulator state file.
     let identity: String
     /// The in-process emulator, when `--emulator` was given.
-    let emulator: RunningEmulator?
+    let emulator: Emulator?
 
     /// Stops what the connection started.
     func close() {
@@ -60,12 +62,13 @@ struct ServerConnection: Sendable {
             server = config.server
         }
 
-        var emulator: RunningEmulator?
+        var emulator: Emulator?
         let baseURL: String
         let identity: String
         if let emulatorPath {
             do {
-                let running = try RunningEmulator.start(statePath: emulatorPath)
+                let running = try Emulator.start(
+                    EmulatorConfiguration(host: "127.0.0.1", port: 0, statePath: emulatorPath))
                 emulator = running
                 baseURL = running.baseURL
             } catch {
@@ -127,8 +130,8 @@ struct ServerConnection: Sendable {
     }
 
     /// `--header 'Name: value'` flags as headers.
-    static func headers(_ flags: [String]) throws -> HTTPHeaders {
-        var headers = HTTPHeaders()
+    static func headers(_ flags: [String]) throws -> HTTPFields {
+        var headers = HTTPFields()
         for flag in flags {
             guard let colon = flag.firstIndex(of: ":") else {
                 throw CommandError.usage(UsageError("--header needs 'Name: value', got \(quoteText(flag))"))

@@ -9,7 +9,7 @@ import ODAGEmulator
 /// What the raw client read: one HTTP response.
 struct RawHTTPResponse {
     var status: Int
-    var headers: HTTPHeaders
+    var headers: HTTPFields
     var body: [UInt8]
 
     var text: String { String(decoding: body, as: UTF8.self) }
@@ -120,11 +120,12 @@ final class RawHTTPClient {
         guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]) else {
             throw RawHTTPClientError.malformed(statusLine)
         }
-        var headers = HTTPHeaders()
+        var headers = HTTPFields()
         for line in lines {
             guard let colon = line.firstIndex(of: ":") else { throw RawHTTPClientError.malformed(line) }
             headers.add(
-                String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
+                name: String(line[..<colon]),
+                value: String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
         }
         buffer.removeFirst(headEnd + 4)
         var body: [UInt8] = []

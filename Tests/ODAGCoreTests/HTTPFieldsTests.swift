@@ -1,6 +1,6 @@
+import ODAGCore
 import Testing
 
-@testable import ODAGClient
 
 @Suite("HTTPFields")
 struct HTTPFieldsTests {

@@ -1,11 +1,10 @@
 /// An ordered list of HTTP header fields whose names compare case-insensitively.
 ///
 /// Order and repeated names are kept (a response may carry several `Set-Cookie` lines); lookups by name ignore case,
-/// as HTTP requires. It is named `HTTPFields`, not `HTTPHeaders`, so code that imports both this module and the
-/// emulator (which has its own `HTTPHeaders`) needs no qualification.
-public struct HTTPFields: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
+/// as HTTP requires. The client sends them and the emulator's server reads and writes them.
+public struct HTTPFields: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
     /// One header field as a name and a value.
-    public struct Field: Sendable, Equatable {
+    public struct Field: Sendable, Hashable {
         /// The field name as it was given (its case is kept for sending).
         public var name: String
         /// The field value.
@@ -83,12 +82,16 @@ public struct HTTPFields: Sendable, Equatable, Sequence, ExpressibleByDictionary
             }
     }
 
+    /// Hashes the fields consistently with `==`.
+    public func hash(into hasher: inout Hasher) {
+        for field in fields {
+            hasher.combine(field.name.lowercased())
+            hasher.combine(field.value)
+        }
+    }
+
     /// The header names only: values are left out because they may carry secrets.
     public var description: String {
         "[" + fields.map(\.name).joined(separator: ", ") + "]"
     }
 }
-
-/// The earlier name of ``HTTPFields``, kept so existing callers compile. In a file that also imports the emulator
-/// (which has its own `HTTPHeaders`), write `HTTPFields`.
-public typealias HTTPHeaders = HTTPFields
