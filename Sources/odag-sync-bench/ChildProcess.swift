@@ -1,0 +1,73 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs a program with `posix_spawn` and times it, so the figure includes nothing of Foundation's
+/// `Process`: only fork/exec, the program's own start-up and work, and `wait4`.
+enum ChildProcess {
+    struct Outcome {
+        var status: Int32
+        var seconds: Double
+        /// The child's peak resident set, in MB.
+        var peakRSSMegabytes: Double
+    }
+
+    struct SpawnError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+
+    /// glibc ≥ 2.29 has it, but the Glibc module does not export it; looked up at run time.
+    static let addChdir: AddChdir? = {
+        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addchdir_np") else { return nil }
+        return unsafeBitCast(symbol, to: AddChdir.self)
+    }()
+
+    /// Runs `path` with `arguments` in `directory`; standard output goes to `stdoutPath` (default
+    /// `/dev/null`), standard error to `/dev/null`.
+    static func run(
+        _ path: String, _ arguments: [String], directory: String? = nil, stdoutPath: String = "/dev/null"
+    ) throws -> Outcome {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        if let directory {
+            guard let addChdir = Self.addChdir, addChdir(&actions, directory) == 0 else {
+                throw SpawnError(description: "cannot run \(path) in \(directory): posix_spawn_file_actions_addchdir_np is unavailable")
+            }
+        }
+
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in envp { free(pointer) } }
+
+        var pid: pid_t = 0
+        let start = ContinuousClock.now
+        let spawned = argv.withUnsafeBufferPointer { argvBuffer in
+            envp.withUnsafeBufferPointer { envpBuffer in
+                guard let argvBase = argvBuffer.baseAddress, let envpBase = envpBuffer.baseAddress else { return EINVAL }
+                return posix_spawn(&pid, path, &actions, nil, argvBase, envpBase)
+            }
+        }
+        guard spawned == 0 else {
+            throw SpawnError(description: "cannot run \(path): \(String(cString: strerror(spawned)))")
+        }
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) < 0 {
+            guard errno == EINTR else { throw SpawnError(description: "wait4 failed for \(path)") }
+        }
+        let seconds = Timing.seconds(ContinuousClock.now - start)
+        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return Outcome(status: exitStatus, seconds: seconds, peakRSSMegabytes: Double(usage.ru_maxrss) / 1024)
+    }
+}
