@@ -50,7 +50,41 @@ public enum PropertyComparison {
     static func sameBindings(_ declared: JSONValue, _ live: JSONValue?) -> Bool {
         guard let declaredList = declared.arrayValue else { return declared == live }
         guard let liveList = live?.arrayValue else { return declaredList.isEmpty && live == nil }
+        guard declaredList.count == liveList.count else { return false }
+        // Most bindings come back in the order they were declared: then no canonical strings are needed.
+        // Identical values in the same order always give identical canonical strings.
+        if zip(declaredList, liveList).allSatisfy({ sameProjection($0, $1) }) { return true }
         return canonical(declaredList) == canonical(liveList)
+    }
+
+    /// Whether two bindings are identical over the compared members (so their canonical strings are equal).
+    static func sameProjection(_ lhs: JSONValue, _ rhs: JSONValue) -> Bool {
+        guard case .object(let left) = lhs, case .object(let right) = rhs else { return identical(lhs, rhs) }
+        for key in bindingKeys {
+            switch (left[key], right[key]) {
+            case (nil, nil): continue
+            case (let a?, let b?) where identical(a, b): continue
+            default: return false
+            }
+        }
+        return true
+    }
+
+    /// Whether two values are written as the same JSON text: stricter than `==`, which equates `1` and
+    /// `1.0`, and canonically equivalent but differently encoded strings.
+    static func identical(_ lhs: JSONValue, _ rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.int(let a), .int(let b)): return a == b
+        case (.double(let a), .double(let b)): return a.bitPattern == b.bitPattern
+        case (.string(let a), .string(let b)): return a.utf8.elementsEqual(b.utf8)
+        case (.array(let a), .array(let b)): return a.count == b.count && zip(a, b).allSatisfy { identical($0, $1) }
+        case (.object(let a), .object(let b)):
+            return a.count == b.count
+                && a.allSatisfy { key, value in b[key].map { identical(value, $0) } ?? false }
+        default: return false
+        }
     }
 
     /// Bindings as sorted canonical strings over the compared members.
