@@ -4,7 +4,9 @@ import ODAGCore
 /// fields are compared, `bindings` as a whole and order-insensitive, `ignore` paths not at all.
 public enum PropertyComparison {
     /// The path of the bindings array, compared as a whole.
-    static let bindingsPath = "properties.bindings"
+    static let bindingsPath = bindingsParent + "." + bindingsKey
+    static let bindingsParent = "properties"
+    static let bindingsKey = "bindings"
     /// The binding members compared; anything else a server adds to a binding is not.
     static let bindingKeys = ["selectionField", "templateField", "selectionType"]
 
@@ -28,6 +30,31 @@ public enum PropertyComparison {
             return result
         }
         return declared == live ? [] : [FieldDiff(path: path, before: live, after: declared)]
+    }
+
+    /// Whether ``diffs(declared:live:path:ignore:)`` is certainly empty, found without building paths,
+    /// sorting keys or making diffs; `false` means "not sure" as well as "different". Planning asks this
+    /// first because almost every declared link matches its live one.
+    static func certainlyUnchanged(declared: JSONValue, live: JSONValue?, path: String?, ignore: Set<String>) -> Bool {
+        if let path, !ignore.isEmpty, ignore.contains(path) { return true }
+        if path == bindingsPath { return sameBindings(declared, live) }
+        guard case .object(let declaredMembers) = declared else { return declared == live }
+        guard case .object(let liveMembers)? = live else { return false }
+        for (key, value) in declaredMembers {
+            // A path is needed only to look it up in `ignore`, or to recognise the bindings.
+            let childPath: String?
+            if let path, !ignore.isEmpty {
+                childPath = JSONPath.appending(key: key, to: path)
+            } else if path == bindingsParent && key == bindingsKey {
+                childPath = bindingsPath
+            } else {
+                childPath = nil
+            }
+            guard certainlyUnchanged(declared: value, live: liveMembers[key], path: childPath, ignore: ignore) else {
+                return false
+            }
+        }
+        return true
     }
 
     /// The live value at `path` overlaid with the declared one: objects are merged member by member,
