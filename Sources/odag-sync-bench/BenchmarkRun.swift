@@ -76,8 +76,9 @@ final class BenchmarkRun {
 
         var readSeconds: [Double] = []
         var checkSeconds: [Double] = []
+        var cpu: [Double] = []
         let total = try repeatMedian {
-            let (seconds, report) = Timing.measure {
+            let (seconds, cpuSeconds, report) = Timing.measureBoth {
                 ProjectValidator.validate(manifestPaths: ["links"], currentDirectory: folder)
             }
             guard report.isValid, report.linkCount == count else {
@@ -91,21 +92,24 @@ final class BenchmarkRun {
             }
             readSeconds.append(read)
             checkSeconds.append(check)
+            cpu.append(cpuSeconds)
             return seconds
         }
         add(Figure(id: "validate.seconds", label: "validate (ProjectValidator)", size: size, value: total, unit: "s",
-                   goal: .atMost(0.3)))
+                   goal: .atMost(0.3), cpu: Timing.median(cpu)))
         add(Figure(id: "validate.read.seconds", label: "  find, read and parse", size: size,
                    value: Timing.median(readSeconds), unit: "s"))
         add(Figure(id: "validate.check.seconds", label: "  check links", size: size,
                    value: Timing.median(checkSeconds), unit: "s"))
+        var processCPU: [Double] = []
         let process = try repeatMedian {
             let outcome = try ChildProcess.run(cli.path, cli.prefix + ["validate", "links"], directory: folder)
             guard outcome.status == 0 else { throw BenchError("odag-sync validate exited \(outcome.status)") }
+            processCPU.append(outcome.cpuSeconds)
             return outcome.seconds
         }
         add(Figure(id: "validate.process.seconds", label: "odag-sync validate (process)", size: size, value: process,
-                   unit: "s", note: cli.note))
+                   unit: "s", note: cli.note, cpu: Timing.median(processCPU)))
     }
 
     // MARK: - Diff engine
@@ -118,15 +122,19 @@ final class BenchmarkRun {
         let live = try data.liveLinks(count)
         let expected = (0..<count).filter(data.isChanged).count
         let planOptions = PlanOptions(server: "bench", generatedAt: "2026-01-01T00:00:00Z")
+        var cpu: [Double] = []
         let seconds = try repeatMedian {
-            let (seconds, plan) = Timing.measure { Planner.plan(desired: declared, live: live, options: planOptions) }
+            let (seconds, cpuSeconds, plan) = Timing.measureBoth {
+                Planner.plan(desired: declared, live: live, options: planOptions)
+            }
+            cpu.append(cpuSeconds)
             guard plan.summary.update == expected, plan.summary.unchanged == count - expected, plan.errors.isEmpty else {
                 throw BenchError("diff planned \(plan.summary), expected \(expected) updates")
             }
             return seconds
         }
         add(Figure(id: "diff.seconds", label: "diff engine (Planner.plan)", size: "\(Self.sizeText(count)) vs \(Self.sizeText(count))",
-                   value: seconds, unit: "s", goal: .atMost(0.5), note: "\(expected) updates"))
+                   value: seconds, unit: "s", goal: .atMost(0.5), note: "\(expected) updates", cpu: Timing.median(cpu)))
     }
 
     // MARK: - Plan end to end
@@ -230,16 +238,19 @@ final class BenchmarkRun {
         }
 
         var peak = 0.0
+        var processCPU: [Double] = []
         let process = try repeatMedian {
             let outcome = try ChildProcess.run(
                 cli.path, cli.prefix + ["plan", "links", "--server", server, "--no-color"], directory: fixture.folder)
             guard outcome.status == 0 else { throw BenchError("odag-sync plan exited \(outcome.status)") }
             peak = max(peak, outcome.peakRSSMegabytes)
+            processCPU.append(outcome.cpuSeconds)
             return outcome.seconds
         }
         let goal: Figure.Goal? = count == 10_000 ? .atMost(1.0) : nil
         add(Figure(id: "\(prefix).process.seconds", label: "odag-sync plan (process, wall)", size: size, value: process,
-                   unit: "s", goal: goal, note: "\(Figure.fixed(process / floor, 1))× the GET floor; \(fixture.expectedUpdates) updates" + (cli.note.isEmpty ? "" : "; " + cli.note)))
+                   unit: "s", goal: goal, note: "\(Figure.fixed(process / floor, 1))× the GET floor; \(fixture.expectedUpdates) updates" + (cli.note.isEmpty ? "" : "; " + cli.note),
+                   cpu: Timing.median(processCPU)))
         add(Figure(id: "\(prefix).process.peakRSS", label: "odag-sync plan peak RSS", size: size, value: peak, unit: "MB",
                    goal: count == 10_000 ? .atMost(150) : nil))
         return (process, floor)
@@ -342,10 +353,12 @@ final class BenchmarkRun {
     func startupSection() throws {
         log("startup: \(options.startupRuns) runs of odag-sync version")
         var times: [Double] = []
+        var cpu: [Double] = []
         for _ in 0..<options.startupRuns {
             let outcome = try ChildProcess.run(cli.path, cli.prefix + ["version"])
             guard outcome.status == 0 else { throw BenchError("odag-sync version exited \(outcome.status)") }
             times.append(outcome.seconds)
+            cpu.append(outcome.cpuSeconds)
         }
         var floor: [Double] = []
         for _ in 0..<options.startupRuns {
@@ -353,7 +366,8 @@ final class BenchmarkRun {
         }
         add(Figure(id: "startup.version.seconds", label: "odag-sync version start-up (median)", size: "\(options.startupRuns) runs",
                    value: Timing.median(times), unit: "s", goal: .atMost(0.020),
-                   note: "min \(Figure.fixed((times.min() ?? 0) * 1000, 1)) ms" + (cli.note.isEmpty ? "" : "; " + cli.note)))
+                   note: "min \(Figure.fixed((times.min() ?? 0) * 1000, 1)) ms" + (cli.note.isEmpty ? "" : "; " + cli.note),
+                   cpu: Timing.median(cpu)))
         add(Figure(id: "startup.true.seconds", label: "  spawn floor: /bin/true (median)", size: "\(options.startupRuns) runs",
                    value: Timing.median(floor), unit: "s"))
     }

@@ -10,6 +10,8 @@ enum ChildProcess {
     struct Outcome {
         var status: Int32
         var seconds: Double
+        /// User and system CPU seconds the child used.
+        var cpuSeconds: Double
         /// The child's peak resident set, in MB.
         var peakRSSMegabytes: Double
     }
@@ -68,6 +70,8 @@ enum ChildProcess {
         }
         let seconds = Timing.seconds(ContinuousClock.now - start)
         let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Outcome(status: exitStatus, seconds: seconds, peakRSSMegabytes: Double(usage.ru_maxrss) / 1024)
+        let cpu = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+            + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+        return Outcome(status: exitStatus, seconds: seconds, cpuSeconds: cpu, peakRSSMegabytes: Double(usage.ru_maxrss) / 1024)
     }
 }

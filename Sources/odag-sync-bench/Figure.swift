@@ -37,6 +37,8 @@ struct Figure: Sendable {
     var unit: String
     var goal: Goal?
     var note: String = ""
+    /// CPU seconds beside a wall time: unlike wall time, barely moved by other load on the machine.
+    var cpu: Double? = nil
 
     func formatted(_ number: Double) -> String {
         switch unit {
@@ -92,6 +94,7 @@ struct Figure: Sendable {
             if checked { members["met"] = .bool(goal.isMet(by: value)) }
         }
         if !note.isEmpty { members["note"] = .string(note) }
+        if let cpu { members["cpuSeconds"] = .double(cpu) }
         return .object(members)
     }
 }
@@ -99,8 +102,10 @@ struct Figure: Sendable {
 /// Prints figures as an aligned table.
 enum FigureTable {
     static func render(_ figures: [Figure], checked: Bool) -> String {
-        let header = ["Benchmark", "Size", "Measured", "Goal", "", "Notes"]
-        let rows = figures.map { [$0.label, $0.size, $0.valueText, $0.goalText, $0.status(checked: checked), $0.note] }
+        let header = ["Benchmark", "Size", "Measured", "CPU", "Goal", "", "Notes"]
+        let rows = figures.map {
+            [$0.label, $0.size, $0.valueText, $0.cpu.map($0.formatted) ?? "", $0.goalText, $0.status(checked: checked), $0.note]
+        }
         var widths = header.map { $0.count }
         for row in rows {
             for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) }
@@ -110,7 +115,7 @@ enum FigureTable {
             for (column, cell) in cells.enumerated() {
                 let pad = String(repeating: " ", count: widths[column] - cell.count)
                 // Numbers right-aligned, words left-aligned.
-                text += column == 2 || column == 3 ? pad + cell : cell + pad
+                text += (2...4).contains(column) ? pad + cell : cell + pad
                 if column < cells.count - 1 { text += "  " }
             }
             while text.hasSuffix(" ") { text.removeLast() }

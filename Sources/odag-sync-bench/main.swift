@@ -31,6 +31,7 @@ guard let created = mkdtemp(&templateBytes) else {
 let workspace = String(cString: created)
 defer { try? FileManager.default.removeItem(atPath: workspace) }
 
+let loadAtStart = Timing.loadAverage()
 let run = BenchmarkRun(options: options, workspace: workspace) { line in
     FileHandle.standardError.write(Data((line + "\n").utf8))
 }
@@ -52,13 +53,15 @@ if options.json {
     let document: JSONValue = .object([
         "smoke": .bool(options.smoke),
         "cores": .int(ProcessInfo.processInfo.activeProcessorCount),
+        "loadAverageAtStart": loadAtStart.map(JSONValue.double) ?? .null,
         "figures": .array(run.figures.map { $0.json(checked: checked) }),
         "error": failure.map(JSONValue.string) ?? .null,
     ])
     print(JSONWriter.string(document, pretty: true))
 } else {
     print("odag-sync-bench\(options.smoke ? " (smoke sizes: goals not checked)" : ""), "
-          + "\(ProcessInfo.processInfo.activeProcessorCount) cores, release build\n")
+          + "\(ProcessInfo.processInfo.activeProcessorCount) cores, release build, "
+          + "load average \(loadAtStart.map { Figure.fixed($0, 2) } ?? "unknown") at start\n")
     print(FigureTable.render(run.figures, checked: checked), terminator: "")
 }
 if let failure {
