@@ -130,20 +130,22 @@ struct ManifestChecker {
         guard let elements = checker.array(value, at: path, expected: "an array of bindings") else { return nil }
         var result: [JSONValue] = []
         result.reserveCapacity(elements.count)
-        var seen: [String: Int] = [:]
+        var seen: [FieldPair: Int] = [:]
         let required = ManifestSchema.bindingKeys.map { (key: $0, expected: "a string") }
         for (index, element) in elements.enumerated() {
             let bindingPath = JSONPath.appending(index: index, to: path)
-            let expected = "a binding object with \(quotedList(ManifestSchema.bindingKeys))"
-            guard let members = checker.object(element, at: bindingPath, expected: expected) else { continue }
+            guard let members = checker.object(element, at: bindingPath, expected: Self.bindingExpected) else { continue }
             checker.checkKeys(members, at: bindingPath, known: ManifestSchema.bindingKeys, what: "a binding")
             checker.checkRequired(members, at: bindingPath, required: required)
             var binding: [String: JSONValue] = [:]
+            binding.reserveCapacity(ManifestSchema.bindingKeys.count)
             for key in ManifestSchema.bindingKeys {
-                let memberPath = bindingPath + "." + key
-                guard let member = members[key], let text = resolvedString(member, at: memberPath) else { continue }
+                // The path is built only for a message.
+                guard let member = members[key], let text = resolvedString(member, at: bindingPath + "." + key) else {
+                    continue
+                }
                 if text.isEmpty {
-                    checker.error(memberPath, "the field name is empty; expected a non-empty string")
+                    checker.error(bindingPath + "." + key, "the field name is empty; expected a non-empty string")
                     continue
                 }
                 binding[key] = .string(text)
@@ -151,7 +153,7 @@ struct ManifestChecker {
             if case .string(let selection)? = binding["selectionField"],
                 case .string(let template)? = binding["templateField"]
             {
-                let identity = JSONWriter.string([.string(selection), .string(template)])
+                let identity = FieldPair(selection: selection, template: template)
                 if let first = seen[identity] {
                     checker.error(
                         bindingPath,
@@ -164,6 +166,15 @@ struct ManifestChecker {
             result.append(.object(binding))
         }
         return .array(result)
+    }
+
+    /// What a binding must be, for messages (built once: it was a tenth of the cost of reading manifests).
+    private static let bindingExpected = "a binding object with \(quotedList(ManifestSchema.bindingKeys))"
+
+    /// A selection field bound to a template field, to find duplicate bindings.
+    private struct FieldPair: Hashable {
+        var selection: String
+        var template: String
     }
 
     // MARK: - Ignore
