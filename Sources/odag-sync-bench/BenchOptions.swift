@@ -17,6 +17,8 @@ struct BenchOptions: Sendable {
     var repeats = 5
     /// The `odag-sync` binary; found beside this executable when not given.
     var binary: String?
+    /// Leave the temporary folder (manifests, state files) in place, for profiling by hand.
+    var keepWorkspace = false
     /// Which sections to run (empty: all).
     var only: Set<String> = []
 
@@ -32,6 +34,7 @@ struct BenchOptions: Sendable {
           --json                  print the results as JSON instead of a table
           --check                 exit 1 when a figure misses its goal (ignored with --smoke)
           --only LIST             run only these sections: validate,diff,plan,scale,apply,startup
+          --keep-workspace        keep the generated manifests and state files (the path is printed)
           --binary PATH           the odag-sync executable (default: beside odag-sync-bench)
           --validate-links N      links to validate (default 10000)
           --validate-files N      files they are spread over (default 100)
@@ -86,6 +89,7 @@ struct BenchOptions: Sendable {
             case "--smoke": break
             case "--json": options.json = true
             case "--check": options.check = true
+            case "--keep-workspace": options.keepWorkspace = true
             case "--binary": options.binary = try value(argument)
             case "--validate-links": options.validateLinks = try number(argument)
             case "--validate-files": options.validateFiles = try number(argument)

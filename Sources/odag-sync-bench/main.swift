@@ -29,7 +29,13 @@ guard let created = mkdtemp(&templateBytes) else {
     exit(1)
 }
 let workspace = String(cString: created)
-defer { try? FileManager.default.removeItem(atPath: workspace) }
+defer {
+    if options.keepWorkspace {
+        FileHandle.standardError.write(Data("odag-sync-bench: kept \(workspace)\n".utf8))
+    } else {
+        try? FileManager.default.removeItem(atPath: workspace)
+    }
+}
 
 let loadAtStart = Timing.loadAverage()
 let run = BenchmarkRun(options: options, workspace: workspace) { line in
