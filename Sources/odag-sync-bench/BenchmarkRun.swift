@@ -241,7 +241,8 @@ final class BenchmarkRun {
         var processCPU: [Double] = []
         let process = try repeatMedian {
             let outcome = try ChildProcess.run(
-                cli.path, cli.prefix + ["plan", "links", "--server", server, "--no-color"], directory: fixture.folder)
+                cli.path, cli.prefix + ["plan", "links", "--server", server, "--no-color"], directory: fixture.folder,
+                sampleMemory: true)
             guard outcome.status == 0 else { throw BenchError("odag-sync plan exited \(outcome.status)") }
             peak = max(peak, outcome.peakRSSMegabytes)
             processCPU.append(outcome.cpuSeconds)
@@ -252,7 +253,7 @@ final class BenchmarkRun {
                    unit: "s", goal: goal, note: "\(Figure.fixed(process / floor, 1))× the GET floor; \(fixture.expectedUpdates) updates" + (cli.note.isEmpty ? "" : "; " + cli.note),
                    cpu: Timing.median(processCPU)))
         add(Figure(id: "\(prefix).process.peakRSS", label: "odag-sync plan peak RSS", size: size, value: peak, unit: "MB",
-                   goal: count == 10_000 ? .atMost(150) : nil))
+                   goal: count == 10_000 ? .atMost(150) : nil, note: "VmHWM sampled every 2 ms"))
         return (process, floor)
     }
 
