@@ -22,7 +22,7 @@ struct BenchOptions: Sendable {
     /// Which sections to run (empty: all).
     var only: Set<String> = []
 
-    static let sections = ["validate", "diff", "plan", "scale", "apply", "startup"]
+    static let sections = ["validate", "diff", "decode", "plan", "scale", "apply", "startup"]
 
     static let usage = """
         usage: odag-sync-bench [--smoke] [--json] [--check] [--only SECTION,…] [sizes…]
@@ -33,7 +33,7 @@ struct BenchOptions: Sendable {
           --smoke                 small sizes that finish in seconds (for CI)
           --json                  print the results as JSON instead of a table
           --check                 exit 1 when a figure misses its goal (ignored with --smoke)
-          --only LIST             run only these sections: validate,diff,plan,scale,apply,startup
+          --only LIST             run only these sections: validate,diff,decode,plan,scale,apply,startup
           --keep-workspace        keep the generated manifests and state files (the path is printed)
           --binary PATH           the odag-sync executable (default: beside odag-sync-bench)
           --validate-links N      links to validate (default 10000)

@@ -137,6 +137,28 @@ final class BenchmarkRun {
                    value: seconds, unit: "s", goal: .atMost(0.5), note: "\(expected) updates", cpu: Timing.median(cpu)))
     }
 
+    // MARK: - Decoding GET /links
+
+    /// Parsing and decoding a `GET /links` body of `planLinks` links, without the network.
+    func decodeSection() throws {
+        let count = options.planLinks
+        log("decode: GET /links body of \(count) links")
+        let data = SyntheticData(changedPercent: options.changedPercent)
+        let body = JSONWriter.bytes(.array((0..<count).map(data.liveLink)))
+        var parseSeconds: [Double] = []
+        let total = try repeatMedian {
+            let start = ContinuousClock.now
+            let (parse, json) = try Timing.measure { try JSONParser.parse(body) }
+            let links = try OdagLink.list(json: json)
+            guard links.count == count else { throw BenchError("decoded \(links.count) links, expected \(count)") }
+            parseSeconds.append(parse)
+            return Timing.seconds(ContinuousClock.now - start)
+        }
+        let size = "\(Self.sizeText(count)) links, \(body.count / 1024) KiB"
+        add(Figure(id: "decode.seconds", label: "decode GET /links body (no network)", size: size, value: total, unit: "s"))
+        add(Figure(id: "decode.parse.seconds", label: "  JSONParser.parse", size: size, value: Timing.median(parseSeconds), unit: "s"))
+    }
+
     // MARK: - Plan end to end
 
     /// A folder with manifests for `count` links and an emulator serving the live links.

@@ -45,6 +45,7 @@ var failure: String?
 do {
     if options.runs("validate") { try run.validateSection() }
     if options.runs("diff") { try run.diffSection() }
+    if options.runs("decode") { try run.decodeSection() }
     if options.runs("plan") { try await run.planSection() }
     if options.runs("scale") { try await run.scaleSection() }
     if options.runs("apply") { try await run.applySection() }
