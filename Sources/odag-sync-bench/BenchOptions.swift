@@ -1,6 +1,8 @@
 /// The sizes and switches of one benchmark run, from the command line.
 struct BenchOptions: Sendable {
     var json = false
+    /// Also write the JSON results to this file.
+    var jsonFile: String?
     var smoke = false
     /// Exit 1 when a measured figure misses its goal (full sizes only).
     var check = false
@@ -32,6 +34,7 @@ struct BenchOptions: Sendable {
 
           --smoke                 small sizes that finish in seconds (for CI)
           --json                  print the results as JSON instead of a table
+          --json-file PATH        also write the JSON results to PATH
           --check                 exit 1 when a figure misses its goal (ignored with --smoke)
           --only LIST             run only these sections: validate,diff,decode,plan,scale,apply,startup
           --keep-workspace        keep the generated manifests and state files (the path is printed)
@@ -88,6 +91,7 @@ struct BenchOptions: Sendable {
             switch argument {
             case "--smoke": break
             case "--json": options.json = true
+            case "--json-file": options.jsonFile = try value(argument)
             case "--check": options.check = true
             case "--keep-workspace": options.keepWorkspace = true
             case "--binary": options.binary = try value(argument)

@@ -56,14 +56,21 @@ do {
 run.memoryFigures()
 
 let checked = !options.smoke
+let document: JSONValue = .object([
+    "smoke": .bool(options.smoke),
+    "cores": .int(ProcessInfo.processInfo.activeProcessorCount),
+    "loadAverageAtStart": loadAtStart.map(JSONValue.double) ?? .null,
+    "figures": .array(run.figures.map { $0.json(checked: checked) }),
+    "error": failure.map(JSONValue.string) ?? .null,
+])
+if let path = options.jsonFile {
+    do {
+        try Data(JSONWriter.bytes(document, pretty: true) + [0x0A]).write(to: URL(fileURLWithPath: path))
+    } catch {
+        FileHandle.standardError.write(Data("odag-sync-bench: cannot write \(path): \(error)\n".utf8))
+    }
+}
 if options.json {
-    let document: JSONValue = .object([
-        "smoke": .bool(options.smoke),
-        "cores": .int(ProcessInfo.processInfo.activeProcessorCount),
-        "loadAverageAtStart": loadAtStart.map(JSONValue.double) ?? .null,
-        "figures": .array(run.figures.map { $0.json(checked: checked) }),
-        "error": failure.map(JSONValue.string) ?? .null,
-    ])
     print(JSONWriter.string(document, pretty: true))
 } else {
     print("odag-sync-bench\(options.smoke ? " (smoke sizes: goals not checked)" : ""), "
