@@ -359,6 +359,49 @@ final class BenchmarkRun {
         add(Figure(id: "apply.speedup", label: "  apply speed-up over the loop", size: size, value: sequential / applySeconds,
                    unit: "x", goal: .atLeast(6)))
 
+        // The same apply against an emulator that keeps its state in memory only (seeded through the API),
+        // to show what the emulator's durable writes cost.
+        var inMemory = EmulatorConfiguration()
+        inMemory.latencyMs = latency
+        let memoryEmulator = try Emulator.start(inMemory)
+        defer { memoryEmulator.stop() }
+        guard let memoryURL = URL(string: memoryEmulator.baseURL) else { throw BenchError("bad emulator URL") }
+        let memoryClient = try ODAGClient(
+            configuration: ODAGClientConfiguration(baseURL: memoryURL),
+            transport: URLSessionTransport(maximumConnectionsPerHost: max(8, parallelism)))
+        let seeds = (0..<count).map { index in
+            DeclaredLink(
+                name: SyntheticData.name(index), selectionAppId: SyntheticData.selectionApp(index),
+                templateAppId: SyntheticData.templateApp(index),
+                properties: SyntheticData.declaredProperties(index, maxAge: 720),
+                source: ManifestSource(file: "seed", location: nil, path: "links[\(index)]"))
+        }
+        let seedPlan = Planner.plan(
+            desired: seeds, live: [], options: PlanOptions(server: memoryEmulator.baseURL, generatedAt: "2026-01-01T00:00:00Z"))
+        let seeded = await ApplyExecutor(service: memoryClient, parallelism: parallelism, knownIds: []).apply(seedPlan)
+        guard seeded.succeeded == count else { throw BenchError("seeding the in-memory emulator: \(seeded.failed) failed") }
+        let memoryLive = try await memoryClient.listLinks()
+        let memoryPlan = Planner.plan(
+            desired: SyntheticData.declaredLinks(count), live: memoryLive,
+            options: PlanOptions(server: memoryEmulator.baseURL, generatedAt: "2026-01-01T00:00:00Z"))
+        guard memoryPlan.summary.update == count else { throw BenchError("in-memory plan has \(memoryPlan.summary)") }
+        var memoryCPU: [Double] = []
+        let memorySeconds = try await repeatMedian(options.smoke ? 1 : 3) {
+            let executor = ApplyExecutor(
+                service: memoryClient, parallelism: parallelism, knownIds: Set(memoryLive.compactMap(\.id)))
+            let cpu = Timing.processCPUSeconds()
+            let (seconds, report) = await Timing.measure { await executor.apply(memoryPlan) }
+            memoryCPU.append(Timing.processCPUSeconds() - cpu)
+            guard report.succeeded == count else { throw BenchError("apply (in memory): \(report.failed) failed") }
+            return seconds
+        }
+        if latency > 0 {
+            add(Figure(id: "apply.inMemory.idealRatio", label: "  same apply, emulator state in memory only", size: size,
+                       value: Double(count) / memorySeconds / ideal * 100, unit: "%",
+                       note: "\(Figure.fixed(Double(count) / memorySeconds, 0)) /s in \(Figure.fixed(memorySeconds, 2)) s, "
+                           + "\(Figure.fixed(Timing.median(memoryCPU) * 1000, 0)) ms CPU; seeded through the API, no state file"))
+        }
+
         // The emulator's own ceiling: the same apply against it without latency.
         var fast = EmulatorConfiguration(statePath: folder + "/state.json")
         fast.latencyMs = 0
