@@ -75,7 +75,7 @@ extension PropertyComparison {
     private static func same(_ declared: JSONValue?, _ live: String?) -> Bool {
         switch (declared, live) {
         case (nil, nil): return true
-        case (.string(let a)?, let b?): return a.utf8.elementsEqual(b.utf8)
+        case (.string(let a)?, let b?): return sameBytes(a, b)
         default: return false
         }
     }

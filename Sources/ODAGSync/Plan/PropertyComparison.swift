@@ -1,5 +1,11 @@
 import ODAGCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Compares declared properties with live ones and builds what to send (SPEC §5): only declared
 /// fields are compared, `bindings` as a whole and order-insensitive, `ignore` paths not at all.
 public enum PropertyComparison {
@@ -105,12 +111,27 @@ public enum PropertyComparison {
         case (.bool(let a), .bool(let b)): return a == b
         case (.int(let a), .int(let b)): return a == b
         case (.double(let a), .double(let b)): return a.bitPattern == b.bitPattern
-        case (.string(let a), .string(let b)): return a.utf8.elementsEqual(b.utf8)
+        case (.string(let a), .string(let b)): return sameBytes(a, b)
         case (.array(let a), .array(let b)): return a.count == b.count && zip(a, b).allSatisfy { identical($0, $1) }
         case (.object(let a), .object(let b)):
             return a.count == b.count
                 && a.allSatisfy { key, value in b[key].map { identical(value, $0) } ?? false }
         default: return false
+        }
+    }
+
+    /// Whether two strings have the same UTF-8 bytes (`==` also equates canonically equivalent strings).
+    static func sameBytes(_ lhs: String, _ rhs: String) -> Bool {
+        guard lhs.utf8.count == rhs.utf8.count else { return false }
+        // `String.UTF8View.elementsEqual` went through the generic iterator byte by byte and was a quarter
+        // of planning's instructions.
+        var lhs = lhs
+        var rhs = rhs
+        return lhs.withUTF8 { left in
+            rhs.withUTF8 { right in
+                guard let a = left.baseAddress, let b = right.baseAddress else { return left.count == right.count }
+                return memcmp(a, b, left.count) == 0
+            }
         }
     }
 
