@@ -74,8 +74,15 @@ public enum Planner {
         }
 
         // Pinned ids first, so a rename's old name is not also matched by name.
-        var claimed: [String: String] = [:]
-        claimed.reserveCapacity(min(desired.count, live.count))
+        // Which declaration has claimed each live id, kept at the index byId gives for that id (so links that
+        // share an id share a claim): an array instead of a table keyed by id strings, which cost a hash of
+        // the id on every look-up.
+        var claimedBy = [String?](repeating: nil, count: live.count)
+        let idIndex = lowercasedIds.map { $0.isEmpty ? nil : byId[$0] }
+        func isClaimed(_ index: Int) -> Bool { idIndex[index].map { claimedBy[$0] != nil } ?? false }
+        func claim(_ index: Int, by name: String) {
+            if let key = idIndex[index] { claimedBy[key] = name }
+        }
         var matches: [(declaration: Int, live: Int?)] = []
         matches.reserveCapacity(desired.count)
         var blocked = Set<String>()
@@ -92,7 +99,7 @@ public enum Planner {
                 continue
             }
             let link = live[linkIndex]
-            if let other = claimed[id] {
+            if let other = claimedBy[linkIndex] {
                 errors.append(
                     PlanError(
                         kind: .conflict, name: declaration.name, id: id,
@@ -111,20 +118,20 @@ public enum Planner {
                 blocked.insert(declaration.name)
                 continue
             }
-            claimed[id] = declaration.name
+            claimedBy[linkIndex] = declaration.name
             matches.append((declarationIndex, linkIndex))
         }
         for (declarationIndex, declaration) in desired.enumerated() where declaration.id == nil {
-            let candidates = (byName[declaration.name] ?? []).filter { claimed[lowercasedIds[$0]] == nil }
+            let candidates = (byName[declaration.name] ?? []).filter { !isClaimed($0) }
             switch candidates.count {
             case 0:
                 matches.append((declarationIndex, nil))
             case 1:
-                claimed[lowercasedIds[candidates[0]]] = declaration.name
+                claim(candidates[0], by: declaration.name)
                 matches.append((declarationIndex, candidates[0]))
             default:
                 let ids = candidates.compactMap { live[$0].id }.sorted()
-                for id in ids { claimed[id.lowercased()] = declaration.name }
+                for candidate in candidates { claim(candidate, by: declaration.name) }
                 errors.append(
                     PlanError(
                         kind: .ambiguous, name: declaration.name,
@@ -150,7 +157,7 @@ public enum Planner {
         var unmanaged: [UnmanagedLink] = []
         for index in inScope {
             let link = live[index]
-            guard let id = link.id, claimed[lowercasedIds[index]] == nil else { continue }
+            guard let id = link.id, !isClaimed(index) else { continue }
             let name = link.name ?? ""
             unmanaged.append(UnmanagedLink(id: id, name: name, owner: link.owner))
             if options.prune && (targets.isEmpty || targets.contains(name)) {
