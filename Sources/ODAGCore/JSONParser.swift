@@ -67,7 +67,8 @@ public enum JSONParser {
                 let value = try reader.parseTop()
                 return .success(
                     JSONDocument(
-                        value: value, source: bytes, options: options, complete: positionDepth == .max || positionDepth < 0,
+                        value: value, source: bytes, options: options,
+                        complete: positionDepth == .max || positionDepth < 0,
                         valueOffsets: reader.valueOffsets, keyOffsets: reader.keyOffsets))
             } catch let failure as Reader.Failure {
                 return .failure(JSONSyntaxError(source: bytes, offset: failure.offset, message: failure.message))

@@ -120,7 +120,8 @@ struct BenchOptions: Sendable {
             case "--only":
                 let names = try value(argument).split(separator: ",").map(String.init)
                 for name in names where !sections.contains(name) {
-                    throw ParseError(description: "--only: unknown section \"\(name)\" (\(sections.joined(separator: ", ")))")
+                    throw ParseError(
+                        description: "--only: unknown section \"\(name)\" (\(sections.joined(separator: ", ")))")
                 }
                 options.only = Set(names)
             case "--help", "-h":

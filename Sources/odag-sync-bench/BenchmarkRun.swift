@@ -6,7 +6,7 @@ import ODAGSync
 import ODAGSyncCLI
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A failure that stops the benchmark: the thing measured did not do what it should.
@@ -41,7 +41,8 @@ final class BenchmarkRun {
     /// The built `odag-sync` beside this executable, else this executable in its `--as-odag-sync` mode (the
     /// same libraries and code path; `swift run odag-sync-bench` builds only the benchmark).
     static func locateCLI(_ explicit: String?) -> (path: String, prefix: [String], note: String) {
-        let own = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let own =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         if let explicit { return (explicit, [], "") }
         let sibling = URL(fileURLWithPath: own).deletingLastPathComponent().appendingPathComponent("odag-sync").path
         if FileManager.default.isExecutableFile(atPath: sibling) { return (sibling, [], "") }
@@ -82,7 +83,9 @@ final class BenchmarkRun {
                 ProjectValidator.validate(manifestPaths: ["links"], currentDirectory: folder)
             }
             guard report.isValid, report.linkCount == count else {
-                throw BenchError("validate found \(report.errorCount) errors and \(report.linkCount) links, expected \(count) valid links")
+                throw BenchError(
+                    "validate found \(report.errorCount) errors and \(report.linkCount) links, expected \(count) valid links"
+                )
             }
             // The two stages on their own, for the profile.
             let loader = ManifestLoader(currentDirectory: folder)
@@ -95,12 +98,18 @@ final class BenchmarkRun {
             cpu.append(cpuSeconds)
             return seconds
         }
-        add(Figure(id: "validate.seconds", label: "validate (ProjectValidator)", size: size, value: total, unit: "s",
-                   goal: .atMost(0.3), cpu: Timing.median(cpu)))
-        add(Figure(id: "validate.read.seconds", label: "  find, read and parse", size: size,
-                   value: Timing.median(readSeconds), unit: "s"))
-        add(Figure(id: "validate.check.seconds", label: "  check links", size: size,
-                   value: Timing.median(checkSeconds), unit: "s"))
+        add(
+            Figure(
+                id: "validate.seconds", label: "validate (ProjectValidator)", size: size, value: total, unit: "s",
+                goal: .atMost(0.3), cpu: Timing.median(cpu)))
+        add(
+            Figure(
+                id: "validate.read.seconds", label: "  find, read and parse", size: size,
+                value: Timing.median(readSeconds), unit: "s"))
+        add(
+            Figure(
+                id: "validate.check.seconds", label: "  check links", size: size,
+                value: Timing.median(checkSeconds), unit: "s"))
         var processCPU: [Double] = []
         let process = try repeatMedian {
             let outcome = try ChildProcess.run(cli.path, cli.prefix + ["validate", "links"], directory: folder)
@@ -108,8 +117,10 @@ final class BenchmarkRun {
             processCPU.append(outcome.cpuSeconds)
             return outcome.seconds
         }
-        add(Figure(id: "validate.process.seconds", label: "odag-sync validate (process)", size: size, value: process,
-                   unit: "s", note: cli.note, cpu: Timing.median(processCPU)))
+        add(
+            Figure(
+                id: "validate.process.seconds", label: "odag-sync validate (process)", size: size, value: process,
+                unit: "s", note: cli.note, cpu: Timing.median(processCPU)))
     }
 
     // MARK: - Diff engine
@@ -128,13 +139,17 @@ final class BenchmarkRun {
                 Planner.plan(desired: declared, live: live, options: planOptions)
             }
             cpu.append(cpuSeconds)
-            guard plan.summary.update == expected, plan.summary.unchanged == count - expected, plan.errors.isEmpty else {
+            guard plan.summary.update == expected, plan.summary.unchanged == count - expected, plan.errors.isEmpty
+            else {
                 throw BenchError("diff planned \(plan.summary), expected \(expected) updates")
             }
             return seconds
         }
-        add(Figure(id: "diff.seconds", label: "diff engine (Planner.plan)", size: "\(Self.sizeText(count)) vs \(Self.sizeText(count))",
-                   value: seconds, unit: "s", goal: .atMost(0.5), note: "\(expected) updates", cpu: Timing.median(cpu)))
+        add(
+            Figure(
+                id: "diff.seconds", label: "diff engine (Planner.plan)",
+                size: "\(Self.sizeText(count)) vs \(Self.sizeText(count))",
+                value: seconds, unit: "s", goal: .atMost(0.5), note: "\(expected) updates", cpu: Timing.median(cpu)))
     }
 
     // MARK: - Decoding GET /links
@@ -155,8 +170,14 @@ final class BenchmarkRun {
             return Timing.seconds(ContinuousClock.now - start)
         }
         let size = "\(Self.sizeText(count)) links, \(body.count / 1024) KiB"
-        add(Figure(id: "decode.seconds", label: "decode GET /links body (no network)", size: size, value: total, unit: "s"))
-        add(Figure(id: "decode.parse.seconds", label: "  JSONParser.parse", size: size, value: Timing.median(parseSeconds), unit: "s"))
+        add(
+            Figure(
+                id: "decode.seconds", label: "decode GET /links body (no network)", size: size, value: total, unit: "s")
+        )
+        add(
+            Figure(
+                id: "decode.parse.seconds", label: "  JSONParser.parse", size: size, value: Timing.median(parseSeconds),
+                unit: "s"))
     }
 
     // MARK: - Plan end to end
@@ -195,15 +216,19 @@ final class BenchmarkRun {
         var bodyBytes = 0
         let key = "abcdefghijklmnop"
         guard let listURL = URL(string: "\(server)/links?xrfkey=\(key)") else { throw BenchError("bad URL") }
-        let raw = HTTPRequest(method: "GET", url: listURL, headers: ["X-Qlik-Xrfkey": key, "Accept": "application/json"])
+        let raw = HTTPRequest(
+            method: "GET", url: listURL, headers: ["X-Qlik-Xrfkey": key, "Accept": "application/json"])
         let floor = try await repeatMedian {
             let (seconds, response) = try await Timing.measure { try await fixture.transport.send(raw) }
             guard response.status == 200 else { throw BenchError("GET /links answered \(response.status)") }
             bodyBytes = response.body.count
             return seconds
         }
-        add(Figure(id: "\(prefix).floor.get.seconds", label: "floor: GET /links (raw bytes)", size: "\(Self.sizeText(count)) links",
-                   value: floor, unit: "s", note: "\(bodyBytes / 1024) KiB"))
+        add(
+            Figure(
+                id: "\(prefix).floor.get.seconds", label: "floor: GET /links (raw bytes)",
+                size: "\(Self.sizeText(count)) links",
+                value: floor, unit: "s", note: "\(bodyBytes / 1024) KiB"))
 
         if detailed {
             let list = try await repeatMedian {
@@ -211,8 +236,11 @@ final class BenchmarkRun {
                 guard links.count == count else { throw BenchError("listLinks returned \(links.count) links") }
                 return seconds
             }
-            add(Figure(id: "\(prefix).listLinks.seconds", label: "  client.listLinks (GET + decode)", size: "\(Self.sizeText(count)) links",
-                       value: list, unit: "s"))
+            add(
+                Figure(
+                    id: "\(prefix).listLinks.seconds", label: "  client.listLinks (GET + decode)",
+                    size: "\(Self.sizeText(count)) links",
+                    value: list, unit: "s"))
 
             // The stages of the plan command, in process.
             var stages: [String: [Double]] = [:]
@@ -224,8 +252,9 @@ final class BenchmarkRun {
                 guard loaded.isValid else { throw BenchError("the plan manifests are not valid") }
                 let (fetch, live) = try await Timing.measure { try await fixture.client.listLinks() }
                 let (diff, plan) = Timing.measure {
-                    Planner.plan(desired: loaded.links, live: live,
-                                 options: PlanOptions(server: server, generatedAt: "2026-01-01T00:00:00Z"))
+                    Planner.plan(
+                        desired: loaded.links, live: live,
+                        options: PlanOptions(server: server, generatedAt: "2026-01-01T00:00:00Z"))
                 }
                 guard plan.summary.update == fixture.expectedUpdates else {
                     throw BenchError("plan made \(plan.summary), expected \(fixture.expectedUpdates) updates")
@@ -237,11 +266,18 @@ final class BenchmarkRun {
                 stages["render", default: []].append(render)
                 return Timing.seconds(ContinuousClock.now - start)
             }
-            add(Figure(id: "\(prefix).library.seconds", label: "plan via the libraries (in process)", size: size, value: library, unit: "s"))
-            for (stage, label) in [("load", "  load + check manifests"), ("fetch", "  GET /links + decode"),
-                                   ("diff", "  diff"), ("render", "  render text")] {
-                add(Figure(id: "\(prefix).stage.\(stage).seconds", label: label, size: size,
-                           value: Timing.median(stages[stage] ?? []), unit: "s"))
+            add(
+                Figure(
+                    id: "\(prefix).library.seconds", label: "plan via the libraries (in process)", size: size,
+                    value: library, unit: "s"))
+            for (stage, label) in [
+                ("load", "  load + check manifests"), ("fetch", "  GET /links + decode"),
+                ("diff", "  diff"), ("render", "  render text"),
+            ] {
+                add(
+                    Figure(
+                        id: "\(prefix).stage.\(stage).seconds", label: label, size: size,
+                        value: Timing.median(stages[stage] ?? []), unit: "s"))
             }
 
             let command = try await repeatMedian {
@@ -255,8 +291,10 @@ final class BenchmarkRun {
                 guard code == .success else { throw BenchError("odag-sync plan (in process) exited \(code)") }
                 return seconds
             }
-            add(Figure(id: "\(prefix).command.seconds", label: "CommandLineTool.run plan (in process)", size: size,
-                       value: command, unit: "s"))
+            add(
+                Figure(
+                    id: "\(prefix).command.seconds", label: "CommandLineTool.run plan (in process)", size: size,
+                    value: command, unit: "s"))
         }
 
         var peak = 0.0
@@ -271,11 +309,17 @@ final class BenchmarkRun {
             return outcome.seconds
         }
         let goal: Figure.Goal? = count == 10_000 ? .atMost(1.0) : nil
-        add(Figure(id: "\(prefix).process.seconds", label: "odag-sync plan (process, wall)", size: size, value: process,
-                   unit: "s", goal: goal, note: "\(Figure.fixed(process / floor, 1))× the GET floor; \(fixture.expectedUpdates) updates" + (cli.note.isEmpty ? "" : "; " + cli.note),
-                   cpu: Timing.median(processCPU)))
-        add(Figure(id: "\(prefix).process.peakRSS", label: "odag-sync plan peak RSS", size: size, value: peak, unit: "MB",
-                   goal: count == 10_000 ? .atMost(150) : nil, note: "VmHWM sampled every 2 ms"))
+        add(
+            Figure(
+                id: "\(prefix).process.seconds", label: "odag-sync plan (process, wall)", size: size, value: process,
+                unit: "s", goal: goal,
+                note: "\(Figure.fixed(process / floor, 1))× the GET floor; \(fixture.expectedUpdates) updates"
+                    + (cli.note.isEmpty ? "" : "; " + cli.note),
+                cpu: Timing.median(processCPU)))
+        add(
+            Figure(
+                id: "\(prefix).process.peakRSS", label: "odag-sync plan peak RSS", size: size, value: peak, unit: "MB",
+                goal: count == 10_000 ? .atMost(150) : nil, note: "VmHWM sampled every 2 ms"))
         return (process, floor)
     }
 
@@ -288,8 +332,11 @@ final class BenchmarkRun {
         log("scale: \(options.scaleSizes.map(String.init).joined(separator: ", "))")
         for count in options.scaleSizes {
             let (process, _) = try await planFigures(count: count, detailed: false, prefix: "scale.\(count)")
-            add(Figure(id: "scale.\(count).perLink", label: "  plan cost per link", size: "\(Self.sizeText(count)) vs \(Self.sizeText(count))",
-                       value: process / Double(count) * 1_000_000, unit: "µs"))
+            add(
+                Figure(
+                    id: "scale.\(count).perLink", label: "  plan cost per link",
+                    size: "\(Self.sizeText(count)) vs \(Self.sizeText(count))",
+                    value: process / Double(count) * 1_000_000, unit: "µs"))
         }
     }
 
@@ -301,7 +348,8 @@ final class BenchmarkRun {
         let latency = options.applyLatencyMs
         log("apply: \(count) updates, latency \(latency) ms, parallelism \(parallelism)")
         let size = "\(count) updates, P=\(parallelism), L=\(latency) ms"
-        let stateNote = Self.memoryFolder() == nil ? "emulator state on disk (fsync per commit)" : "emulator state in /dev/shm"
+        let stateNote =
+            Self.memoryFolder() == nil ? "emulator state on disk (fsync per commit)" : "emulator state in /dev/shm"
         // The emulator makes every change durable (fsync of its state file) before answering; on this
         // kind of disk that takes 15–20 ms, which would measure the disk rather than odag-sync. So its
         // state lives in memory-backed /dev/shm when there is one (written and renamed all the same).
@@ -323,7 +371,9 @@ final class BenchmarkRun {
         let plan = Planner.plan(
             desired: SyntheticData.declaredLinks(count), live: live,
             options: PlanOptions(server: emulator.baseURL, generatedAt: "2026-01-01T00:00:00Z"))
-        guard plan.summary.update == count else { throw BenchError("apply plan has \(plan.summary), expected \(count) updates") }
+        guard plan.summary.update == count else {
+            throw BenchError("apply plan has \(plan.summary), expected \(count) updates")
+        }
         let knownIds = Set(live.compactMap(\.id))
 
         var applyCPU: [Double] = []
@@ -332,32 +382,48 @@ final class BenchmarkRun {
             let cpu = Timing.processCPUSeconds()
             let (seconds, report) = await Timing.measure { await executor.apply(plan) }
             applyCPU.append(Timing.processCPUSeconds() - cpu)
-            guard report.succeeded == count else { throw BenchError("apply: \(report.failed) of \(count) changes failed") }
+            guard report.succeeded == count else {
+                throw BenchError("apply: \(report.failed) of \(count) changes failed")
+            }
             return seconds
         }
         let rate = Double(count) / applySeconds
         let ideal = latency > 0 ? Double(parallelism) / (Double(latency) / 1000) : .infinity
-        add(Figure(id: "apply.seconds", label: "apply (ApplyExecutor)", size: size, value: applySeconds, unit: "s",
-                   note: (latency > 0 ? "ideal \(Figure.fixed(Double(count) / ideal, 2)) s; " : "") + stateNote
-                       + "; CPU is client and emulator together", cpu: Timing.median(applyCPU)))
-        add(Figure(id: "apply.rate", label: "  changes per second", size: size, value: rate, unit: "/s",
-                   note: "ideal P/L = \(Figure.fixed(ideal, 0)) /s"))
+        add(
+            Figure(
+                id: "apply.seconds", label: "apply (ApplyExecutor)", size: size, value: applySeconds, unit: "s",
+                note: (latency > 0 ? "ideal \(Figure.fixed(Double(count) / ideal, 2)) s; " : "") + stateNote
+                    + "; CPU is client and emulator together", cpu: Timing.median(applyCPU)))
+        add(
+            Figure(
+                id: "apply.rate", label: "  changes per second", size: size, value: rate, unit: "/s",
+                note: "ideal P/L = \(Figure.fixed(ideal, 0)) /s"))
         if latency > 0 {
-            add(Figure(id: "apply.idealRatio", label: "  share of the ideal P/L", size: size, value: rate / ideal * 100,
-                       unit: "%", goal: .atLeast(90)))
+            add(
+                Figure(
+                    id: "apply.idealRatio", label: "  share of the ideal P/L", size: size, value: rate / ideal * 100,
+                    unit: "%", goal: .atLeast(90)))
         }
 
         // The same requests one at a time, as a script would send them.
         let sequential = try await Timing.measure {
             for change in plan.changes {
-                guard let id = change.id, let after = change.after else { throw BenchError("change without id or body") }
+                guard let id = change.id, let after = change.after else {
+                    throw BenchError("change without id or body")
+                }
                 _ = try await client.updateLink(id: id, try OdagLinkUpdate(json: after))
             }
         }.seconds
-        add(Figure(id: "apply.sequential.seconds", label: "sequential loop of the same PUTs", size: "\(count) updates, L=\(latency) ms",
-                   value: sequential, unit: "s", note: "\(Figure.fixed(Double(count) / sequential, 1)) /s"))
-        add(Figure(id: "apply.speedup", label: "  apply speed-up over the loop", size: size, value: sequential / applySeconds,
-                   unit: "x", goal: .atLeast(6)))
+        add(
+            Figure(
+                id: "apply.sequential.seconds", label: "sequential loop of the same PUTs",
+                size: "\(count) updates, L=\(latency) ms",
+                value: sequential, unit: "s", note: "\(Figure.fixed(Double(count) / sequential, 1)) /s"))
+        add(
+            Figure(
+                id: "apply.speedup", label: "  apply speed-up over the loop", size: size,
+                value: sequential / applySeconds,
+                unit: "x", goal: .atLeast(6)))
 
         // The same apply against an emulator that keeps its state in memory only (seeded through the API),
         // to show what the emulator's durable writes cost.
@@ -377,9 +443,12 @@ final class BenchmarkRun {
                 source: ManifestSource(file: "seed", location: nil, path: "links[\(index)]"))
         }
         let seedPlan = Planner.plan(
-            desired: seeds, live: [], options: PlanOptions(server: memoryEmulator.baseURL, generatedAt: "2026-01-01T00:00:00Z"))
+            desired: seeds, live: [],
+            options: PlanOptions(server: memoryEmulator.baseURL, generatedAt: "2026-01-01T00:00:00Z"))
         let seeded = await ApplyExecutor(service: memoryClient, parallelism: parallelism, knownIds: []).apply(seedPlan)
-        guard seeded.succeeded == count else { throw BenchError("seeding the in-memory emulator: \(seeded.failed) failed") }
+        guard seeded.succeeded == count else {
+            throw BenchError("seeding the in-memory emulator: \(seeded.failed) failed")
+        }
         let memoryLive = try await memoryClient.listLinks()
         let memoryPlan = Planner.plan(
             desired: SyntheticData.declaredLinks(count), live: memoryLive,
@@ -396,10 +465,14 @@ final class BenchmarkRun {
             return seconds
         }
         if latency > 0 {
-            add(Figure(id: "apply.inMemory.idealRatio", label: "  same apply, emulator state in memory only", size: size,
-                       value: Double(count) / memorySeconds / ideal * 100, unit: "%",
-                       note: "\(Figure.fixed(Double(count) / memorySeconds, 0)) /s in \(Figure.fixed(memorySeconds, 2)) s, "
-                           + "\(Figure.fixed(Timing.median(memoryCPU) * 1000, 0)) ms CPU; seeded through the API, no state file"))
+            add(
+                Figure(
+                    id: "apply.inMemory.idealRatio", label: "  same apply, emulator state in memory only", size: size,
+                    value: Double(count) / memorySeconds / ideal * 100, unit: "%",
+                    note:
+                        "\(Figure.fixed(Double(count) / memorySeconds, 0)) /s in \(Figure.fixed(memorySeconds, 2)) s, "
+                        + "\(Figure.fixed(Timing.median(memoryCPU) * 1000, 0)) ms CPU; seeded through the API, no state file"
+                ))
         }
 
         // The emulator's own ceiling: the same apply against it without latency.
@@ -418,9 +491,12 @@ final class BenchmarkRun {
             guard report.succeeded == count else { throw BenchError("apply (no latency): \(report.failed) failed") }
             return seconds
         }
-        add(Figure(id: "apply.noLatency.rate", label: "  same apply, emulator without latency", size: "\(count) updates, P=\(parallelism), L=0",
-                   value: Double(count) / ceiling, unit: "/s",
-                   note: "emulator + client ceiling; \(Figure.fixed(Double(count) / ceiling / ideal, 1))× the ideal P/L"))
+        add(
+            Figure(
+                id: "apply.noLatency.rate", label: "  same apply, emulator without latency",
+                size: "\(count) updates, P=\(parallelism), L=0",
+                value: Double(count) / ceiling, unit: "/s",
+                note: "emulator + client ceiling; \(Figure.fixed(Double(count) / ceiling / ideal, 1))× the ideal P/L"))
     }
 
     /// A writable memory-backed folder, if the system has one.
@@ -449,16 +525,25 @@ final class BenchmarkRun {
         for _ in 0..<options.startupRuns {
             floor.append(try ChildProcess.run("/bin/true", []).seconds)
         }
-        add(Figure(id: "startup.version.seconds", label: "odag-sync version start-up (median)", size: "\(options.startupRuns) runs",
-                   value: Timing.median(times), unit: "s", goal: .atMost(0.020),
-                   note: "min \(Figure.fixed((times.min() ?? 0) * 1000, 1)) ms" + (cli.note.isEmpty ? "" : "; " + cli.note),
-                   cpu: Timing.median(cpu)))
-        add(Figure(id: "startup.true.seconds", label: "  spawn floor: /bin/true (median)", size: "\(options.startupRuns) runs",
-                   value: Timing.median(floor), unit: "s"))
+        add(
+            Figure(
+                id: "startup.version.seconds", label: "odag-sync version start-up (median)",
+                size: "\(options.startupRuns) runs",
+                value: Timing.median(times), unit: "s", goal: .atMost(0.020),
+                note: "min \(Figure.fixed((times.min() ?? 0) * 1000, 1)) ms"
+                    + (cli.note.isEmpty ? "" : "; " + cli.note),
+                cpu: Timing.median(cpu)))
+        add(
+            Figure(
+                id: "startup.true.seconds", label: "  spawn floor: /bin/true (median)",
+                size: "\(options.startupRuns) runs",
+                value: Timing.median(floor), unit: "s"))
     }
 
     func memoryFigures() {
-        add(Figure(id: "memory.bench.peakRSS", label: "benchmark process peak RSS", size: "whole run",
-                   value: Timing.peakRSSMegabytes(), unit: "MB", note: "includes emulators and the diff data"))
+        add(
+            Figure(
+                id: "memory.bench.peakRSS", label: "benchmark process peak RSS", size: "whole run",
+                value: Timing.peakRSSMegabytes(), unit: "MB", note: "includes emulators and the diff data"))
     }
 }

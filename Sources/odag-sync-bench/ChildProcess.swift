@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs a program with `posix_spawn` and times it, so the figure includes nothing of Foundation's
@@ -46,7 +46,8 @@ enum ChildProcess {
         return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
     }
 
-    typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+    typealias AddChdir =
+        @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
 
     /// glibc ≥ 2.29 has it, but the Glibc module does not export it; looked up at run time.
     static let addChdir: AddChdir? = {
@@ -73,7 +74,9 @@ enum ChildProcess {
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         if let directory {
             guard let addChdir = Self.addChdir, addChdir(&actions, directory) == 0 else {
-                throw SpawnError(description: "cannot run \(path) in \(directory): posix_spawn_file_actions_addchdir_np is unavailable")
+                throw SpawnError(
+                    description:
+                        "cannot run \(path) in \(directory): posix_spawn_file_actions_addchdir_np is unavailable")
             }
         }
 
@@ -88,7 +91,9 @@ enum ChildProcess {
         let start = ContinuousClock.now
         let spawned = argv.withUnsafeBufferPointer { argvBuffer in
             envp.withUnsafeBufferPointer { envpBuffer in
-                guard let argvBase = argvBuffer.baseAddress, let envpBase = envpBuffer.baseAddress else { return EINVAL }
+                guard let argvBase = argvBuffer.baseAddress, let envpBase = envpBuffer.baseAddress else {
+                    return EINVAL
+                }
                 return posix_spawn(&pid, path, &actions, nil, argvBase, envpBase)
             }
         }
@@ -113,7 +118,8 @@ enum ChildProcess {
         }
         let seconds = Timing.seconds(ContinuousClock.now - start)
         let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        let cpu = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+        let cpu =
+            Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
             + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
         return Outcome(status: exitStatus, seconds: seconds, cpuSeconds: cpu, peakRSSMegabytes: Double(peakKiB) / 1024)
     }

@@ -104,7 +104,10 @@ enum FigureTable {
     static func render(_ figures: [Figure], checked: Bool) -> String {
         let header = ["Benchmark", "Size", "Measured", "CPU", "Goal", "", "Notes"]
         let rows = figures.map {
-            [$0.label, $0.size, $0.valueText, $0.cpu.map($0.formatted) ?? "", $0.goalText, $0.status(checked: checked), $0.note]
+            [
+                $0.label, $0.size, $0.valueText, $0.cpu.map($0.formatted) ?? "", $0.goalText,
+                $0.status(checked: checked), $0.note,
+            ]
         }
         var widths = header.map { $0.count }
         for row in rows {

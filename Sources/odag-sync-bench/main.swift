@@ -3,7 +3,7 @@ import ODAGCore
 import ODAGSyncCLI
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // Stands in for odag-sync when it has not been built (same libraries, same code path).
@@ -73,9 +73,10 @@ if let path = options.jsonFile {
 if options.json {
     print(JSONWriter.string(document, pretty: true))
 } else {
-    print("odag-sync-bench\(options.smoke ? " (smoke sizes: goals not checked)" : ""), "
-          + "\(ProcessInfo.processInfo.activeProcessorCount) cores, release build, "
-          + "load average \(loadAtStart.map { Figure.fixed($0, 2) } ?? "unknown") at start\n")
+    print(
+        "odag-sync-bench\(options.smoke ? " (smoke sizes: goals not checked)" : ""), "
+            + "\(ProcessInfo.processInfo.activeProcessorCount) cores, release build, "
+            + "load average \(loadAtStart.map { Figure.fixed($0, 2) } ?? "unknown") at start\n")
     print(FigureTable.render(run.figures, checked: checked), terminator: "")
 }
 if let failure {

@@ -134,7 +134,9 @@ struct ManifestChecker {
         let required = ManifestSchema.bindingKeys.map { (key: $0, expected: "a string") }
         for (index, element) in elements.enumerated() {
             let bindingPath = JSONPath.appending(index: index, to: path)
-            guard let members = checker.object(element, at: bindingPath, expected: Self.bindingExpected) else { continue }
+            guard let members = checker.object(element, at: bindingPath, expected: Self.bindingExpected) else {
+                continue
+            }
             checker.checkKeys(members, at: bindingPath, known: ManifestSchema.bindingKeys, what: "a binding")
             checker.checkRequired(members, at: bindingPath, required: required)
             var binding: [String: JSONValue] = [:]

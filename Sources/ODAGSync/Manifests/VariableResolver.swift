@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Expands `${name}` and `${env:NAME}` in manifest strings (SPEC §2); `$${` is a literal `${`.

@@ -65,7 +65,10 @@ extension PropertyComparison {
             switch key {
             case "maxAge": guard value == live.maxAge.map(JSONValue.int) else { return false }
             case "maxCount": guard value == live.maxCount.map(JSONValue.int) else { return false }
-            default: guard certainlyUnchanged(declared: value, live: live.extra[key], path: nil, ignore: []) else { return false }
+            default:
+                guard certainlyUnchanged(declared: value, live: live.extra[key], path: nil, ignore: []) else {
+                    return false
+                }
             }
         }
         return true

@@ -1,9 +1,9 @@
 import ODAGCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Compares declared properties with live ones and builds what to send (SPEC §5): only declared
