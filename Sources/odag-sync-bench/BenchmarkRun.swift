@@ -353,9 +353,10 @@ final class BenchmarkRun {
         // The emulator makes every change durable (fsync of its state file) before answering; on this
         // kind of disk that takes 15–20 ms, which would measure the disk rather than odag-sync. So its
         // state lives in memory-backed /dev/shm when there is one (written and renamed all the same).
-        let folder = (Self.memoryFolder().map { $0 + "/odag-sync-bench-\(getpid())" } ?? workspace) + "/apply"
+        let memoryBase = Self.memoryFolder().map { $0 + "/odag-sync-bench-\(getpid())" }
+        let folder = (memoryBase ?? workspace) + "/apply"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { if !folder.hasPrefix(workspace) { try? FileManager.default.removeItem(atPath: folder) } }
+        defer { if let memoryBase { try? FileManager.default.removeItem(atPath: memoryBase) } }
         let data = SyntheticData(changedPercent: 100)
         try data.writeStateFile(count: count, to: folder + "/state.json")
         var configuration = EmulatorConfiguration(statePath: folder + "/state.json")
