@@ -1,28 +1,64 @@
+import Synchronization
+
 /// A parsed JSON text with the position of every value and object key, addressed by JSON path.
 ///
 /// Paths are written as in messages: `links[3].templateAppId`; the root is the empty path.
 public struct JSONDocument: Sendable {
+    /// How many levels of containers have their positions recorded while parsing; deeper positions are
+    /// found by parsing again when first asked for.
+    static let eagerPositionDepth = 3
+
     /// The parsed value.
     public var value: JSONValue
     private let lines: LineTable
     private let valueOffsets: [String: Int]
     private let keyOffsets: [String: Int]
+    /// Every position, once a path deeper than the recorded ones has been asked for.
+    private let deeper: DeeperPositions?
 
-    init(value: JSONValue, source: [UInt8], valueOffsets: [String: Int], keyOffsets: [String: Int]) {
+    init(
+        value: JSONValue, source: [UInt8], options: JSONParser.Options, complete: Bool, valueOffsets: [String: Int],
+        keyOffsets: [String: Int]
+    ) {
         self.value = value
         self.lines = LineTable(source: source)
         self.valueOffsets = valueOffsets
         self.keyOffsets = keyOffsets
+        self.deeper = complete ? nil : DeeperPositions(source: source, options: options)
     }
+
+    /// The offsets recorded while parsing.
+    var recordedOffsets: (values: [String: Int], keys: [String: Int]) { (valueOffsets, keyOffsets) }
 
     /// Where the value at `path` starts.
     public func location(of path: String) -> SourceLocation? {
-        valueOffsets[path].map { lines.location(ofOffset: $0) }
+        (valueOffsets[path] ?? deeper?.offsets.values[path]).map { lines.location(ofOffset: $0) }
     }
 
     /// Where the key of the member at `path` starts (for errors about the key itself).
     public func keyLocation(of path: String) -> SourceLocation? {
-        keyOffsets[path].map { lines.location(ofOffset: $0) }
+        (keyOffsets[path] ?? deeper?.offsets.keys[path]).map { lines.location(ofOffset: $0) }
+    }
+}
+
+/// The positions of every path of a document, found by parsing it again on first use and kept.
+final class DeeperPositions: Sendable {
+    private let source: [UInt8]
+    private let options: JSONParser.Options
+    private let cache = Mutex<(values: [String: Int], keys: [String: Int])?>(nil)
+
+    init(source: [UInt8], options: JSONParser.Options) {
+        self.source = source
+        self.options = options
+    }
+
+    var offsets: (values: [String: Int], keys: [String: Int]) {
+        cache.withLock { cached in
+            if let cached { return cached }
+            let found = JSONParser.allPositions(source, options: options)
+            cached = found
+            return found
+        }
     }
 }
 

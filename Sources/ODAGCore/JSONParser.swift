@@ -30,22 +30,46 @@ public enum JSONParser {
     }
 
     /// Parses one JSON value and records the position of every value and object key by JSON path.
+    ///
+    /// Positions of the first ``JSONDocument/eagerPositionDepth`` levels are recorded while parsing (a
+    /// manifest's links and their members, which every link's source needs); deeper ones, wanted only for
+    /// messages, are found by parsing again on the first request. Building a path string and a table entry
+    /// for every value was most of the cost of reading manifests.
     public static func parseDocument(
         _ bytes: [UInt8], options: Options = Options()
     ) throws(JSONSyntaxError) -> JSONDocument {
-        try run(bytes, options: options, recordPositions: true)
+        do {
+            return try run(bytes, options: options, positionDepth: JSONDocument.eagerPositionDepth)
+        } catch {
+            // Messages of some errors name the path, which a shallow reading does not build.
+            return try run(bytes, options: options, positionDepth: .max)
+        }
+    }
+
+    /// The value and object-key offsets of every path in `bytes`, which parsed before with `options`.
+    static func allPositions(_ bytes: [UInt8], options: Options) -> (values: [String: Int], keys: [String: Int]) {
+        guard let document = try? run(bytes, options: options, positionDepth: .max) else { return ([:], [:]) }
+        return document.recordedOffsets
     }
 
     private static func run(
         _ bytes: [UInt8], options: Options, recordPositions: Bool
     ) throws(JSONSyntaxError) -> JSONDocument {
+        try run(bytes, options: options, positionDepth: recordPositions ? .max : -1)
+    }
+
+    private static func run(
+        _ bytes: [UInt8], options: Options, positionDepth: Int
+    ) throws(JSONSyntaxError) -> JSONDocument {
         let result: Result<JSONDocument, JSONSyntaxError> = bytes.withUnsafeBufferPointer { buffer in
-            var reader = Reader(buffer: buffer, options: options, recordPositions: recordPositions)
+            var reader = Reader(buffer: buffer, options: options, positionDepth: positionDepth)
             do {
                 let value = try reader.parseTop()
                 return .success(
                     JSONDocument(
-                        value: value, source: bytes, valueOffsets: reader.valueOffsets, keyOffsets: reader.keyOffsets))
+                        value: value, source: bytes, options: options,
+                        complete: positionDepth == .max || positionDepth < 0,
+                        valueOffsets: reader.valueOffsets, keyOffsets: reader.keyOffsets))
             } catch let failure as Reader.Failure {
                 return .failure(JSONSyntaxError(source: bytes, offset: failure.offset, message: failure.message))
             } catch {
@@ -66,17 +90,23 @@ private struct Reader {
     let buffer: UnsafeBufferPointer<UInt8>
     let options: JSONParser.Options
     let recordPositions: Bool
+    /// Values nested in at most this many containers have their positions recorded.
+    let positionDepth: Int
     var index = 0
     var depth = 0
     var valueOffsets: [String: Int] = [:]
     var keyOffsets: [String: Int] = [:]
     var scratch: [UInt8] = []
 
-    init(buffer: UnsafeBufferPointer<UInt8>, options: JSONParser.Options, recordPositions: Bool) {
+    init(buffer: UnsafeBufferPointer<UInt8>, options: JSONParser.Options, positionDepth: Int) {
         self.buffer = buffer
         self.options = options
-        self.recordPositions = recordPositions
+        self.recordPositions = positionDepth >= 0
+        self.positionDepth = positionDepth
     }
+
+    /// Whether the members or elements of the container being read have their positions recorded.
+    var recordsChildren: Bool { recordPositions && depth <= positionDepth }
 
     mutating func parseTop() throws -> JSONValue {
         if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { index = 3 }
@@ -117,7 +147,7 @@ private struct Reader {
         guard index < buffer.count else {
             throw Failure(offset: index, message: "unexpected end of input; expected a value")
         }
-        if recordPositions { valueOffsets[path] = index }
+        if recordPositions && depth <= positionDepth { valueOffsets[path] = index }
         switch buffer[index] {
         case UInt8(ascii: "{"): return try parseObject(path: path)
         case UInt8(ascii: "["): return try parseArray(path: path)
@@ -182,12 +212,12 @@ private struct Reader {
             }
             let keyOffset = index
             let key = try parseString()
-            let childPath = recordPositions ? JSONPath.appending(key: key, to: path) : ""
+            let childPath = recordsChildren ? JSONPath.appending(key: key, to: path) : ""
             if members[key] != nil && !options.allowDuplicateKeys {
                 let location = path.isEmpty ? "" : "\(path): "
                 throw Failure(offset: keyOffset, message: "\(location)duplicate key \"\(key)\"")
             }
-            if recordPositions { keyOffsets[childPath] = keyOffset }
+            if recordsChildren { keyOffsets[childPath] = keyOffset }
             skipWhitespace()
             guard index < buffer.count, buffer[index] == UInt8(ascii: ":") else {
                 throw Failure(offset: index, message: "expected ':' after key \"\(key)\", found \(describe(index))")
@@ -225,7 +255,7 @@ private struct Reader {
             if index < buffer.count, buffer[index] == UInt8(ascii: "]") {
                 throw Failure(offset: index, message: "trailing comma before ']'")
             }
-            let childPath = recordPositions ? JSONPath.appending(index: elements.count, to: path) : ""
+            let childPath = recordsChildren ? JSONPath.appending(index: elements.count, to: path) : ""
             elements.append(try parseValue(path: childPath))
             skipWhitespace()
             guard index < buffer.count else {

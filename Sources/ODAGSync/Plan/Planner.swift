@@ -35,10 +35,14 @@ public enum Planner {
     /// Plans `desired` against `live`.
     public static func plan(desired: [DeclaredLink], live: [OdagLink], options: PlanOptions) -> Plan {
         var errors: [PlanError] = []
-        var byId: [String: OdagLink] = [:]
-        var byName: [String: [OdagLink]] = [:]
-        var inScope: [OdagLink] = []
-        for link in live {
+        // Live links are referred to by index: copying an OdagLink into each table costs a retain per field.
+        var byId: [String: Int] = [:]
+        var byName: [String: [Int]] = [:]
+        var inScope: [Int] = []
+        var lowercasedIds = [String](repeating: "", count: live.count)
+        byId.reserveCapacity(live.count)
+        byName.reserveCapacity(live.count)
+        for (index, link) in live.enumerated() {
             guard let id = link.id else {
                 if options.scope.contains(link) {
                     errors.append(
@@ -48,10 +52,12 @@ public enum Planner {
                 }
                 continue
             }
-            byId[id.lowercased()] = link
+            let key = lowercasedId(id)
+            lowercasedIds[index] = key
+            byId[key] = index
             if options.scope.contains(link) {
-                inScope.append(link)
-                byName[link.name ?? "", default: []].append(link)
+                inScope.append(index)
+                byName[link.name ?? "", default: []].append(index)
             }
         }
 
@@ -68,12 +74,21 @@ public enum Planner {
         }
 
         // Pinned ids first, so a rename's old name is not also matched by name.
-        var claimed: [String: String] = [:]
-        var matches: [(DeclaredLink, OdagLink?)] = []
+        // Which declaration has claimed each live id, kept at the index byId gives for that id (so links that
+        // share an id share a claim): an array instead of a table keyed by id strings, which cost a hash of
+        // the id on every look-up.
+        var claimedBy = [String?](repeating: nil, count: live.count)
+        let idIndex = lowercasedIds.map { $0.isEmpty ? nil : byId[$0] }
+        func isClaimed(_ index: Int) -> Bool { idIndex[index].map { claimedBy[$0] != nil } ?? false }
+        func claim(_ index: Int, by name: String) {
+            if let key = idIndex[index] { claimedBy[key] = name }
+        }
+        var matches: [(declaration: Int, live: Int?)] = []
+        matches.reserveCapacity(desired.count)
         var blocked = Set<String>()
-        for declaration in desired where declaration.id != nil {
+        for (declarationIndex, declaration) in desired.enumerated() where declaration.id != nil {
             let id = declaration.id?.lowercased() ?? ""
-            guard let link = byId[id] else {
+            guard let linkIndex = byId[id] else {
                 errors.append(
                     PlanError(
                         kind: .missingPinnedId, name: declaration.name, id: declaration.id,
@@ -83,7 +98,8 @@ public enum Planner {
                 blocked.insert(declaration.name)
                 continue
             }
-            if let other = claimed[id] {
+            let link = live[linkIndex]
+            if let other = claimedBy[linkIndex] {
                 errors.append(
                     PlanError(
                         kind: .conflict, name: declaration.name, id: id,
@@ -102,7 +118,7 @@ public enum Planner {
                 blocked.insert(declaration.name)
                 continue
             }
-            claimed[id] = declaration.name
+            claimedBy[linkIndex] = declaration.name
             let changedApps = [
                 ("selectionAppId", declaration.selectionAppId, link.selectionAppId),
                 ("templateAppId", declaration.templateAppId, link.templateAppId),
@@ -119,19 +135,19 @@ public enum Planner {
                 blocked.insert(declaration.name)
                 continue
             }
-            matches.append((declaration, link))
+            matches.append((declarationIndex, linkIndex))
         }
-        for declaration in desired where declaration.id == nil {
-            let candidates = (byName[declaration.name] ?? []).filter { claimed[($0.id ?? "").lowercased()] == nil }
+        for (declarationIndex, declaration) in desired.enumerated() where declaration.id == nil {
+            let candidates = (byName[declaration.name] ?? []).filter { !isClaimed($0) }
             switch candidates.count {
             case 0:
-                matches.append((declaration, nil))
+                matches.append((declarationIndex, nil))
             case 1:
-                claimed[(candidates[0].id ?? "").lowercased()] = declaration.name
-                matches.append((declaration, candidates[0]))
+                claim(candidates[0], by: declaration.name)
+                matches.append((declarationIndex, candidates[0]))
             default:
-                let ids = candidates.compactMap(\.id).sorted()
-                for id in ids { claimed[id.lowercased()] = declaration.name }
+                let ids = candidates.compactMap { live[$0].id }.sorted()
+                for candidate in candidates { claim(candidate, by: declaration.name) }
                 errors.append(
                     PlanError(
                         kind: .ambiguous, name: declaration.name,
@@ -144,9 +160,10 @@ public enum Planner {
 
         var changes: [PlannedChange] = []
         var unchanged = 0
-        for (declaration, link) in matches {
+        for (declarationIndex, linkIndex) in matches {
+            let declaration = desired[declarationIndex]
             guard targets.isEmpty || targets.contains(declaration.name) else { continue }
-            if let change = self.change(for: declaration, live: link) {
+            if let change = self.change(for: declaration, live: linkIndex.map { live[$0] }) {
                 changes.append(change)
             } else {
                 unchanged += 1
@@ -154,8 +171,9 @@ public enum Planner {
         }
 
         var unmanaged: [UnmanagedLink] = []
-        for link in inScope {
-            guard let id = link.id, claimed[id.lowercased()] == nil else { continue }
+        for index in inScope {
+            let link = live[index]
+            guard let id = link.id, !isClaimed(index) else { continue }
             let name = link.name ?? ""
             unmanaged.append(UnmanagedLink(id: id, name: name, owner: link.owner))
             if options.prune && (targets.isEmpty || targets.contains(name)) {
@@ -203,15 +221,19 @@ public enum Planner {
         for (field, declared, current) in [
             ("selectionAppId", declaration.selectionAppId, live.selectionAppId),
             ("templateAppId", declaration.templateAppId, live.templateAppId),
-        ] where declared.lowercased() != (current ?? "").lowercased() {
+        ] where declared != current && declared.lowercased() != (current ?? "").lowercased() {
             diffs.append(FieldDiff(path: field, before: current.map(JSONValue.string), after: .string(declared)))
             reasons.append("\(field) changed")
         }
-        let liveProperties = live.properties?.json
-        if let declared = declaration.properties {
-            diffs += PropertyComparison.diffs(declared: declared, live: liveProperties, path: "properties", ignore: ignore)
+        if let declared = declaration.properties,
+            !PropertyComparison.certainlyUnchanged(declared: declared, live: live.properties, ignore: ignore)
+        {
+            diffs += PropertyComparison.diffs(
+                declared: declared, live: live.properties?.json, path: "properties", ignore: ignore)
         }
         guard !diffs.isEmpty else { return nil }
+
+        let liveProperties = live.properties?.json
 
         let properties = PropertyComparison.overlay(
             live: liveProperties, declared: declaration.properties, path: "properties", ignore: ignore)
@@ -241,6 +263,11 @@ enum OdagLinkCreateBody {
         if let properties { body["properties"] = properties }
         return .object(body)
     }
+}
+
+/// `id` in lower case, without allocating when it already is (as servers write UUIDs).
+func lowercasedId(_ id: String) -> String {
+    id.utf8.allSatisfy { $0 < 0x80 && !($0 >= 0x41 && $0 <= 0x5A) } ? id : id.lowercased()
 }
 
 /// `text` as a JSON string literal, for quoting names in messages.
