@@ -15,7 +15,15 @@ import Foundation
 public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
     // @unchecked: `session` and `delegate` are immutable references to thread-safe objects.
     private let session: URLSession
+    /// Requests with a body go through their own session, each on a fresh connection (`Connection: close`).
+    /// On Linux, when a server closes a reused keep-alive connection without answering, libcurl re-sends the
+    /// request on a new connection, but Foundation cannot rewind a body: the body is never re-sent and the
+    /// exchange hangs until the timeout. A fresh connection is never re-sent by libcurl, so a lost answer fails
+    /// at once as a lost connection, and the client resolves the outcome itself (re-reading before any re-create).
+    private let bodySession: URLSession
     private let delegate: SessionDelegate
+    // Task identifiers are per session, so each session has its own delegate.
+    private let bodyDelegate: SessionDelegate
 
     /// The most connections opened to one host at once. Parallel apply needs at least its parallelism.
     public let maximumConnectionsPerHost: Int
@@ -41,10 +49,13 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
         self.maximumConnectionsPerHost = configuration.httpMaximumConnectionsPerHost
         self.delegate = SessionDelegate()
         self.session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
+        self.bodyDelegate = SessionDelegate()
+        self.bodySession = URLSession(configuration: configuration, delegate: bodyDelegate, delegateQueue: nil)
     }
 
     deinit {
         session.finishTasksAndInvalidate()
+        bodySession.finishTasksAndInvalidate()
     }
 
     /// Sends the request and returns the response, whatever its status (redirects included, not followed).
@@ -60,10 +71,11 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
         }
         if let body = request.body {
             urlRequest.httpBody = Data(body)
+            urlRequest.setValue("close", forHTTPHeaderField: "Connection")
         }
-        let task = session.dataTask(with: urlRequest)
+        let task = (request.body == nil ? session : bodySession).dataTask(with: urlRequest)
         let taskID = task.taskIdentifier
-        let delegate = self.delegate
+        let delegate = request.body == nil ? self.delegate : bodyDelegate
         let outcome: Outcome = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
                 delegate.register(taskID, continuation: continuation)
