@@ -65,7 +65,9 @@ public struct HTTPRequestParser: Sendable {
         while start + 1 < bytes.count && bytes[start] == cr && bytes[start + 1] == lf && start < limits.maxHeaderBytes {
             start += 2
         }
-        let searchLimit = min(bytes.count, limits.maxHeaderBytes)
+        // A line's CR must lie below `maxHeaderBytes - 1` so that its LF, and with it the whole header section,
+        // fits within `maxHeaderBytes`: the same limit whether the request arrived whole or in pieces.
+        let searchLimit = min(bytes.count, limits.maxHeaderBytes - 1)
         // Reject a bad request line as soon as it is complete, without waiting for the headers.
         guard let requestLineEnd = bytes.findCRLF(from: start, below: searchLimit) else {
             if bytes.count >= limits.maxHeaderBytes {
