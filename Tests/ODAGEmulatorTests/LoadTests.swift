@@ -45,7 +45,7 @@ struct LoadTests {
         print(
             "load: \(Self.connections) connections, \(total) requests in \(elapsed), \(Int(rate)) req/s; "
                 + "emulator RSS \(warm) KiB after warm-up, \(final) KiB at the end, peak \(try emulator.peakKilobytes()) KiB")
-        #expect(total > Self.connections * 5)
+        #expect(total >= Self.connections * 5, "every connection completes at least one round")
         // Flat: what is left after warm-up may grow by allocator noise, not with the number of requests.
         #expect(final - warm < 16 * 1024, "RSS grew from \(warm) KiB to \(final) KiB")
 
