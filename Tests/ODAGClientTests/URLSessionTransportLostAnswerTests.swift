@@ -23,7 +23,8 @@ struct URLSessionTransportLostAnswerTests {
             let started = clock.now
             let lost = await #expect(throws: HTTPTransportError.self) {
                 try await transport.send(
-                    URLSessionTransportTests.request(server.url("/drop"), method: method, body: #"{"name":"x"}"#, timeout: 20))
+                    URLSessionTransportTests.request(
+                        server.url("/drop"), method: method, body: #"{"name":"x"}"#, timeout: 20))
             }
             #expect(lost?.delivery == .mayHaveBeenSent)
             #expect(lost?.kind != .timedOut)

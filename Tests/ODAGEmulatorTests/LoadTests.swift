@@ -23,20 +23,22 @@ struct LoadTests {
 
         // The connections block on sockets, so they run on their own threads, and so does the wait for them:
         // blocking a cooperative thread for seconds would stall the other tests running in parallel.
-        let errors = await offCooperativePool { runOnThreads(Self.connections) { index in
-            let client = try RawHTTPClient(port: port)
-            var round = 0
-            while ContinuousClock.now < deadline {
-                try Self.round(client, name: "load \(index)-\(round)")
-                requests.add(5, ordering: .relaxed)
-                round += 1
-                // One connection samples the emulator's memory once the warm-up third has passed.
-                if index == 0, ContinuousClock.now >= warmedUp, baseline.withLock({ $0 == nil }) {
-                    let rss = try emulator.residentKilobytes()
-                    baseline.withLock { $0 = rss }
+        let errors = await offCooperativePool {
+            runOnThreads(Self.connections) { index in
+                let client = try RawHTTPClient(port: port)
+                var round = 0
+                while ContinuousClock.now < deadline {
+                    try Self.round(client, name: "load \(index)-\(round)")
+                    requests.add(5, ordering: .relaxed)
+                    round += 1
+                    // One connection samples the emulator's memory once the warm-up third has passed.
+                    if index == 0, ContinuousClock.now >= warmedUp, baseline.withLock({ $0 == nil }) {
+                        let rss = try emulator.residentKilobytes()
+                        baseline.withLock { $0 = rss }
+                    }
                 }
             }
-        } }
+        }
         let elapsed = ContinuousClock.now - start
         #expect(errors.isEmpty, "\(errors.prefix(5))")
 
@@ -46,7 +48,8 @@ struct LoadTests {
         let rate = Double(total) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         print(
             "load: \(Self.connections) connections, \(total) requests in \(elapsed), \(Int(rate)) req/s; "
-                + "emulator RSS \(warm) KiB after warm-up, \(final) KiB at the end, peak \(try emulator.peakKilobytes()) KiB")
+                + "emulator RSS \(warm) KiB after warm-up, \(final) KiB at the end, peak \(try emulator.peakKilobytes()) KiB"
+        )
         #expect(total >= Self.connections * 5, "every connection completes at least one round")
         // Flat: what is left after warm-up may grow by allocator noise, not with the number of requests. Judged
         // only when the run was long enough to warm up: under ThreadSanitizer the emulator manages ~70 requests a
@@ -63,7 +66,8 @@ struct LoadTests {
     /// Create, read, rename, delete, then read the deleted link: five requests, each answer checked.
     static func round(_ client: RawHTTPClient, name: String) throws {
         let created = try client.call("POST", "/links", json: Fixtures.makeLink(name: name))
-        guard created.status == 201, let id = created.json?["id"]?.stringValue, created.json?["name"]?.stringValue == name
+        guard created.status == 201, let id = created.json?["id"]?.stringValue,
+            created.json?["name"]?.stringValue == name
         else {
             throw RawHTTPClientError.malformed("create \(name): \(created.status) \(created.text)")
         }
@@ -149,7 +153,9 @@ final class EmulatorChild: @unchecked Sendable {
 
     /// The built `odag-sync` executable, next to the test bundle (`swift test` builds every product there).
     static func binary() throws -> URL {
-        var folders = [Bundle.main.bundleURL, URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()]
+        var folders = [
+            Bundle.main.bundleURL, URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+        ]
         if let executable = Bundle.main.executableURL { folders.append(executable.deletingLastPathComponent()) }
         for folder in folders {
             for candidate in [folder, folder.deletingLastPathComponent()] {
@@ -160,6 +166,7 @@ final class EmulatorChild: @unchecked Sendable {
                 }
             }
         }
-        throw RawHTTPClientError.malformed("the odag-sync binary was not found next to the tests in \(folders.map(\.path))")
+        throw RawHTTPClientError.malformed(
+            "the odag-sync binary was not found next to the tests in \(folders.map(\.path))")
     }
 }

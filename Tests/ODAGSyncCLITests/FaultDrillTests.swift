@@ -109,7 +109,8 @@ struct Drill {
         let created = (1...creates).map { String(format: "Drill create %03d", $0) }
         let seed = JSONValue.object([
             "formatVersion": .int(1),
-            "links": .array(updated.map { link($0, rowEstExpr: "Count(old)") } + pruned.map { link($0, rowEstExpr: "1") }),
+            "links": .array(
+                updated.map { link($0, rowEstExpr: "Count(old)") } + pruned.map { link($0, rowEstExpr: "1") }),
         ])
         try Data(JSONWriter.bytes(seed, pretty: true)).write(to: URL(fileURLWithPath: statePath))
         let manifest = JSONValue.object([
@@ -138,8 +139,10 @@ struct Drill {
     func apply(_ emulator: EmulatorProcess, parallelism: Int) throws -> ChildProcess {
         try ChildProcess(
             try OdagSyncBinary.url(),
-            ["apply", "--server", emulator.url, "--auto-approve", "--prune", "--no-color", "--parallelism",
-                String(parallelism), manifests],
+            [
+                "apply", "--server", emulator.url, "--auto-approve", "--prune", "--no-color", "--parallelism",
+                String(parallelism), manifests,
+            ],
             environment: OdagSyncBinary.environment)
     }
 
@@ -194,7 +197,9 @@ struct EmulatorProcess {
 /// into the same folder, also with `--scratch-path` or a sanitizer).
 enum OdagSyncBinary {
     static func url() throws -> URL {
-        var folders = [Bundle.main.bundleURL, URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()]
+        var folders = [
+            Bundle.main.bundleURL, URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+        ]
         if let executable = Bundle.main.executableURL { folders.append(executable.deletingLastPathComponent()) }
         for bundle in Bundle.allBundles where bundle.bundleURL.pathExtension == "xctest" {
             folders.append(bundle.bundleURL.deletingLastPathComponent())

@@ -72,14 +72,18 @@ public func httpRequestFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: 
 /// since the server parses whatever has arrived so far.
 private func checkPrefixes(_ parser: HTTPRequestParser, _ bytes: [UInt8], request: HTTPServerRequest) {
     let shifted = ([0x00, 0x00, 0x00] + bytes)[3...]
-    guard case .complete(let again, let consumed) = parser.parse(shifted), again == request, consumed == bytes.count else {
+    guard case .complete(let again, let consumed) = parser.parse(shifted), again == request, consumed == bytes.count
+    else {
         fatalError("a slice with a non-zero start index parses differently")
     }
     // Checking every prefix would be quadratic; a few cuts find the same bugs.
-    for cut in Set([0, 1, bytes.count / 3, bytes.count / 2, bytes.count - 2, bytes.count - 1]) where cut >= 0 && cut < bytes.count {
+    for cut in Set([0, 1, bytes.count / 3, bytes.count / 2, bytes.count - 2, bytes.count - 1])
+    where cut >= 0 && cut < bytes.count {
         switch parser.parse(bytes[0..<cut]) {
         case .incomplete(let progress):
-            guard progress.minimumBytes > cut else { fatalError("prefix \(cut): minimumBytes \(progress.minimumBytes)") }
+            guard progress.minimumBytes > cut else {
+                fatalError("prefix \(cut): minimumBytes \(progress.minimumBytes)")
+            }
         case .complete(_, let used):
             fatalError("prefix of \(cut) of \(bytes.count) bytes is already a complete request of \(used) bytes")
         case .failure(let error):
