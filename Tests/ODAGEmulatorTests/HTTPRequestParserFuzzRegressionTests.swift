@@ -52,4 +52,44 @@ import Testing
             return
         }
     }
+
+    /// A chunked request whose trailer section (blank line included) is `trailerBytes` long.
+    static func chunked(trailerBytes: Int) -> [UInt8] {
+        let head = "PUT / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n"
+        let padding = trailerBytes - "T: ".utf8.count - 4
+        return Array((head + "T: " + String(repeating: "a", count: padding) + "\r\n\r\n").utf8)
+    }
+
+    /// A chunked request whose first chunk-size line (CRLF included) is `lineBytes` long.
+    static func chunked(sizeLineBytes: Int) -> [UInt8] {
+        let extensionText = ";" + String(repeating: "e", count: sizeLineBytes - 4)
+        return Array("PUT / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\(extensionText)\r\n{}\r\n0\r\n\r\n".utf8)
+    }
+
+    /// crash-d2d731f4…: the same off-by-one in the chunked trailer section (and in the chunk-size line): one byte
+    /// over the limit parsed whole but failed when the first part arrived alone.
+    @Test(arguments: ["trailer section", "chunk-size line"])
+    func chunkedLimitsAreTheSameWholeOrInPieces(part: String) {
+        let (fits, over) =
+            part == "trailer section"
+            ? (Self.chunked(trailerBytes: 256), Self.chunked(trailerBytes: 257))
+            : (Self.chunked(sizeLineBytes: 1024), Self.chunked(sizeLineBytes: 1025))
+        let parser = HTTPRequestParser(limits: .init(maxHeaderBytes: 256, maxHeaderCount: 6, maxBodyBytes: 512))
+        guard case .complete(let request, let consumed) = parser.parse(fits[...]) else {
+            Issue.record("a chunked request exactly at the limit must parse")
+            return
+        }
+        #expect(consumed == fits.count)
+        #expect(request.body == Array("{}".utf8))
+        for cut in 0..<fits.count {
+            #expect(Self.isIncomplete(parser.parse(fits[0..<cut])), "prefix \(cut)")
+        }
+        for input in [over, Array(over.dropLast())] {
+            guard case .failure(let error) = parser.parse(input[...]) else {
+                Issue.record("one byte over the limit must fail (\(input.count) bytes)")
+                continue
+            }
+            #expect(error.status == 400)
+        }
+    }
 }

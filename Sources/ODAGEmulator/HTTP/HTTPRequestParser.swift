@@ -309,7 +309,8 @@ public struct HTTPRequestParser: Sendable {
         var position = bodyStart
         while true {
             // chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF
-            let lineLimit = min(bytes.count, position + maxChunkLine)
+            // As for headers, the line's CRLF must fit within the limit however the bytes arrived.
+            let lineLimit = min(bytes.count, position + maxChunkLine - 1)
             guard let lineEnd = bytes.findCRLF(from: position, below: lineLimit) else {
                 if bytes.count - position >= maxChunkLine {
                     return .failure(.init(status: 400, message: "chunk size line too long"))
@@ -340,9 +341,10 @@ public struct HTTPRequestParser: Sendable {
                 // trailer-section CRLF: header-like lines up to a blank line, read and ignored.
                 var trailerBytes = 0
                 while true {
-                    let limit = min(bytes.count, position + limits.maxHeaderBytes - trailerBytes)
+                    let budget = limits.maxHeaderBytes - trailerBytes
+                    let limit = min(bytes.count, position + budget - 1)
                     guard let trailerEnd = bytes.findCRLF(from: position, below: limit) else {
-                        if limit - position >= limits.maxHeaderBytes - trailerBytes {
+                        if bytes.count - position >= budget {
                             return .failure(.init(status: 400, message: "chunked trailer section too large"))
                         }
                         return .incomplete(minimumBytes: bytes.count + 1)
