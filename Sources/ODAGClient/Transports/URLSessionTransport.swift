@@ -14,17 +14,17 @@ import ODAGCore
 /// is still returned as a response; timeouts are whole seconds, rounded up; redirects are not followed; there is no
 /// cookie storage and no cache; and a watchdog cancels any exchange that outlives its timeout by five seconds.
 public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
-    // @unchecked: the sessions and delegates are immutable references to thread-safe objects.
-    /// Reads (GET, HEAD), which may share keep-alive connections.
+    // @unchecked: `session` and `delegate` are immutable references to thread-safe objects.
     private let session: URLSession
+    /// Requests with a body go through their own session, each on a fresh connection (`Connection: close`).
+    /// On Linux, when a server closes a reused keep-alive connection without answering, libcurl re-sends the
+    /// request on a new connection, but Foundation cannot rewind a body: the body is never re-sent and the
+    /// exchange hangs until the timeout. A fresh connection is never re-sent by libcurl, so a lost answer fails
+    /// at once as a lost connection, and the client resolves the outcome itself (re-reading before any re-create).
+    private let bodySession: URLSession
     private let delegate: SessionDelegate
-    /// Changes (POST, PUT, DELETE), each on a connection of its own: when a server closes a reused
-    /// keep-alive connection without answering, libcurl under Linux URLSession takes it for stale and
-    /// tries to send the request again, which stalls a request with a body until its timeout (and could
-    /// repeat a change). On a fresh connection the same drop is an immediate "connection lost", which
-    /// the client reports as "may have been applied".
-    private let changeSession: URLSession
-    private let changeDelegate: SessionDelegate
+    // Task identifiers are per session, so each session has its own delegate.
+    private let bodyDelegate: SessionDelegate
 
     /// The most connections opened to one host at once. Parallel apply needs at least its parallelism.
     public let maximumConnectionsPerHost: Int
@@ -50,13 +50,13 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
         self.maximumConnectionsPerHost = configuration.httpMaximumConnectionsPerHost
         self.delegate = SessionDelegate()
         self.session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
-        self.changeDelegate = SessionDelegate()
-        self.changeSession = URLSession(configuration: configuration, delegate: changeDelegate, delegateQueue: nil)
+        self.bodyDelegate = SessionDelegate()
+        self.bodySession = URLSession(configuration: configuration, delegate: bodyDelegate, delegateQueue: nil)
     }
 
     deinit {
         session.finishTasksAndInvalidate()
-        changeSession.finishTasksAndInvalidate()
+        bodySession.finishTasksAndInvalidate()
     }
 
     /// Sends the request and returns the response, whatever its status (redirects included, not followed).
@@ -72,28 +72,24 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
         }
         if let body = request.body {
             urlRequest.httpBody = Data(body)
+            urlRequest.setValue("close", forHTTPHeaderField: "Connection")
         }
-        let isChange = request.method != "GET" && request.method != "HEAD"
-        if isChange { urlRequest.setValue("close", forHTTPHeaderField: "Connection") }
-        let task = (isChange ? changeSession : session).dataTask(with: urlRequest)
+        let task = (request.body == nil ? session : bodySession).dataTask(with: urlRequest)
         let taskID = task.taskIdentifier
-        let delegate = isChange ? self.changeDelegate : self.delegate
-        // The watchdog is a second line of defence, should a Linux URLSession exchange outlive its own timeout.
-        let watchdog = DispatchWorkItem { [weak task] in
-            if delegate.markWatchdogFired(taskID) { task?.cancel() }
-        }
+        let delegate = request.body == nil ? self.delegate : bodyDelegate
         let outcome: Outcome = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
                 delegate.register(taskID, continuation: continuation)
                 task.resume()
-                DispatchQueue.global()
-                    .asyncAfter(deadline: .now() + .seconds(request.wholeSecondTimeout + 5), execute: watchdog)
+                let watchdog = DispatchTime.now() + .seconds(request.wholeSecondTimeout + 5)
+                DispatchQueue.global().asyncAfter(deadline: watchdog) { [weak task] in
+                    if delegate.markWatchdogFired(taskID) { task?.cancel() }
+                }
             }
         } onCancel: {
             delegate.markCancelledByCaller(taskID)
             task.cancel()
         }
-        watchdog.cancel()
         return try Self.result(of: outcome, for: request)
     }
 
@@ -109,8 +105,7 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
             }
             if outcome.watchdogFired {
                 throw HTTPTransportError(
-                    .timedOut,
-                    detail: "no answer from \(endpoint(of: request.url)) within \(request.wholeSecondTimeout) s")
+                    .timedOut, detail: "no answer from \(endpoint(of: request.url)) within \(request.wholeSecondTimeout) s")
             }
             if cancelled || outcome.cancelledByCaller {
                 throw CancellationError()

@@ -67,7 +67,9 @@ public struct HTTPRequestParser: Sendable {
         while start + 1 < bytes.count && bytes[start] == cr && bytes[start + 1] == lf && start < limits.maxHeaderBytes {
             start += 2
         }
-        let searchLimit = min(bytes.count, limits.maxHeaderBytes)
+        // A line's CR must lie below `maxHeaderBytes - 1` so that its LF, and with it the whole header section,
+        // fits within `maxHeaderBytes`: the same limit whether the request arrived whole or in pieces.
+        let searchLimit = min(bytes.count, limits.maxHeaderBytes - 1)
         // Reject a bad request line as soon as it is complete, without waiting for the headers.
         guard let requestLineEnd = bytes.findCRLF(from: start, below: searchLimit) else {
             if bytes.count >= limits.maxHeaderBytes {
@@ -315,7 +317,8 @@ public struct HTTPRequestParser: Sendable {
         var position = bodyStart
         while true {
             // chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF
-            let lineLimit = min(bytes.count, position + maxChunkLine)
+            // As for headers, the line's CRLF must fit within the limit however the bytes arrived.
+            let lineLimit = min(bytes.count, position + maxChunkLine - 1)
             guard let lineEnd = bytes.findCRLF(from: position, below: lineLimit) else {
                 if bytes.count - position >= maxChunkLine {
                     return .failure(.init(status: 400, message: "chunk size line too long"))
@@ -346,9 +349,10 @@ public struct HTTPRequestParser: Sendable {
                 // trailer-section CRLF: header-like lines up to a blank line, read and ignored.
                 var trailerBytes = 0
                 while true {
-                    let limit = min(bytes.count, position + limits.maxHeaderBytes - trailerBytes)
+                    let budget = limits.maxHeaderBytes - trailerBytes
+                    let limit = min(bytes.count, position + budget - 1)
                     guard let trailerEnd = bytes.findCRLF(from: position, below: limit) else {
-                        if limit - position >= limits.maxHeaderBytes - trailerBytes {
+                        if bytes.count - position >= budget {
                             return .failure(.init(status: 400, message: "chunked trailer section too large"))
                         }
                         return .incomplete(minimumBytes: bytes.count + 1)

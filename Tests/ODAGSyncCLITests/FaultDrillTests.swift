@@ -1,0 +1,227 @@
+import Foundation
+import ODAGCore
+import Testing
+
+/// Fault drills: the built `odag-sync` binary applies manifests to an `odag-sync emulator` process on
+/// 127.0.0.1 while one of them is killed, interrupted or loses connections. After each drill a rerun of
+/// `apply` must converge (a plan against a fault-free emulator on the same state file shows no changes)
+/// and no link name may exist twice on the server.
+///
+/// Each drill starts from a state file with links to update and links to prune, and manifests that
+/// also declare links to create, so all three apply phases are in flight when the fault hits.
+@Suite(.serialized, .timeLimit(.minutes(5)))
+struct FaultDrillTests {
+    @Test func killingTheEmulatorMidApplyThenRestartingItFromItsStateConverges() async throws {
+        let drill = try Drill(creates: 36)
+        var emulator = try await drill.startEmulator(["--latency-ms", "60"])
+        let port = emulator.port
+        let apply = try drill.apply(emulator, parallelism: 4)
+        try await apply.waitFor("four changes done", timeout: .seconds(60)) { $0.stderr.contains("[4/") }
+        emulator.process.send(SIGKILL)
+        let killed = try await emulator.process.waitForExit(timeout: .seconds(10))
+        #expect(killed.signalled && killed.status == SIGKILL)
+        #expect(Set(try drill.liveNames()) != drill.declaredNames, "the kill came after apply had finished")
+        // The server comes back on the same port, from its state file, while apply is still retrying.
+        emulator = try await drill.startEmulator(["--latency-ms", "60", "--port", String(port)])
+        let first = try await apply.waitForExit(timeout: .seconds(120))
+        #expect(first.status == 0 || first.status == 1, "apply: \(first.stderr)")
+        #expect(!first.signalled)
+
+        try await drill.rerunAndCheckConvergence(emulator)
+    }
+
+    @Test func interruptingApplyStopsWithinSecondsReportsAndARerunConverges() async throws {
+        let drill = try Drill(creates: 40)
+        let emulator = try await drill.startEmulator(["--latency-ms", "150"])
+        let apply = try drill.apply(emulator, parallelism: 2)
+        try await apply.waitFor("two changes done", timeout: .seconds(60)) { $0.stderr.contains("[2/") }
+        let interrupted = ContinuousClock.now
+        apply.send(SIGINT)
+        let result = try await apply.waitForExit(timeout: .seconds(10))
+        let took = ContinuousClock.now - interrupted
+        #expect(took < .seconds(5), "apply took \(took) to stop after Ctrl-C")
+        #expect(!result.signalled)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("Interrupted: starting no new changes"))
+        #expect(result.stderr.contains("apply was interrupted"))
+        #expect(result.stdout.contains("Apply interrupted:"), "stdout: \(result.stdout)")
+        #expect(result.stdout.contains("not started"))
+
+        try await drill.rerunAndCheckConvergence(emulator)
+    }
+
+    @Test func killingApplyMidRunThenRerunningConverges() async throws {
+        let drill = try Drill(creates: 40)
+        let emulator = try await drill.startEmulator(["--latency-ms", "100"])
+        let apply = try drill.apply(emulator, parallelism: 4)
+        try await apply.waitFor("three changes done", timeout: .seconds(60)) { $0.stderr.contains("[3/") }
+        apply.send(SIGKILL)
+        let result = try await apply.waitForExit(timeout: .seconds(10))
+        #expect(result.signalled && result.status == SIGKILL)
+        #expect(Set(try drill.liveNames()) != drill.declaredNames, "the kill came after apply had finished")
+
+        try await drill.rerunAndCheckConvergence(emulator)
+    }
+
+    @Test(arguments: [UInt64(7), 1234])
+    func droppedConnectionsAfterTheServerDidTheWorkConverge(seed: UInt64) async throws {
+        let drill = try Drill(creates: 30)
+        let emulator = try await drill.startEmulator(["--drop-rate", "0.3", "--seed", String(seed)])
+        let apply = try drill.apply(emulator, parallelism: 4)
+        let first = try await apply.waitForExit(timeout: .seconds(120))
+        #expect(first.status == 0 || first.status == 1, "apply: \(first.stderr)")
+        // Lost creates are resolved by re-reading, never re-sent blindly.
+        #expect(try drill.duplicateNames().isEmpty)
+
+        try await drill.rerunAndCheckConvergence(emulator)
+    }
+}
+
+/// One drill's files: a state file seeded with links to update and to prune, and manifests.
+struct Drill {
+    static let selectionApp = "4e2c0b7e-5d0a-4c8e-9b7a-1f0c2d3e4a5b"
+    static let templateApp = "4e2c0b7e-5d0a-4c8e-9b7a-1f0c2d3e4a5c"
+    static let updates = 6
+    static let prunes = 3
+
+    let directory: URL
+    let statePath: String
+    let manifests: String
+    /// Every name the manifests declare: what the server must hold, once each, after convergence.
+    let declaredNames: Set<String>
+
+    init(creates: Int) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("odag-drill-\(UUID().uuidString)")
+        let links = directory.appendingPathComponent("links")
+        try FileManager.default.createDirectory(at: links, withIntermediateDirectories: true)
+        statePath = directory.appendingPathComponent("state.json").path
+        manifests = links.path
+
+        func link(_ name: String, rowEstExpr: String) -> JSONValue {
+            .object([
+                "name": .string(name), "selectionAppId": .string(Self.selectionApp),
+                "templateAppId": .string(Self.templateApp),
+                "properties": .object(["rowEstExpr": .string(rowEstExpr), "genAppAccessible": .bool(true)]),
+            ])
+        }
+        let updated = (1...Self.updates).map { String(format: "Drill update %02d", $0) }
+        let pruned = (1...Self.prunes).map { String(format: "Drill stale %02d", $0) }
+        let created = (1...creates).map { String(format: "Drill create %03d", $0) }
+        let seed = JSONValue.object([
+            "formatVersion": .int(1),
+            "links": .array(
+                updated.map { link($0, rowEstExpr: "Count(old)") } + pruned.map { link($0, rowEstExpr: "1") }),
+        ])
+        try Data(JSONWriter.bytes(seed, pretty: true)).write(to: URL(fileURLWithPath: statePath))
+        let manifest = JSONValue.object([
+            "links": .array((updated + created).map { link($0, rowEstExpr: "Sum([Order Count])") })
+        ])
+        try Data(JSONWriter.bytes(manifest, pretty: true)).write(to: links.appendingPathComponent("drill.json"))
+        declaredNames = Set(updated + created)
+    }
+
+    /// Starts `odag-sync emulator` on the state file and waits for its `listening on` line.
+    func startEmulator(_ options: [String]) async throws -> EmulatorProcess {
+        let port = options.contains("--port") ? [] : ["--port", "0"]
+        let process = try DrillProcess(
+            try DrillBinary.url(), ["emulator", "--state", statePath, "--quiet"] + port + options)
+        let output = try await process.waitFor("the listening line", timeout: .seconds(20)) { $0.stdout.contains("\n") }
+        let line = output.stdout.prefix { $0 != "\n" }
+        guard line.hasPrefix("listening on "), let url = URL(string: String(line.dropFirst("listening on ".count))),
+            let port = url.port
+        else {
+            throw DrillError.setup("the emulator did not start: \(output.stdout) \(output.stderr)")
+        }
+        return EmulatorProcess(process: process, url: url.absoluteString, port: port)
+    }
+
+    /// Starts `odag-sync apply` with pruning against `emulator`.
+    func apply(_ emulator: EmulatorProcess, parallelism: Int) throws -> DrillProcess {
+        try DrillProcess(
+            try DrillBinary.url(),
+            [
+                "apply", "--server", emulator.url, "--auto-approve", "--prune", "--no-color", "--parallelism",
+                String(parallelism), manifests,
+            ],
+            environment: DrillBinary.environment)
+    }
+
+    /// Reruns `apply` against the (possibly faulty) emulator, then stops it, and checks on a fault-free
+    /// emulator started from the same state file that a plan shows no changes and no name is duplicated.
+    func rerunAndCheckConvergence(_ emulator: EmulatorProcess) async throws {
+        let rerun = try apply(emulator, parallelism: 4)
+        let result = try await rerun.waitForExit(timeout: .seconds(120))
+        #expect(result.status == 0, "rerun of apply: \(result.stderr)")
+        emulator.process.send(SIGTERM)
+        try await emulator.process.waitForExit(timeout: .seconds(20))
+
+        let clean = try await startEmulator([])
+        let plan = try DrillProcess(
+            try DrillBinary.url(),
+            ["plan", "--server", clean.url, "--prune", "--detailed-exitcode", "--no-color", manifests],
+            environment: DrillBinary.environment)
+        let planned = try await plan.waitForExit(timeout: .seconds(60))
+        #expect(planned.status == 0, "plan after the rerun: \(planned.stdout) \(planned.stderr)")
+        clean.process.send(SIGTERM)
+        try await clean.process.waitForExit(timeout: .seconds(20))
+
+        #expect(try duplicateNames().isEmpty)
+        #expect(Set(try liveNames()) == declaredNames)
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// The link names in the state file.
+    func liveNames() throws -> [String] {
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: statePath)))
+        guard case .array(let links)? = try JSONParser.parse(bytes)["links"] else {
+            throw DrillError.setup("the state file has no links array")
+        }
+        return links.compactMap { $0["name"]?.stringValue }
+    }
+
+    /// Names held by more than one link in the state file.
+    func duplicateNames() throws -> [String] {
+        Dictionary(grouping: try liveNames(), by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
+    }
+}
+
+/// A running `odag-sync emulator` process.
+struct EmulatorProcess {
+    let process: DrillProcess
+    /// `http://127.0.0.1:PORT/api/odag/v1`.
+    let url: String
+    let port: Int
+}
+
+/// The built `odag-sync` executable, found next to the test bundle (`swift test` builds every product
+/// into the same folder, also with `--scratch-path` or a sanitizer).
+enum DrillBinary {
+    static func url() throws -> URL {
+        var folders = [
+            Bundle.main.bundleURL, URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+        ]
+        if let executable = Bundle.main.executableURL { folders.append(executable.deletingLastPathComponent()) }
+        for bundle in Bundle.allBundles where bundle.bundleURL.pathExtension == "xctest" {
+            folders.append(bundle.bundleURL.deletingLastPathComponent())
+        }
+        for folder in folders {
+            for candidate in [folder, folder.deletingLastPathComponent()] {
+                let binary = candidate.appendingPathComponent("odag-sync")
+                var isFolder: ObjCBool = false
+                if FileManager.default.fileExists(atPath: binary.path, isDirectory: &isFolder), !isFolder.boolValue,
+                    FileManager.default.isExecutableFile(atPath: binary.path)
+                {
+                    return binary
+                }
+            }
+        }
+        throw DrillError.setup("the odag-sync binary was not found next to the tests in \(folders.map(\.path))")
+    }
+
+    /// The process environment without settings that would change what the drills run against.
+    static var environment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["ODAG_SERVER", "ODAG_TOKEN", "NO_COLOR"] { environment[name] = nil }
+        return environment
+    }
+}
