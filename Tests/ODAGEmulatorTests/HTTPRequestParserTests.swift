@@ -1,3 +1,4 @@
+import ODAGCore
 import ODAGEmulator
 import Testing
 
@@ -168,7 +169,7 @@ import Testing
     ]
 
     @Test func neverTrapsOnMutatedRequests() {
-        var generator = SplitMixForTests(seed: 2026)
+        var generator = SplitMix64(seed: 2026)
         for round in 0..<8_000 {
             var bytes = Array(Self.seeds[round % Self.seeds.count].utf8)
             for _ in 0..<Int.random(in: 1...4, using: &generator) {
@@ -225,15 +226,3 @@ extension HTTPRequestParser.Result {
     }
 }
 
-/// A seedable generator so fuzz rounds are repeatable.
-struct SplitMixForTests: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

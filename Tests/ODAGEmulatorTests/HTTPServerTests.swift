@@ -1,3 +1,4 @@
+import ODAGCore
 import Foundation
 import ODAGEmulator
 import Synchronization
@@ -238,7 +239,7 @@ import Testing
         defer { server.stop() }
         let port = server.port
         let errors = runOnThreads(20) { index in
-            var generator = SplitMixForTests(seed: UInt64(index))
+            var generator = SplitMix64(seed: UInt64(index))
             let client = try RawHTTPClient(port: port, timeout: 5)
             var bytes = Array("POST /x HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc".utf8)
             for _ in 0..<6 {

@@ -94,7 +94,7 @@ import Testing
     }
 
     @Test func survivesArbitraryBytes() {
-        var generator = SeededGenerator(seed: 42)
+        var generator = SplitMix64(seed: 42)
         let valid = Array(
             "{\"links\": [\(Self.link(", \"properties\": {\"bindings\": [], \"retention\": {\"maxAge\": 1}}"))]}".utf8)
         for _ in 0..<500 {
@@ -113,15 +113,3 @@ import Testing
     }
 }
 
-/// A small deterministic generator (SplitMix64) so fuzz-style tests repeat exactly.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

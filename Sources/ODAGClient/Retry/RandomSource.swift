@@ -1,3 +1,4 @@
+import ODAGCore
 import Foundation
 
 /// Where the client's randomness (xrfkeys, backoff jitter) comes from: the system generator, or a seeded one so
@@ -45,23 +46,19 @@ public struct RandomSource: Sendable {
     }
 }
 
-/// SplitMix64's state behind a lock.
+/// A ``SplitMix64`` behind a lock, so one seeded source can be shared between tasks.
 private final class SeededState: @unchecked Sendable {
-    // @unchecked: `state` is only touched under `lock`.
+    // @unchecked: `generator` is only touched under `lock`.
     private let lock = NSLock()
-    private var state: UInt64
+    private var generator: SplitMix64
 
     init(seed: UInt64) {
-        state = seed
+        generator = SplitMix64(seed: seed)
     }
 
     func next() -> UInt64 {
         lock.lock()
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        lock.unlock()
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        defer { lock.unlock() }
+        return generator.next()
     }
 }
