@@ -39,7 +39,8 @@ public struct JSONObjectReader: Sendable {
     /// Reads `value`, which must be an object.
     public init(_ value: JSONValue, path: String = "") throws(ModelError) {
         guard case .object(let members) = value else {
-            throw ModelError(path: path, message: "expected an object, found \(value.kindDescription) \(value.snippet())")
+            throw ModelError(
+                path: path, message: "expected an object, found \(value.kindDescription) \(value.snippet())")
         }
         self.members = members
         self.path = path
@@ -53,7 +54,8 @@ public struct JSONObjectReader: Sendable {
     func childPath(_ key: String) -> String { JSONPath.appending(key: key, to: path) }
 
     func mismatch(_ key: String, _ expected: String, _ value: JSONValue) -> ModelError {
-        ModelError(path: childPath(key), message: "expected \(expected), found \(value.kindDescription) \(value.snippet())")
+        ModelError(
+            path: childPath(key), message: "expected \(expected), found \(value.kindDescription) \(value.snippet())")
     }
 
     /// The member's raw value; `null` counts as absent.
@@ -112,7 +114,8 @@ public struct JSONObjectReader: Sendable {
     }
 
     /// A member decoded by `decode` with its own path, or `nil` when absent.
-    public func model<T>(_ key: String, _ decode: (JSONValue, String) throws(ModelError) -> T) throws(ModelError) -> T? {
+    public func model<T>(_ key: String, _ decode: (JSONValue, String) throws(ModelError) -> T) throws(ModelError) -> T?
+    {
         guard let value = value(key) else { return nil }
         return try decode(value, childPath(key))
     }

@@ -13,7 +13,8 @@ enum HelpText {
 
             """
         for command in CommandLineTool.commands {
-            text += "  " + command.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + command.summary + "\n"
+            text +=
+                "  " + command.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + command.summary + "\n"
         }
         text += """
 
@@ -32,8 +33,11 @@ enum HelpText {
         let width = min(labels.map(\.count).max() ?? 0, 30)
         text += "\nOptions:\n"
         for (option, label) in zip(options, labels) {
-            let padded = label.count > width ? label + "\n" + String(repeating: " ", count: width + 4) : label
-                .padding(toLength: width, withPad: " ", startingAt: 0)
+            let padded =
+                label.count > width
+                ? label + "\n" + String(repeating: " ", count: width + 4)
+                : label
+                    .padding(toLength: width, withPad: " ", startingAt: 0)
             let repeatNote = option.repeatable ? " (repeatable)" : ""
             text += "  \(padded)  \(option.help)\(repeatNote)\n"
         }
@@ -61,7 +65,8 @@ struct HelpCommand: Command {
         }
         guard let command = CommandLineTool.command(named: name) else {
             let hint = Suggestion.closest(to: name, among: CommandLineTool.commands.map { $0.name })
-            throw CommandError.usage(UsageError("unknown command \"\(name)\"", hint: hint.map { "did you mean \"\($0)\"?" }))
+            throw CommandError.usage(
+                UsageError("unknown command \"\(name)\"", hint: hint.map { "did you mean \"\($0)\"?" }))
         }
         context.console.output(HelpText.help(for: command))
         return .success

@@ -1,7 +1,7 @@
 import ODAGSyncCLI
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 exit(await CommandLineTool.main(Array(CommandLine.arguments.dropFirst())))

@@ -1,7 +1,6 @@
 import ODAGCore
 import Testing
 
-
 @Suite("HTTPFields")
 struct HTTPFieldsTests {
     @Test("lookups ignore case; order and repeats are kept")

@@ -22,8 +22,13 @@ import Testing
     }
 
     @Test func namesThePathAndValueOfABadMember() throws {
-        let json: JSONValue = [["id": "4e2c0b7e-5d0a-4c8e-9b7a-1f0c2d3e4a5b", "properties": ["retention": ["maxAge": "soon"]]]]
-        #expect(throws: ModelError(path: "[0].properties.retention.maxAge", message: "expected an integer, found a string \"soon\"")) {
+        let json: JSONValue = [
+            ["id": "4e2c0b7e-5d0a-4c8e-9b7a-1f0c2d3e4a5b", "properties": ["retention": ["maxAge": "soon"]]]
+        ]
+        #expect(
+            throws: ModelError(
+                path: "[0].properties.retention.maxAge", message: "expected an integer, found a string \"soon\"")
+        ) {
             try OdagLink.list(json: json)
         }
         #expect(throws: ModelError(path: "selectionAppId", message: "\"abc\" is not a UUID")) {

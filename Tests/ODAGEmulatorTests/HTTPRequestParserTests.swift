@@ -225,4 +225,3 @@ extension HTTPRequestParser.Result {
         return false
     }
 }
-

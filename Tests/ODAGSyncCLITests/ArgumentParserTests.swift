@@ -10,7 +10,9 @@ import Testing
     ])
 
     @Test func readsValuesInBothSpellings() throws {
-        let parsed = try parser.parse(["links", "--server", "http://a", "--header=X: 1", "--header", "Y: 2", "--prune", "b"])
+        let parsed = try parser.parse([
+            "links", "--server", "http://a", "--header=X: 1", "--header", "Y: 2", "--prune", "b",
+        ])
         #expect(parsed.positionals == ["links", "b"])
         #expect(parsed.value("--server") == "http://a")
         #expect(parsed.all("--header") == ["X: 1", "Y: 2"])
@@ -58,7 +60,9 @@ import Testing
         #expect(throws: UsageError("option --n needs a whole number from 1 to 64, got \"0\"")) {
             try p.parse(["--n", "0"]).int("--n", in: 1...64)
         }
-        #expect(throws: UsageError("option --output must be one of text, json, got \"jsn\"", hint: "did you mean \"json\"?")) {
+        #expect(
+            throws: UsageError("option --output must be one of text, json, got \"jsn\"", hint: "did you mean \"json\"?")
+        ) {
             try p.parse(["--output", "jsn"]).choice("--output", ["text", "json"])
         }
     }

@@ -104,22 +104,29 @@ final class InMemoryLinkService: LinkService {
         Planner.plan(desired: desired, live: live, options: F.options(prune: prune))
     }
 
-    func executor(_ service: InMemoryLinkService, _ live: [OdagLink], parallelism: Int = 4,
-                  interruption: InterruptionFlag = InterruptionFlag()) -> ApplyExecutor {
+    func executor(
+        _ service: InMemoryLinkService, _ live: [OdagLink], parallelism: Int = 4,
+        interruption: InterruptionFlag = InterruptionFlag()
+    ) -> ApplyExecutor {
         ApplyExecutor(
             service: service, parallelism: parallelism, interruption: interruption,
             knownIds: Set(live.compactMap(\.id)))
     }
 
     @Test func runsDeletesThenUpdatesThenCreatesAndConverges() async throws {
-        let live = [try F.live(1, "Gone"), try F.live(2, "Changed", properties: ["rowEstExpr": "a"]),
-                    try F.live(3, "Moved", template: F.appB)]
-        let desired = [F.desired("Changed", properties: ["rowEstExpr": "b"]), F.desired("New"),
-                       F.desired("Moved", template: F.appC)]
+        let live = [
+            try F.live(1, "Gone"), try F.live(2, "Changed", properties: ["rowEstExpr": "a"]),
+            try F.live(3, "Moved", template: F.appB),
+        ]
+        let desired = [
+            F.desired("Changed", properties: ["rowEstExpr": "b"]), F.desired("New"),
+            F.desired("Moved", template: F.appC),
+        ]
         let service = InMemoryLinkService(links: live)
         let report = await executor(service, live, parallelism: 1).apply(plan(desired, live))
         #expect(report.allSucceeded)
-        #expect(service.log == ["delete \(F.id(1))", "delete \(F.id(3))", "update Changed", "create Moved", "create New"])
+        #expect(
+            service.log == ["delete \(F.id(1))", "delete \(F.id(3))", "update Changed", "create Moved", "create New"])
         #expect(report.results.map(\.change.action) == [.delete, .replace, .update, .create])
         let again = plan(desired, service.links)
         #expect(again.changes.isEmpty)
@@ -196,12 +203,14 @@ final class InMemoryLinkService: LinkService {
         let plan = Planner.plan(desired: desired, live: live, options: F.options(prune: true))
         #expect(plan.summary.delete == 8)
         let refusals = SafetyCheck.refusals(for: plan, limits: SafetyLimits(maxDeletes: 5), forceDeletes: false)
-        #expect(refusals == [
-            "the plan deletes 8 links, more than safety.maxDeletes (5)",
-            "the plan deletes 8 of 20 links in scope (40 %), more than safety.maxDeletePercent (30 %)",
-        ])
+        #expect(
+            refusals == [
+                "the plan deletes 8 links, more than safety.maxDeletes (5)",
+                "the plan deletes 8 of 20 links in scope (40 %), more than safety.maxDeletePercent (30 %)",
+            ])
         #expect(SafetyCheck.refusals(for: plan, limits: SafetyLimits(maxDeletes: 5), forceDeletes: true).isEmpty)
-        #expect(SafetyCheck.refusals(for: plan, limits: SafetyLimits(maxDeletePercent: 50), forceDeletes: false).isEmpty)
+        #expect(
+            SafetyCheck.refusals(for: plan, limits: SafetyLimits(maxDeletePercent: 50), forceDeletes: false).isEmpty)
     }
 
     @Test func thePercentLimitStartsAtTenLinks() throws {
@@ -220,17 +229,20 @@ final class InMemoryLinkService: LinkService {
 
     @Test func namesEachLinkThatChangedSinceThePlan() throws {
         let live = [try F.live(1, "A", properties: ["rowEstExpr": "1"]), try F.live(2, "B")]
-        let desired = [F.desired("A", properties: ["rowEstExpr": "2"]), F.desired("B", template: F.appC), F.desired("C")]
+        let desired = [
+            F.desired("A", properties: ["rowEstExpr": "2"]), F.desired("B", template: F.appC), F.desired("C"),
+        ]
         let plan = Planner.plan(desired: desired, live: live, options: F.options())
         #expect(StalePlanCheck.problems(plan: plan, live: live, scope: LinkScope()).isEmpty)
         var changed = live
         changed[0].properties?.rowEstExpr = "3"
         changed.remove(at: 1)
         changed.append(try F.live(3, "C"))
-        #expect(StalePlanCheck.problems(plan: plan, live: changed, scope: LinkScope()) == [
-            "link \"B\" (id \(F.id(2))) was deleted since the plan was made",
-            "link \"A\" (id \(F.id(1))) changed since the plan was made: properties.rowEstExpr: \"1\" → \"3\"",
-            "link \"C\" appeared on the server since the plan was made (id \(F.id(3)))",
-        ])
+        #expect(
+            StalePlanCheck.problems(plan: plan, live: changed, scope: LinkScope()) == [
+                "link \"B\" (id \(F.id(2))) was deleted since the plan was made",
+                "link \"A\" (id \(F.id(1))) changed since the plan was made: properties.rowEstExpr: \"1\" → \"3\"",
+                "link \"C\" appeared on the server since the plan was made (id \(F.id(3)))",
+            ])
     }
 }

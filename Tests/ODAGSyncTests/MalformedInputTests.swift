@@ -112,4 +112,3 @@ import Testing
         }
     }
 }
-

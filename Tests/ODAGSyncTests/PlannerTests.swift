@@ -33,11 +33,13 @@ enum PlanFixtures {
     ) -> DeclaredLink {
         DeclaredLink(
             name: name, id: id, selectionAppId: selection, templateAppId: template, properties: properties,
-            ignore: ignore, source: ManifestSource(file: "links.json", location: SourceLocation(line: 1, column: 1), path: "links[0]"))
+            ignore: ignore,
+            source: ManifestSource(file: "links.json", location: SourceLocation(line: 1, column: 1), path: "links[0]"))
     }
 
     static func options(prune: Bool = false, scope: LinkScope = LinkScope(), targets: [String] = []) -> PlanOptions {
-        PlanOptions(server: "http://server", generatedAt: "2026-01-01T00:00:00Z", scope: scope, prune: prune, targets: targets)
+        PlanOptions(
+            server: "http://server", generatedAt: "2026-01-01T00:00:00Z", scope: scope, prune: prune, targets: targets)
     }
 }
 
@@ -50,7 +52,10 @@ enum PlanFixtures {
         let plan = Planner.plan(desired: desired, live: live, options: F.options())
         #expect(plan.summary == PlanSummary(create: 1, unchanged: 1))
         #expect(plan.changes.map(\.action) == [.create])
-        #expect(plan.changes[0].after == ["name": "New", "selectionAppId": .string(F.appA), "templateAppId": .string(F.appB)])
+        #expect(
+            plan.changes[0].after == [
+                "name": "New", "selectionAppId": .string(F.appA), "templateAppId": .string(F.appB),
+            ])
     }
 
     @Test func updatesOnlyDeclaredFieldsAndKeepsEverythingElse() throws {
@@ -78,11 +83,15 @@ enum PlanFixtures {
     @Test func comparesBindingsAsAWholeInAnyOrder() throws {
         let b1: JSONValue = ["selectionField": "R", "templateField": "R", "selectionType": "selected"]
         let b2: JSONValue = ["selectionField": "Y", "templateField": "Y", "selectionType": "selected"]
-        let liveB1: JSONValue = ["selectionField": "R", "templateField": "R", "selectionType": "selected", "serverId": 7]
+        let liveB1: JSONValue = [
+            "selectionField": "R", "templateField": "R", "selectionType": "selected", "serverId": 7,
+        ]
         let live = [try F.live(1, "L", properties: ["bindings": [b2, liveB1]])]
-        let same = Planner.plan(desired: [F.desired("L", properties: ["bindings": [b1, b2]])], live: live, options: F.options())
+        let same = Planner.plan(
+            desired: [F.desired("L", properties: ["bindings": [b1, b2]])], live: live, options: F.options())
         #expect(same.changes.isEmpty)
-        let fewer = Planner.plan(desired: [F.desired("L", properties: ["bindings": [b1]])], live: live, options: F.options())
+        let fewer = Planner.plan(
+            desired: [F.desired("L", properties: ["bindings": [b1]])], live: live, options: F.options())
         #expect(fewer.changes.first?.diffs.map(\.path) == ["properties.bindings"])
         #expect(fewer.changes.first?.after?["properties"]?["bindings"] == [b1])
     }
@@ -134,7 +143,8 @@ enum PlanFixtures {
         let noPrune = Planner.plan(desired: [F.desired("Sales Z")], live: live, options: F.options(scope: scope))
         #expect(noPrune.unmanaged.map(\.name) == ["Sales A"])
         #expect(noPrune.summary.delete == 0)
-        let prune = Planner.plan(desired: [F.desired("Sales Z")], live: live, options: F.options(prune: true, scope: scope))
+        let prune = Planner.plan(
+            desired: [F.desired("Sales Z")], live: live, options: F.options(prune: true, scope: scope))
         #expect(prune.changes.map(\.action) == [.delete, .create])
         #expect(prune.linksInScope == 1)
     }
@@ -142,7 +152,8 @@ enum PlanFixtures {
     @Test func targetsLimitChangesAndPruning() throws {
         let live = [try F.live(1, "Gone"), try F.live(2, "Keep")]
         let desired = [F.desired("A"), F.desired("B")]
-        let plan = Planner.plan(desired: desired, live: live, options: F.options(prune: true, targets: ["B", "Gone", "Nope"]))
+        let plan = Planner.plan(
+            desired: desired, live: live, options: F.options(prune: true, targets: ["B", "Gone", "Nope"]))
         #expect(plan.changes.map { "\($0.action.rawValue) \($0.name)" } == ["delete Gone", "create B"])
         #expect(plan.errors.map(\.kind) == [.unknownTarget])
     }

@@ -105,7 +105,8 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
             }
             if outcome.watchdogFired {
                 throw HTTPTransportError(
-                    .timedOut, detail: "no answer from \(endpoint(of: request.url)) within \(request.wholeSecondTimeout) s")
+                    .timedOut,
+                    detail: "no answer from \(endpoint(of: request.url)) within \(request.wholeSecondTimeout) s")
             }
             if cancelled || outcome.cancelledByCaller {
                 throw CancellationError()

@@ -38,7 +38,8 @@ struct EmulatorGate: Sendable {
         if let header = configuration.requireHeader, (request.headers[header] ?? "").isEmpty {
             // As a Qlik virtual proxy does for an unauthenticated API call: redirect to its login form.
             var headers = HTTPFields()
-            headers.replaceOrAdd(name: "Location", value: "\(EmulatorConfiguration.loginPath)?targetId=\(ODAGUUID.random())")
+            headers.replaceOrAdd(
+                name: "Location", value: "\(EmulatorConfiguration.loginPath)?targetId=\(ODAGUUID.random())")
             headers.replaceOrAdd(name: "Content-Type", value: "text/html; charset=utf-8")
             return HTTPServerResponse(
                 status: 302, headers: headers, body: Array("<html><body>Redirecting to login</body></html>".utf8))

@@ -30,4 +30,3 @@ final class FaultInjector: Sendable {
         return Decision(fail: fail, drop: !fail && second < dropRate)
     }
 }
-

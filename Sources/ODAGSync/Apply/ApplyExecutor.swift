@@ -81,7 +81,8 @@ public struct ApplyExecutor: Sendable {
     private func replaceHalf(_ outcome: ChangeOutcome, of change: PlannedChange, deleted: Bool) -> ChangeOutcome {
         guard change.action == .replace, case .failed(let message) = outcome else { return outcome }
         if deleted {
-            return .failed("the old link was deleted but creating the new one failed: \(message); run apply again to create it")
+            return .failed(
+                "the old link was deleted but creating the new one failed: \(message); run apply again to create it")
         }
         return .failed("deleting the old link failed, nothing was changed: \(message)")
     }
@@ -128,7 +129,7 @@ public struct ApplyExecutor: Sendable {
         do {
             try await service.deleteLink(id: id)
             return .succeeded(newId: nil)
-        } catch where service.isNotFound(error) {
+        } catch  where service.isNotFound(error) {
             return .alreadyDone(note: "the link was already gone", newId: nil)
         } catch {
             return .failed("\(error)")
@@ -136,12 +137,14 @@ public struct ApplyExecutor: Sendable {
     }
 
     func update(_ change: PlannedChange) async -> ChangeOutcome {
-        guard let id = change.id, let after = change.after else { return .failed("the plan has no id or body for this link") }
+        guard let id = change.id, let after = change.after else {
+            return .failed("the plan has no id or body for this link")
+        }
         do {
             let body = try OdagLinkUpdate(json: after)
             _ = try await service.updateLink(id: id, body)
             return .succeeded(newId: nil)
-        } catch where service.isNotFound(error) {
+        } catch  where service.isNotFound(error) {
             return .failed("link \(quote(change.name)) (id \(id)) no longer exists on the server; run plan again")
         } catch {
             return .failed("\(error)")
@@ -161,18 +164,20 @@ public struct ApplyExecutor: Sendable {
             do {
                 let link = try await service.createLink(body)
                 return .succeeded(newId: link.id)
-            } catch where service.isOutcomeUnknown(error) {
+            } catch  where service.isOutcomeUnknown(error) {
                 lastError = "\(error)"
                 // The server may have created it: look before sending again.
                 do {
                     let live = try await service.listLinks()
                     if let found = live.first(where: { isCreated($0, by: body) }) {
                         return .alreadyDone(
-                            note: "the answer to the create was lost, but the server had created the link", newId: found.id)
+                            note: "the answer to the create was lost, but the server had created the link",
+                            newId: found.id)
                     }
                 } catch {
                     return .failed(
-                        "the outcome of the create is unknown (\(lastError)) and re-reading the links failed (\(error)); run plan to see whether it exists before applying again")
+                        "the outcome of the create is unknown (\(lastError)) and re-reading the links failed (\(error)); run plan to see whether it exists before applying again"
+                    )
                 }
             } catch {
                 return .failed("\(error)")

@@ -19,7 +19,9 @@ public struct ApplyReport: Sendable, Equatable {
     /// How many changes succeeded.
     public var succeeded: Int { results.filter { $0.outcome.isSuccess }.count }
     /// How many changes failed.
-    public var failed: Int { results.filter { if case .failed = $0.outcome { return true } else { return false } }.count }
+    public var failed: Int {
+        results.filter { if case .failed = $0.outcome { return true } else { return false } }.count
+    }
     /// How many changes were never started (interrupted).
     public var notStarted: Int { results.filter { $0.outcome == .notStarted }.count }
     /// Whether every change succeeded.

@@ -18,7 +18,8 @@ public enum StalePlanCheck {
             case .create:
                 if let appeared = byName[change.name]?.first {
                     problems.append(
-                        "link \(quote(change.name)) appeared on the server since the plan was made (id \(appeared.id ?? "unknown"))")
+                        "link \(quote(change.name)) appeared on the server since the plan was made (id \(appeared.id ?? "unknown"))"
+                    )
                 }
             case .update, .replace, .delete:
                 guard let id = change.id else { continue }

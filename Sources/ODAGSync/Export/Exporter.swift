@@ -25,7 +25,9 @@ public enum Exporter {
         public var skipped: [String]
     }
 
-    static let leadingKeys = ["$schema", "links", "name", "id", "selectionAppId", "templateAppId", "properties", "ignore"]
+    static let leadingKeys = [
+        "$schema", "links", "name", "id", "selectionAppId", "templateAppId", "properties", "ignore",
+    ]
 
     /// Exports the live links in `scope`, one manifest each.
     public static func export(_ live: [OdagLink], scope: LinkScope) -> Result {
@@ -48,7 +50,8 @@ public enum Exporter {
             }
             guard byName[name] == 1 else {
                 skipped.append(
-                    "link \(quote(name)) (id \(id)) shares its name with \((byName[name] ?? 1) - 1) other link(s); names are unique in manifests, so rename or delete the duplicates on the server")
+                    "link \(quote(name)) (id \(id)) shares its name with \((byName[name] ?? 1) - 1) other link(s); names are unique in manifests, so rename or delete the duplicates on the server"
+                )
                 continue
             }
             var declaration: [String: JSONValue] = [

@@ -48,7 +48,8 @@ public struct ManifestLoader: Sendable {
             if isDirectory.boolValue {
                 var visited: Set<String> = []
                 collect(
-                    folder: absolutePath, display: Self.trimmingSlashes(path), depth: 0, visited: &visited, into: &files)
+                    folder: absolutePath, display: Self.trimmingSlashes(path), depth: 0, visited: &visited, into: &files
+                )
             } else if !excludedFiles.contains(Self.standardized(absolutePath)) {
                 files.append(path)
             }

@@ -34,7 +34,8 @@ extension Plan {
     public init(json: JSONValue) throws(ModelError) {
         let reader = try JSONObjectReader(json)
         if reader.members["drift"] != nil {
-            throw ModelError(path: "drift", message: "this is a drift report, not a plan; make a plan with \"odag-sync plan --out\"")
+            throw ModelError(
+                path: "drift", message: "this is a drift report, not a plan; make a plan with \"odag-sync plan --out\"")
         }
         guard let version = try reader.int("formatVersion") else {
             throw ModelError(path: "formatVersion", message: "is required")
@@ -42,15 +43,18 @@ extension Plan {
         guard version == Plan.formatVersion else {
             throw ModelError(
                 path: "formatVersion",
-                message: "plan format \(version) is not supported by this version (it reads format \(Plan.formatVersion))")
+                message:
+                    "plan format \(version) is not supported by this version (it reads format \(Plan.formatVersion))")
         }
         self.init(
             server: try reader.requiredString("server"),
             environment: try reader.string("environment"),
             generatedAt: try reader.requiredString("generatedAt"),
             prune: try reader.bool("prune") ?? false,
-            changes: try reader.array("changes") { (v, p) throws(ModelError) in try PlannedChange(json: v, path: p) } ?? [],
-            unmanaged: try reader.array("unmanaged") { (v, p) throws(ModelError) in try UnmanagedLink(json: v, path: p) }
+            changes: try reader.array("changes") { (v, p) throws(ModelError) in try PlannedChange(json: v, path: p) }
+                ?? [],
+            unmanaged: try reader.array("unmanaged") { (v, p) throws(ModelError) in try UnmanagedLink(json: v, path: p)
+            }
                 ?? [],
             errors: try reader.array("errors") { (v, p) throws(ModelError) in try PlanError(json: v, path: p) } ?? [],
             unchanged: try reader.model("summary") { (v, p) throws(ModelError) in
@@ -102,10 +106,12 @@ extension PlannedChange {
             diffs: try reader.array("diffs") { (v, p) throws(ModelError) in try FieldDiff(json: v, path: p) } ?? [],
             before: reader.members["before"], after: reader.members["after"], source: try reader.string("source"))
         if action != .create && id == nil {
-            throw ModelError(path: JSONPath.appending(key: "id", to: path), message: "is required for a \(action.rawValue)")
+            throw ModelError(
+                path: JSONPath.appending(key: "id", to: path), message: "is required for a \(action.rawValue)")
         }
         if action != .delete && after == nil {
-            throw ModelError(path: JSONPath.appending(key: "after", to: path), message: "is required for a \(action.rawValue)")
+            throw ModelError(
+                path: JSONPath.appending(key: "after", to: path), message: "is required for a \(action.rawValue)")
         }
     }
 }
@@ -122,7 +128,8 @@ extension FieldDiff {
     /// Reads a difference.
     public init(json: JSONValue, path: String) throws(ModelError) {
         let reader = try JSONObjectReader(json, path: path)
-        self.init(path: try reader.requiredString("path"), before: reader.members["before"], after: reader.members["after"])
+        self.init(
+            path: try reader.requiredString("path"), before: reader.members["before"], after: reader.members["after"])
     }
 }
 
@@ -137,7 +144,9 @@ extension UnmanagedLink {
     /// Reads an unmanaged link.
     public init(json: JSONValue, path: String) throws(ModelError) {
         let reader = try JSONObjectReader(json, path: path)
-        self.init(id: try reader.requiredString("id"), name: try reader.requiredString("name"), owner: try reader.string("owner"))
+        self.init(
+            id: try reader.requiredString("id"), name: try reader.requiredString("name"),
+            owner: try reader.string("owner"))
     }
 }
 
@@ -156,7 +165,8 @@ extension PlanError {
         let reader = try JSONObjectReader(json, path: path)
         let kindName = try reader.requiredString("kind")
         guard let kind = Kind(rawValue: kindName) else {
-            throw ModelError(path: JSONPath.appending(key: "kind", to: path), message: "unknown error kind \(quote(kindName))")
+            throw ModelError(
+                path: JSONPath.appending(key: "kind", to: path), message: "unknown error kind \(quote(kindName))")
         }
         self.init(
             kind: kind, name: try reader.string("name"), id: try reader.string("id"),

@@ -79,7 +79,9 @@ public struct PlanSummary: Sendable, Equatable {
     public var unmanaged = 0
 
     /// Creates a summary.
-    public init(create: Int = 0, update: Int = 0, replace: Int = 0, delete: Int = 0, unchanged: Int = 0, unmanaged: Int = 0) {
+    public init(
+        create: Int = 0, update: Int = 0, replace: Int = 0, delete: Int = 0, unchanged: Int = 0, unmanaged: Int = 0
+    ) {
         self.create = create
         self.update = update
         self.replace = replace

@@ -210,12 +210,14 @@ public enum Planner {
                 diffs += PropertyComparison.leaves(of: properties, path: "properties")
             }
             return PlannedChange(
-                action: .create, name: declaration.name, diffs: diffs, after: body, source: declaration.source.description)
+                action: .create, name: declaration.name, diffs: diffs, after: body,
+                source: declaration.source.description)
         }
 
         var diffs: [FieldDiff] = []
         if live.name != declaration.name {
-            diffs.append(FieldDiff(path: "name", before: live.name.map(JSONValue.string), after: .string(declaration.name)))
+            diffs.append(
+                FieldDiff(path: "name", before: live.name.map(JSONValue.string), after: .string(declaration.name)))
         }
         var reasons: [String] = []
         for (field, declared, current) in [
@@ -243,7 +245,8 @@ public enum Planner {
                 templateAppId: declaration.templateAppId, properties: properties)
             return PlannedChange(
                 action: .replace, name: declaration.name, id: live.id,
-                reason: reasons.joined(separator: ", ") + "; an update cannot change it, so the link is deleted and created again",
+                reason: reasons.joined(separator: ", ")
+                    + "; an update cannot change it, so the link is deleted and created again",
                 diffs: diffs, before: live.json, after: body, source: declaration.source.description)
         }
         var update: [String: JSONValue] = ["name": .string(declaration.name)]

@@ -66,7 +66,8 @@ public enum PropertyComparison {
     /// The live value at `path` overlaid with the declared one: objects are merged member by member,
     /// everything else (arrays included) is replaced; ignored paths keep their live value.
     /// Returns `nil` when the result is absent.
-    public static func overlay(live: JSONValue?, declared: JSONValue?, path: String, ignore: Set<String>) -> JSONValue? {
+    public static func overlay(live: JSONValue?, declared: JSONValue?, path: String, ignore: Set<String>) -> JSONValue?
+    {
         if ignore.contains(path) { return live }
         guard let declared else { return live }
         guard path != bindingsPath, case .object(let declaredMembers) = declared,

@@ -44,18 +44,22 @@ struct ApplyCommand: Command {
         let format = try arguments.choice("--output", ["text", "json"]) ?? "text"
         let parallelism = try arguments.int("--parallelism", in: 1...64) ?? 8
         if let planFile = try planFile(arguments, context: context) {
-            return try await applyPlanFile(planFile, arguments, context: context, format: format, parallelism: parallelism)
+            return try await applyPlanFile(
+                planFile, arguments, context: context, format: format, parallelism: parallelism)
         }
         let project = try ProjectLoading.load(arguments, context: context)
         let connection = try ServerConnection.open(
             arguments, config: project.config, context: context, parallelism: parallelism)
         defer { connection.close() }
         let live = try await PlanMaking.readLive(connection)
-        let plan = PlanMaking.plan(project: project, live: live, connection: connection, targets: arguments.all("--target"))
+        let plan = PlanMaking.plan(
+            project: project, live: live, connection: connection, targets: arguments.all("--target"))
         if format == "text" { PlanMaking.render(plan, format: "text", context: context) }
         try check(plan, limits: project.config.safety, arguments: arguments)
         guard plan.hasChanges else {
-            if format == "json" { context.console.output(ApplyReportRenderer().jsonText(ApplyReport(server: plan.server, results: []))) }
+            if format == "json" {
+                context.console.output(ApplyReportRenderer().jsonText(ApplyReport(server: plan.server, results: [])))
+            }
             return .success
         }
         if arguments.has("--dry-run") {
@@ -74,7 +78,8 @@ struct ApplyCommand: Command {
                 throw CommandError.failed("apply cancelled; nothing was changed")
             }
         }
-        return await execute(plan, live: live, connection: connection, context: context, format: format, parallelism: parallelism)
+        return await execute(
+            plan, live: live, connection: connection, context: context, format: format, parallelism: parallelism)
     }
 
     /// The plan file named by the only argument, if it is one (a JSON file with `formatVersion`).
@@ -99,7 +104,8 @@ struct ApplyCommand: Command {
     ) async throws -> ExitCode {
         let plan = planFile.plan
         for flag in ["--prune", "--target", "--env"] where arguments.has(flag) {
-            throw CommandError.usage(UsageError("\(flag) cannot be used with a plan file; it was fixed when the plan was made"))
+            throw CommandError.usage(
+                UsageError("\(flag) cannot be used with a plan file; it was fixed when the plan was made"))
         }
         let config = try ProjectLoading.config(arguments, context: context, environment: plan.environment)
         let connection = try ServerConnection.open(
@@ -128,7 +134,8 @@ struct ApplyCommand: Command {
         if arguments.has("--dry-run") {
             return dryRun(plan, format: format, context: context)
         }
-        return await execute(plan, live: live, connection: connection, context: context, format: format, parallelism: parallelism)
+        return await execute(
+            plan, live: live, connection: connection, context: context, format: format, parallelism: parallelism)
     }
 
     /// Prints what would be done without doing it: the plan (already printed in text), or the plan
@@ -146,11 +153,14 @@ struct ApplyCommand: Command {
             let forced = plan.prune && plan.declaredLinks == 0
             throw CommandError.refused(
                 refusals.joined(separator: "; ") + "; nothing was applied",
-                hint: forced ? "declare at least one link, or turn pruning off" : "pass --force-deletes if these deletes are intended")
+                hint: forced
+                    ? "declare at least one link, or turn pruning off"
+                    : "pass --force-deletes if these deletes are intended")
         }
         if !plan.errors.isEmpty {
             throw CommandError.failed(
-                "\(plan.errors.count) link\(plan.errors.count == 1 ? "" : "s") cannot be planned (see above); nothing was applied")
+                "\(plan.errors.count) link\(plan.errors.count == 1 ? "" : "s") cannot be planned (see above); nothing was applied"
+            )
         }
     }
 
@@ -166,9 +176,11 @@ struct ApplyCommand: Command {
             if count == 1 {
                 interruption.interrupt()
                 console.standardError.write(
-                    "\nInterrupted: starting no new changes; waiting for the running ones to finish (Ctrl-C again to quit now).\n")
+                    "\nInterrupted: starting no new changes; waiting for the running ones to finish (Ctrl-C again to quit now).\n"
+                )
             } else {
-                console.standardError.write("Quitting now; changes in flight may or may not have been made. Run plan to see.\n")
+                console.standardError.write(
+                    "Quitting now; changes in flight may or may not have been made. Run plan to see.\n")
                 exit(130)
             }
         }
@@ -182,7 +194,8 @@ struct ApplyCommand: Command {
             progress: { result in
                 let finished = done.add(1, ordering: .sequentiallyConsistent).newValue
                 guard format == "text", !console.quiet else { return }
-                let line = renderer.renderText(ApplyReport(server: plan.server, results: [result]))
+                let line =
+                    renderer.renderText(ApplyReport(server: plan.server, results: [result]))
                     .split(separator: "\n").first.map(String.init) ?? ""
                 console.standardError.write("[\(finished)/\(total)] \(line)\n")
             })
@@ -195,9 +208,12 @@ struct ApplyCommand: Command {
         if report.allSucceeded { return .success }
         if report.failed > 0 {
             console.error(
-                "\(report.failed) change\(report.failed == 1 ? "" : "s") failed", hint: "fix the cause and run apply again; it converges")
+                "\(report.failed) change\(report.failed == 1 ? "" : "s") failed",
+                hint: "fix the cause and run apply again; it converges")
         }
-        if report.interrupted { console.error("apply was interrupted; \(report.notStarted) change(s) were not started") }
+        if report.interrupted {
+            console.error("apply was interrupted; \(report.notStarted) change(s) were not started")
+        }
         return .failure
     }
 }

@@ -52,7 +52,8 @@ struct CompletionCommand: Command {
             var cases = ""
             for command in commands {
                 let flags = (command.options.map(\.name) + ["--help"]).joined(separator: " ")
-                cases += "    \(command.name)) _arguments '*:file:_files' \(flags.split(separator: " ").map { "'\($0)[]'" }.joined(separator: " ")) ;;\n"
+                cases +=
+                    "    \(command.name)) _arguments '*:file:_files' \(flags.split(separator: " ").map { "'\($0)[]'" }.joined(separator: " ")) ;;\n"
             }
             context.console.output(
                 """
@@ -75,7 +76,8 @@ struct CompletionCommand: Command {
                     let flag = option.name.dropFirst(2)
                     let needsValue = option.takesValue ? " -r" : ""
                     let help = option.help.replacingOccurrences(of: "'", with: "")
-                    lines += "complete -c odag-sync -n '__fish_seen_subcommand_from \(command.name)' -l \(flag)\(needsValue) -d '\(help)'\n"
+                    lines +=
+                        "complete -c odag-sync -n '__fish_seen_subcommand_from \(command.name)' -l \(flag)\(needsValue) -d '\(help)'\n"
                 }
             }
             context.console.output(lines)

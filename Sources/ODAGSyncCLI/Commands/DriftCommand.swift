@@ -61,7 +61,8 @@ struct DriftCommand: Command {
         let connection = try ServerConnection.open(arguments, config: project.config, context: context)
         defer { connection.close() }
         let live = try await PlanMaking.readLive(connection)
-        let plan = PlanMaking.plan(project: project, live: live, connection: connection, targets: arguments.all("--target"))
+        let plan = PlanMaking.plan(
+            project: project, live: live, connection: connection, targets: arguments.all("--target"))
         let report = DriftReport(plan: plan)
         if let file = arguments.value("--report") {
             try PlanMaking.write(report.jsonText, to: file, context: context)

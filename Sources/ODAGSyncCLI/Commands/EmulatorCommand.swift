@@ -30,8 +30,12 @@ struct EmulatorCommand: Command {
         .value("--drop-rate", "P", "Do the work for this share of requests (0–1), then drop the connection"),
         .value("--seed", "N", "Seed for repeatable faults"),
         .value("--retry-after", "SECONDS", "The Retry-After of injected 503 answers (default 1)"),
-        .value("--require-header", "NAME", "Require this header (e.g. X-Qlik-User), as a header-authenticated virtual proxy does"),
-        .value("--require-token", "TOKEN", "Require 'Authorization: Bearer TOKEN' (use ODAG_EMULATOR_TOKEN to keep it off the command line)"),
+        .value(
+            "--require-header", "NAME",
+            "Require this header (e.g. X-Qlik-User), as a header-authenticated virtual proxy does"),
+        .value(
+            "--require-token", "TOKEN",
+            "Require 'Authorization: Bearer TOKEN' (use ODAG_EMULATOR_TOKEN to keep it off the command line)"),
         .flag("--quiet", "Print only the listening line and errors"),
     ]
 

@@ -42,7 +42,8 @@ struct ExportCommand: Command {
                 throw CommandError.failed("cannot create the folder \(quoteText(out)): \(error.localizedDescription)")
             }
             for manifest in result.manifests {
-                try PlanMaking.write(manifest.text, to: (folder as NSString).appendingPathComponent(manifest.fileName), context: context)
+                try PlanMaking.write(
+                    manifest.text, to: (folder as NSString).appendingPathComponent(manifest.fileName), context: context)
             }
             context.console.info("Exported \(result.manifests.count) link(s) to \(out).")
         }

@@ -36,7 +36,8 @@ struct PlanCommand: Command {
         let connection = try ServerConnection.open(arguments, config: project.config, context: context)
         defer { connection.close() }
         let live = try await PlanMaking.readLive(connection)
-        let plan = PlanMaking.plan(project: project, live: live, connection: connection, targets: arguments.all("--target"))
+        let plan = PlanMaking.plan(
+            project: project, live: live, connection: connection, targets: arguments.all("--target"))
 
         if let out = arguments.value("--out") {
             try PlanMaking.write(plan.jsonText, to: out, context: context)
@@ -48,10 +49,13 @@ struct PlanCommand: Command {
         if plan.prune && plan.declaredLinks == 0 {
             throw CommandError.refused(refusals.first ?? "pruning with manifests that declare no links is refused")
         }
-        for refusal in refusals { context.console.warning("apply will refuse this plan: \(refusal) (see --force-deletes)") }
+        for refusal in refusals {
+            context.console.warning("apply will refuse this plan: \(refusal) (see --force-deletes)")
+        }
         if !plan.errors.isEmpty {
             throw CommandError.failed(
-                "\(plan.errors.count) link\(plan.errors.count == 1 ? "" : "s") cannot be planned (see above); apply is blocked until fixed")
+                "\(plan.errors.count) link\(plan.errors.count == 1 ? "" : "s") cannot be planned (see above); apply is blocked until fixed"
+            )
         }
         if arguments.has("--detailed-exitcode") && plan.hasChanges { return .changes }
         return .success

@@ -91,7 +91,8 @@ public struct ParsedArguments: Sendable, Equatable {
     public func int(_ name: String, in range: ClosedRange<Int>) throws(UsageError) -> Int? {
         guard let text = value(name) else { return nil }
         guard let number = Int(text), range.contains(number) else {
-            throw UsageError("option \(name) needs a whole number from \(range.lowerBound) to \(range.upperBound), got \"\(text)\"")
+            throw UsageError(
+                "option \(name) needs a whole number from \(range.lowerBound) to \(range.upperBound), got \"\(text)\"")
         }
         return number
     }
@@ -100,7 +101,8 @@ public struct ParsedArguments: Sendable, Equatable {
     public func double(_ name: String, in range: ClosedRange<Double>) throws(UsageError) -> Double? {
         guard let text = value(name) else { return nil }
         guard let number = Double(text), number.isFinite, range.contains(number) else {
-            throw UsageError("option \(name) needs a number from \(range.lowerBound) to \(range.upperBound), got \"\(text)\"")
+            throw UsageError(
+                "option \(name) needs a number from \(range.lowerBound) to \(range.upperBound), got \"\(text)\"")
         }
         return number
     }

@@ -10,7 +10,9 @@ public struct OptionSpec: Sendable, Equatable {
     public var help: String
 
     /// A flag that takes a value.
-    public static func value(_ name: String, _ valueName: String, repeatable: Bool = false, _ help: String) -> OptionSpec {
+    public static func value(_ name: String, _ valueName: String, repeatable: Bool = false, _ help: String)
+        -> OptionSpec
+    {
         OptionSpec(name: name, valueName: valueName, repeatable: repeatable, help: help)
     }
 

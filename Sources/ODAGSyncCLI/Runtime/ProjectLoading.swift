@@ -70,7 +70,9 @@ enum ProjectLoading {
         }
         let errors = diagnostics.filter(\.isError).count
         return .failed(
-            errors == 1 ? "the config or manifests have an error (above)" : "the config or manifests have \(errors) errors (above)",
+            errors == 1
+                ? "the config or manifests have an error (above)"
+                : "the config or manifests have \(errors) errors (above)",
             hint: "\"odag-sync validate\" checks them offline")
     }
 }

@@ -101,7 +101,8 @@ struct ServerConnection: Sendable {
         if tls.caCertPath != nil || tls.clientCertPath != nil || tls.insecure {
             if tls.insecure {
                 context.console.warning(
-                    "--insecure: the server's TLS certificate is NOT verified; anyone on the network path can read and change this traffic. Use --ca-cert instead.")
+                    "--insecure: the server's TLS certificate is NOT verified; anyone on the network path can read and change this traffic. Use --ca-cert instead."
+                )
             }
             do {
                 transport = try CurlTransport(tls: tls, searchPath: context.environment["PATH"])

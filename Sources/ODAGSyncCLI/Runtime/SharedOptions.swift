@@ -8,10 +8,14 @@ enum SharedOptions {
     static let connection: [OptionSpec] = [
         .value("--server", "URL", "The ODAG API base URL, e.g. https://qlik.example.com/api/odag/v1 (or ODAG_SERVER)"),
         .value("--emulator", "STATEFILE", "Run against a local emulator started in-process, state kept in STATEFILE"),
-        .value("--header", "'NAME: VALUE'", repeatable: true, "Send a header with every request, e.g. 'X-Qlik-User: UserDirectory=CORP; UserId=svc'"),
+        .value(
+            "--header", "'NAME: VALUE'", repeatable: true,
+            "Send a header with every request, e.g. 'X-Qlik-User: UserDirectory=CORP; UserId=svc'"),
         .value("--token-file", "FILE", "Send the token in FILE as 'Authorization: Bearer' (or ODAG_TOKEN)"),
         .value("--ca-cert", "FILE", "Trust this CA certificate (PEM) for the server's TLS certificate (uses curl)"),
-        .value("--client-cert", "FILE", "Present this client certificate (PEM), e.g. Qlik's exported client.pem (uses curl)"),
+        .value(
+            "--client-cert", "FILE",
+            "Present this client certificate (PEM), e.g. Qlik's exported client.pem (uses curl)"),
         .value("--client-key", "FILE", "The client certificate's private key (PEM), e.g. client_key.pem (uses curl)"),
         .flag("--insecure", "Do not verify the server's TLS certificate (last resort; warned on every run)"),
         .value("--timeout", "SECONDS", "Time limit of each request attempt (default 30)"),
