@@ -124,7 +124,7 @@ struct Drill {
     func startEmulator(_ options: [String]) async throws -> EmulatorProcess {
         let port = options.contains("--port") ? [] : ["--port", "0"]
         let process = try DrillProcess(
-            try DrillBinary.url(), ["emulator", "--state", statePath, "--quiet"] + port + options)
+            URL(fileURLWithPath: OdagSyncBinary.path), ["emulator", "--state", statePath, "--quiet"] + port + options)
         let output = try await process.waitFor("the listening line", timeout: .seconds(20)) { $0.stdout.contains("\n") }
         let line = output.stdout.prefix { $0 != "\n" }
         guard line.hasPrefix("listening on "), let url = URL(string: String(line.dropFirst("listening on ".count))),
@@ -138,12 +138,12 @@ struct Drill {
     /// Starts `odag-sync apply` with pruning against `emulator`.
     func apply(_ emulator: EmulatorProcess, parallelism: Int) throws -> DrillProcess {
         try DrillProcess(
-            try DrillBinary.url(),
+            URL(fileURLWithPath: OdagSyncBinary.path),
             [
                 "apply", "--server", emulator.url, "--auto-approve", "--prune", "--no-color", "--parallelism",
                 String(parallelism), manifests,
             ],
-            environment: DrillBinary.environment)
+            environment: OdagSyncBinary.environment())
     }
 
     /// Reruns `apply` against the (possibly faulty) emulator, then stops it, and checks on a fault-free
@@ -157,9 +157,9 @@ struct Drill {
 
         let clean = try await startEmulator([])
         let plan = try DrillProcess(
-            try DrillBinary.url(),
+            URL(fileURLWithPath: OdagSyncBinary.path),
             ["plan", "--server", clean.url, "--prune", "--detailed-exitcode", "--no-color", manifests],
-            environment: DrillBinary.environment)
+            environment: OdagSyncBinary.environment())
         let planned = try await plan.waitForExit(timeout: .seconds(60))
         #expect(planned.status == 0, "plan after the rerun: \(planned.stdout) \(planned.stderr)")
         clean.process.send(SIGTERM)
@@ -193,35 +193,3 @@ struct EmulatorProcess {
     let port: Int
 }
 
-/// The built `odag-sync` executable, found next to the test bundle (`swift test` builds every product
-/// into the same folder, also with `--scratch-path` or a sanitizer).
-enum DrillBinary {
-    static func url() throws -> URL {
-        var folders = [
-            Bundle.main.bundleURL, URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-        ]
-        if let executable = Bundle.main.executableURL { folders.append(executable.deletingLastPathComponent()) }
-        for bundle in Bundle.allBundles where bundle.bundleURL.pathExtension == "xctest" {
-            folders.append(bundle.bundleURL.deletingLastPathComponent())
-        }
-        for folder in folders {
-            for candidate in [folder, folder.deletingLastPathComponent()] {
-                let binary = candidate.appendingPathComponent("odag-sync")
-                var isFolder: ObjCBool = false
-                if FileManager.default.fileExists(atPath: binary.path, isDirectory: &isFolder), !isFolder.boolValue,
-                    FileManager.default.isExecutableFile(atPath: binary.path)
-                {
-                    return binary
-                }
-            }
-        }
-        throw DrillError.setup("the odag-sync binary was not found next to the tests in \(folders.map(\.path))")
-    }
-
-    /// The process environment without settings that would change what the drills run against.
-    static var environment: [String: String] {
-        var environment = ProcessInfo.processInfo.environment
-        for name in ["ODAG_SERVER", "ODAG_TOKEN", "NO_COLOR"] { environment[name] = nil }
-        return environment
-    }
-}
