@@ -192,4 +192,3 @@ struct EmulatorProcess {
     let url: String
     let port: Int
 }
-
