@@ -22,9 +22,23 @@ struct EmulatorGate: Sendable {
         {
             return .text(200, EmulatorGate.loginPage, contentType: "text/html; charset=utf-8")
         }
-        if configuration.latencyMs > 0 {
-            Thread.sleep(forTimeInterval: Double(configuration.latencyMs) / 1000)
+        guard configuration.latencyMs > 0 else { return answer(request, next: next) }
+        // The latency is the server's response time: the answer leaves `latencyMs` after the request
+        // arrived, and the work (including the durable write of the state) happens within that time,
+        // as on a real server, rather than adding to it.
+        let deadline = ContinuousClock.now + .milliseconds(configuration.latencyMs)
+        let response = answer(request, next: next)
+        let remaining = deadline - ContinuousClock.now
+        if remaining > .zero {
+            let (seconds, attoseconds) = remaining.components
+            Thread.sleep(forTimeInterval: Double(seconds) + Double(attoseconds) * 1e-18)
         }
+        return response
+    }
+
+    private func answer(_ request: HTTPServerRequest, next: (HTTPServerRequest) -> HTTPServerResponse)
+        -> HTTPServerResponse
+    {
         if let token = configuration.requireToken, request.headers["Authorization"] != "Bearer \(token)" {
             var response = EmulatorRouter.error(
                 EmulatorAPIError(

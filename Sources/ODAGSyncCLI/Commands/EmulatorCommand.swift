@@ -25,7 +25,7 @@ struct EmulatorCommand: Command {
         .value("--host", "HOST", "Address to bind (default 127.0.0.1; 0.0.0.0 exposes it to the network)"),
         .value("--port", "N", "Port (default 0: a free port, printed on the first line)"),
         .value("--state", "FILE", "Load state from FILE and save every change to it (created when missing)"),
-        .value("--latency-ms", "N", "Delay every answer by N milliseconds"),
+        .value("--latency-ms", "N", "Answer N milliseconds after each request arrives (the work happens within)"),
         .value("--fail-rate", "P", "Answer this share of requests (0–1) with 503 and Retry-After, doing nothing"),
         .value("--drop-rate", "P", "Do the work for this share of requests (0–1), then drop the connection"),
         .value("--seed", "N", "Seed for repeatable faults"),
