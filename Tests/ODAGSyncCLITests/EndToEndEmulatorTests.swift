@@ -9,13 +9,13 @@ import Testing
 /// `odag-sync emulator` as a process, and `--emulator STATEFILE`.
 @Suite struct EndToEndEmulatorTests {
     /// Starts `odag-sync emulator --port 0 …` and returns it with the URL from its first line.
-    static func start(_ arguments: [String], environment: [String: String] = [:], in folder: TemporaryFolder) throws
-        -> (RunningProcess, String)
+    static func start(_ arguments: [String], environment: [String: String] = [:], in folder: TemporaryFolder)
+        async throws -> (RunningProcess, String)
     {
         let process = try RunningProcess(
-            OdagSyncBinary.path, ["emulator", "--port", "0"] + arguments,
+            URL(fileURLWithPath: OdagSyncBinary.path), ["emulator", "--port", "0"] + arguments,
             environment: OdagSyncBinary.environment(environment), directory: folder.root)
-        let line = try #require(process.firstLine(), "no listening line; stderr: \(process.stderr)")
+        let line = try await process.firstLine()
         let prefix = "listening on http://127.0.0.1:"
         #expect(line.hasPrefix(prefix) && line.hasSuffix("/api/odag/v1"), "first line: \(line)")
         return (process, String(line.dropFirst("listening on ".count)))
@@ -25,14 +25,14 @@ import Testing
         let folder = try TemporaryFolder(prefix: "emulator-process")
         defer { folder.remove() }
         try folder.write("links/sales.json", E2E.manifest(Scenario.declaredLinks))
-        let (emulator, url) = try Self.start(["--state", "state.json"], in: folder)
+        let (emulator, url) = try await Self.start(["--state", "state.json"], in: folder)
         #expect(folder.exists("state.json"), "the state file is created when missing")
 
         let apply = try await OdagSyncBinary.run(
             ["apply", "--server", url, "--auto-approve", "links"], in: folder.root)
         #expect(apply.code == 0, "\(apply)")
 
-        let code = emulator.stop(signal: SIGTERM)
+        let code = try await emulator.stop(signal: SIGTERM)
         #expect(code == 0, "stderr: \(emulator.stderr)")
         #expect(
             emulator.stdout.split(separator: "\n").count == 1, "only the listening line is data: \(emulator.stdout)")
@@ -41,11 +41,11 @@ import Testing
         #expect(names == ["Sales A", "Sales B", "Sales C", "Sales D"])
 
         // Started again on the same file, it serves what it saved.
-        let (again, secondURL) = try Self.start(["--state", "state.json"], in: folder)
+        let (again, secondURL) = try await Self.start(["--state", "state.json"], in: folder)
         let plan = try await OdagSyncBinary.run(
             ["plan", "--server", secondURL, "--detailed-exitcode", "links"], in: folder.root)
         #expect(plan.code == 0, "\(plan)")
-        #expect(again.stop(signal: SIGINT) == 0, "Ctrl-C stops it cleanly too")
+        #expect(try await again.stop(signal: SIGINT) == 0, "Ctrl-C stops it cleanly too")
     }
 
     @Test func requireTokenFromTheEnvironmentIsEnforced() async throws {
@@ -54,8 +54,8 @@ import Testing
         try folder.write("links/sales.json", E2E.manifest([E2E.declared("Sales A")]))
         let token = "emulator-secret-\(UUID().uuidString)"
         try folder.write("token", token + "\n")
-        let (emulator, url) = try Self.start([], environment: ["ODAG_EMULATOR_TOKEN": token], in: folder)
-        defer { _ = emulator.stop() }
+        let (emulator, url) = try await Self.start([], environment: ["ODAG_EMULATOR_TOKEN": token], in: folder)
+        defer { emulator.send(SIGTERM) }
         let refused = try await OdagSyncBinary.run(["plan", "--server", url, "links"], in: folder.root)
         #expect(refused.code == 1, "\(refused)")
         let accepted = try await OdagSyncBinary.run(

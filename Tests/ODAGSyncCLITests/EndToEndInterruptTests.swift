@@ -17,12 +17,11 @@ import Testing
         try project.write("links/sales.json", E2E.manifest((1...count).map { E2E.declared("Sales \($0)") }))
 
         let apply = try RunningProcess(
-            OdagSyncBinary.path, ["apply", "--server", server.url, "--auto-approve", "--parallelism", "1", "links"],
+            URL(fileURLWithPath: OdagSyncBinary.path),
+            ["apply", "--server", server.url, "--auto-approve", "--parallelism", "1", "links"],
             environment: OdagSyncBinary.environment(), directory: project.root)
-        let started = apply.wait { _, err in err.contains("[1/\(count)]") }
-        #expect(started, "no progress line: \(apply.stderr)")
-        kill(apply.process.processIdentifier, SIGINT)
-        let code = apply.waitForExit()
+        try await apply.waitFor("the first progress line", timeout: .seconds(60)) { $0.stderr.contains("[1/\(count)]") }
+        let code = try await apply.stop(signal: SIGINT, timeout: .seconds(30))
         #expect(code == 1, "stdout: \(apply.stdout)\nstderr: \(apply.stderr)")
         #expect(apply.stderr.contains("Interrupted"), "\(apply.stderr)")
         #expect(apply.stdout.contains("not started"), "the report lists what was not started: \(apply.stdout)")

@@ -123,7 +123,7 @@ struct Drill {
     /// Starts `odag-sync emulator` on the state file and waits for its `listening on` line.
     func startEmulator(_ options: [String]) async throws -> EmulatorProcess {
         let port = options.contains("--port") ? [] : ["--port", "0"]
-        let process = try DrillProcess(
+        let process = try RunningProcess(
             URL(fileURLWithPath: OdagSyncBinary.path), ["emulator", "--state", statePath, "--quiet"] + port + options)
         let output = try await process.waitFor("the listening line", timeout: .seconds(20)) { $0.stdout.contains("\n") }
         let line = output.stdout.prefix { $0 != "\n" }
@@ -136,8 +136,8 @@ struct Drill {
     }
 
     /// Starts `odag-sync apply` with pruning against `emulator`.
-    func apply(_ emulator: EmulatorProcess, parallelism: Int) throws -> DrillProcess {
-        try DrillProcess(
+    func apply(_ emulator: EmulatorProcess, parallelism: Int) throws -> RunningProcess {
+        try RunningProcess(
             URL(fileURLWithPath: OdagSyncBinary.path),
             [
                 "apply", "--server", emulator.url, "--auto-approve", "--prune", "--no-color", "--parallelism",
@@ -156,7 +156,7 @@ struct Drill {
         try await emulator.process.waitForExit(timeout: .seconds(20))
 
         let clean = try await startEmulator([])
-        let plan = try DrillProcess(
+        let plan = try RunningProcess(
             URL(fileURLWithPath: OdagSyncBinary.path),
             ["plan", "--server", clean.url, "--prune", "--detailed-exitcode", "--no-color", manifests],
             environment: OdagSyncBinary.environment())
@@ -187,7 +187,7 @@ struct Drill {
 
 /// A running `odag-sync emulator` process.
 struct EmulatorProcess {
-    let process: DrillProcess
+    let process: RunningProcess
     /// `http://127.0.0.1:PORT/api/odag/v1`.
     let url: String
     let port: Int

@@ -78,7 +78,7 @@ enum DrillError: Error, CustomStringConvertible {
 
 /// A child process whose standard output and error are collected as they arrive.
 // @unchecked: `process` is only used to start, signal and identify the child; all mutable state is in `output`.
-final class DrillProcess: @unchecked Sendable {
+final class RunningProcess: @unchecked Sendable {
     struct Output: Sendable {
         var stdout = ""
         var stderr = ""
@@ -94,12 +94,15 @@ final class DrillProcess: @unchecked Sendable {
     let output = Observed(Output())
     private let process = Process()
 
-    /// Starts `executable` with `arguments`; standard input is empty.
-    init(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil) throws {
+    /// Starts `executable` with `arguments` in `directory`; standard input is empty.
+    init(
+        _ executable: URL, _ arguments: [String], environment: [String: String]? = nil, directory: String? = nil
+    ) throws {
         self.arguments = arguments
         process.executableURL = executable
         process.arguments = arguments
         if let environment { process.environment = environment }
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let stdout = Pipe()
         let stderr = Pipe()
         process.standardOutput = stdout
@@ -156,6 +159,24 @@ final class DrillProcess: @unchecked Sendable {
     }
 
     var name: String { "odag-sync " + (arguments.first ?? "") }
+
+    /// Standard output so far.
+    var stdout: String { output.value.stdout }
+
+    /// Standard error so far.
+    var stderr: String { output.value.stderr }
+
+    /// The first complete line of standard output.
+    func firstLine(timeout: Duration = .seconds(20)) async throws -> String {
+        let output = try await waitFor("a first line", timeout: timeout) { $0.stdout.contains("\n") }
+        return output.stdout.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+    }
+
+    /// Sends `signal` and returns the exit status once the child has exited.
+    func stop(signal: Int32 = SIGTERM, timeout: Duration = .seconds(20)) async throws -> Int32? {
+        send(signal)
+        return try await waitForExit(timeout: timeout).status
+    }
 
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
