@@ -13,7 +13,8 @@ import Testing
         let server = try TestEmulator { $0.latencyMs = 150 }
         let project = try TemporaryFolder(prefix: "interrupt")
         defer { project.remove() }
-        let count = 12
+        // Enough changes (150 ms each, one at a time) that the interrupt lands mid-run on a busy machine.
+        let count = 40
         try project.write("links/sales.json", E2E.manifest((1...count).map { E2E.declared("Sales \($0)") }))
 
         let apply = try RunningProcess(

@@ -11,13 +11,19 @@ final class SignalWatcher: @unchecked Sendable {
     /// Calls `handler` with the signal number each time SIGINT or SIGTERM arrives, until ``cancel()``.
     init(_ handler: @escaping @Sendable (Int32) -> Void) {
         var sources: [any DispatchSourceSignal] = []
+        let registered = DispatchSemaphore(value: 0)
         for number in [SIGINT, SIGTERM] {
+            // Ignored first: on Linux, Dispatch installs its own handler when the source registers.
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { handler(number) }
+            source.setRegistrationHandler { registered.signal() }
             source.resume()
             sources.append(source)
         }
+        // Registration completes after `resume()` (later still on a busy machine); a signal that
+        // arrives before it is lost, so return only once both sources are registered.
+        for _ in sources { registered.wait() }
         self.sources = sources
     }
 
