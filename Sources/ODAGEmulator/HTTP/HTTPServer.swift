@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import ODAGCore
 import Synchronization
 
 /// A small HTTP/1.1 server on POSIX sockets that hands each request to a closure.
@@ -197,25 +198,8 @@ public final class HTTPServer: Sendable {
 
     /// The `{"message": …}` JSON answer the server gives on its own (bad request, body too large).
     public static func errorResponse(status: Int, message: String) -> HTTPServerResponse {
-        var escaped = ""
-        for scalar in message.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            case "\n": escaped += "\\n"
-            case "\r": escaped += "\\r"
-            case "\t": escaped += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    escaped.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return HTTPServerResponse(
+        HTTPServerResponse(
             status: status, headers: ["Content-Type": "application/json; charset=utf-8"],
-            body: Array("{\"message\":\"\(escaped)\"}".utf8), disposition: .respondAndClose)
+            body: JSONWriter.bytes(["message": .string(message)]), disposition: .respondAndClose)
     }
 }
