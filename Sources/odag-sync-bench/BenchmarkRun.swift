@@ -187,7 +187,7 @@ final class BenchmarkRun {
         let folder: String
         let emulator: Emulator
         let client: ODAGClient
-        let transport: URLSessionTransport
+        let transport: SocketTransport
         let expectedUpdates: Int
     }
 
@@ -198,7 +198,7 @@ final class BenchmarkRun {
         try data.writeStateFile(count: count, to: folder + "/state.json")
         let emulator = try Emulator.start(EmulatorConfiguration(statePath: folder + "/state.json"))
         guard let url = URL(string: emulator.baseURL) else { throw BenchError("bad emulator URL \(emulator.baseURL)") }
-        let transport = URLSessionTransport()
+        let transport = SocketTransport()
         let client = try ODAGClient(configuration: ODAGClientConfiguration(baseURL: url), transport: transport)
         return PlanFixture(
             folder: folder, emulator: emulator, client: client, transport: transport,
@@ -366,7 +366,7 @@ final class BenchmarkRun {
         guard let url = URL(string: emulator.baseURL) else { throw BenchError("bad emulator URL") }
         let client = try ODAGClient(
             configuration: ODAGClientConfiguration(baseURL: url),
-            transport: URLSessionTransport(maximumConnectionsPerHost: max(8, parallelism)))
+            transport: SocketTransport(maximumIdleConnectionsPerHost: max(8, parallelism)))
 
         let live = try await client.listLinks()
         let plan = Planner.plan(
@@ -435,7 +435,7 @@ final class BenchmarkRun {
         guard let memoryURL = URL(string: memoryEmulator.baseURL) else { throw BenchError("bad emulator URL") }
         let memoryClient = try ODAGClient(
             configuration: ODAGClientConfiguration(baseURL: memoryURL),
-            transport: URLSessionTransport(maximumConnectionsPerHost: max(8, parallelism)))
+            transport: SocketTransport(maximumIdleConnectionsPerHost: max(8, parallelism)))
         let seeds = (0..<count).map { index in
             DeclaredLink(
                 name: SyntheticData.name(index), selectionAppId: SyntheticData.selectionApp(index),
@@ -485,7 +485,7 @@ final class BenchmarkRun {
         guard let quickURL = URL(string: quick.baseURL) else { throw BenchError("bad emulator URL") }
         let quickClient = try ODAGClient(
             configuration: ODAGClientConfiguration(baseURL: quickURL),
-            transport: URLSessionTransport(maximumConnectionsPerHost: max(8, parallelism)))
+            transport: SocketTransport(maximumIdleConnectionsPerHost: max(8, parallelism)))
         let ceiling = try await repeatMedian(options.smoke ? 1 : 3) {
             let executor = ApplyExecutor(service: quickClient, parallelism: parallelism, knownIds: knownIds)
             let (seconds, report) = await Timing.measure { await executor.apply(plan) }

@@ -110,6 +110,12 @@ struct ServerConnection: Sendable {
                 emulator?.stop()
                 throw CommandError.failed("\(error)")
             }
+        } else if url.scheme?.lowercased() == "http",
+            emulator != nil || SocketTransport.proxyVariable(for: url, environment: context.environment) == nil
+        {
+            // Plain http (the emulator included) goes through our own HTTP/1.1 client, which can keep
+            // connections alive safely; a configured proxy is honoured by URLSession instead.
+            transport = SocketTransport(maximumIdleConnectionsPerHost: max(8, parallelism))
         } else {
             transport = URLSessionTransport(maximumConnectionsPerHost: max(8, parallelism), defaultTimeout: timeout)
         }
