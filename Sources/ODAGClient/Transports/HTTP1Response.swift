@@ -89,7 +89,8 @@ struct HTTP1ResponseHead: Equatable {
             // Only chunked as the final coding delimits the body; anything else runs to the close.
             return codings.last == "chunked" ? .chunked : .untilClose
         }
-        let lengths = headers.values(for: "Content-Length").flatMap { $0.split(separator: ",") }
+        let lengths = headers.values(for: "Content-Length")
+            .flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }
             .map { $0.trimmingCharacters(in: [" ", "\t"]) }
         guard let first = lengths.first else { return .untilClose }
         guard lengths.allSatisfy({ $0 == first }), !first.isEmpty, first.utf8.count <= 18,
@@ -169,9 +170,10 @@ struct ChunkedBodyDecoder {
             switch state {
             case .size:
                 guard let lineEnd = Self.lineEnd(in: input, from: index) else {
-                    try Self.checkPendingLine(input.count - index)
+                    try Self.checkLineLength(input.count - index)
                     return index
                 }
+                try Self.checkLineLength(lineEnd - index)
                 state = try Self.chunkState(input[index..<lineEnd])
                 index = lineEnd + 2
             case .data(let remaining):
@@ -188,9 +190,10 @@ struct ChunkedBodyDecoder {
                 state = .size
             case .trailer:
                 guard let lineEnd = Self.lineEnd(in: input, from: index) else {
-                    try Self.checkPendingLine(input.count - index)
+                    try Self.checkLineLength(input.count - index)
                     return index
                 }
+                try Self.checkLineLength(lineEnd - index)
                 // Trailer fields carry nothing we use; an empty line ends them.
                 state = lineEnd == index ? .done : .trailer
                 index = lineEnd + 2
@@ -239,7 +242,8 @@ struct ChunkedBodyDecoder {
         return nil
     }
 
-    private static func checkPendingLine(_ length: Int) throws(HTTP1ResponseError) {
+    /// Refuses a line (complete or still arriving) over the limit, so that how bytes arrive cannot change the result.
+    private static func checkLineLength(_ length: Int) throws(HTTP1ResponseError) {
         if length > maximumLineLength { throw HTTP1ResponseError("a chunk-size or trailer line is too long") }
     }
 }

@@ -37,6 +37,7 @@ public final class SocketTransport: HTTPTransport, Sendable {
     public let maximumBodyBytes: Int
     /// The largest response head accepted, in bytes.
     static let maximumHeadBytes = 64 * 1024
+    private static let oversizedHead = HTTP1ResponseError("the answer's head is over 64 KiB")
     private let pool: ConnectionPool
 
     /// Creates a transport with an empty connection pool.
@@ -141,13 +142,16 @@ public final class SocketTransport: HTTPTransport, Sendable {
             var headEnd: Int? = HTTP1ResponseHead.end(in: buffer, start: start, searchFrom: searched)
             while headEnd == nil {
                 guard buffer.count - start <= Self.maximumHeadBytes else {
-                    throw .malformed(HTTP1ResponseError("the answer's head is over 64 KiB"))
+                    throw .malformed(Self.oversizedHead)
                 }
                 searched = buffer.count
                 try receiveMore(&buffer, limit: 64 * 1024)
                 headEnd = HTTP1ResponseHead.end(in: buffer, start: start, searchFrom: searched)
             }
             guard let end = headEnd else { continue }
+            guard end - start <= Self.maximumHeadBytes else {
+                throw .malformed(Self.oversizedHead)
+            }
             let head: HTTP1ResponseHead
             let framing: HTTP1ResponseHead.Framing
             do {

@@ -13,9 +13,18 @@ Paths:
   /basic401         401 with `WWW-Authenticate: Basic` and a JSON message
   /redirect         302 to /echo/after-redirect
   /html             200 with a text/html login page
-  /hang             never answers (until the client goes away)
+  /hang             never answers (until the client goes away); counted as /hits/hang
   /drop             closes the connection without answering
   /retry-after/ID   first call per ID: 503 with `Retry-After: 1`; later calls: 200 {"ok": true}
+  /chunked          200 with a chunked JSON body (chunk extensions and a trailer included)
+  /until-close      200 with no length: the body ends when the server closes the connection
+  /continue         a 100 Continue, then 200 {"ok": true}
+  /answer-then-close  200 {"ok": true} announced as keep-alive, then the connection is closed (counted
+                    as /hits/closed once closed)
+  /drop-count/ID    counts a hit for ID, then closes the connection without answering
+  /hits/ID          200 {"hits": N}: how many times /drop-count/ID was called
+  /garbage          a head that is not HTTP, then close
+  /huge-head        200 with 100 KiB of header fields
 """
 import argparse
 import http.server
@@ -27,6 +36,7 @@ import time
 
 seen = set()
 seen_lock = threading.Lock()
+hits = {}
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -56,6 +66,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 "query": query,
                 "headers": [[k, v] for k, v in self.headers.items()],
                 "body": body.decode("utf-8", "replace"),
+                "peer_port": self.client_address[1],
             }
             self.answer(200, json.dumps(described))
         elif path.startswith("/status/"):
@@ -68,11 +79,47 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif path == "/html":
             self.answer(200, "<!DOCTYPE html><html><body>Log in</body></html>", "text/html; charset=utf-8")
         elif path == "/hang":
+            with seen_lock:
+                hits["hang"] = hits.get("hang", 0) + 1
             while True:
                 time.sleep(1)
         elif path == "/drop":
             self.close_connection = True
             self.connection.close()
+        elif path == "/chunked":
+            self.wfile.write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                b"5\r\n{\"ok\"\r\n3;note=x\r\n: t\r\nA\r\nrue, \"n\": \r\n2\r\n1}\r\n0\r\nX-Trailer: yes\r\n\r\n"
+            )
+        elif path == "/until-close":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{\"ok\": \"until close\"}")
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.shutdown(2)
+        elif path == "/continue":
+            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            self.answer(200, '{"ok":true}')
+        elif path == "/answer-then-close":
+            self.answer(200, '{"ok":true}')
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.shutdown(2)
+            with seen_lock:
+                hits["closed"] = hits.get("closed", 0) + 1
+        elif path.startswith("/drop-count/"):
+            with seen_lock:
+                hits[path[len("/drop-count/"):]] = hits.get(path[len("/drop-count/"):], 0) + 1
+            self.close_connection = True
+            self.connection.shutdown(2)
+        elif path.startswith("/hits/"):
+            with seen_lock:
+                count = hits.get(path[len("/hits/"):], 0)
+            self.answer(200, json.dumps({"hits": count}))
+        elif path == "/garbage":
+            self.wfile.write(b"NOT HTTP AT ALL\r\n\r\n")
+            self.close_connection = True
+        elif path == "/huge-head":
+            self.answer(200, "{}", extra=[("X-Filler-%d" % i, "x" * 1000) for i in range(100)])
         elif path.startswith("/retry-after/"):
             with seen_lock:
                 first = path not in seen
