@@ -16,6 +16,15 @@ struct SocketTransportTests {
         try JSONParser.parse(response.body)
     }
 
+    /// Waits until the test server's counter `name` reaches `count` (an event on the server's side, observed over
+    /// another request that the server answers only then); `false` when it did not within ten seconds.
+    static func waitForHits(
+        _ name: String, toReach count: Int, on server: PythonTestServer, through transport: SocketTransport
+    ) async throws -> Bool {
+        let hits = try await transport.send(request(server.url("/await-hits/\(name)/\(count)"), timeout: 20))
+        return try echo(hits)["hits"]?.intValue == count
+    }
+
     // MARK: Requests as bytes
 
     @Test("the request goes out as one HTTP/1.1 message: Host with the port, the caller's headers, a length")
@@ -152,13 +161,7 @@ struct SocketTransportTests {
             let answered = try await transport.send(Self.request(server.url("/answer-then-close")))
             #expect(answered.status == 200)
             // Waits (on other connections) until the server has closed the parked one.
-            var closed = false
-            for _ in 0..<500 where !closed {
-                let hits = try await observer.send(Self.request(server.url("/hits/closed")))
-                closed = try Self.echo(hits)["hits"]?.intValue == round
-                if !closed { try await Task.sleep(for: .milliseconds(10)) }
-            }
-            #expect(closed)
+            #expect(try await Self.waitForHits("closed", toReach: round, on: server, through: observer))
             // A POST cannot be repeated safely, so it must not meet the closed connection at all.
             let created = try await transport.send(Self.request(server.url("/echo"), method: "POST", body: "{}"))
             #expect(created.status == 200)
@@ -246,13 +249,7 @@ struct SocketTransportTests {
         let url = server.url("/hang")
         let task = Task { try await transport.send(Self.request(url, timeout: 60)) }
         // Waits until the server has the request, so the cancellation meets a thread blocked on the socket.
-        var arrived = false
-        for _ in 0..<500 where !arrived {
-            let hits = try await SocketTransport().send(Self.request(server.url("/hits/hang")))
-            arrived = try Self.echo(hits)["hits"]?.intValue == 1
-            if !arrived { try await Task.sleep(for: .milliseconds(10)) }
-        }
-        #expect(arrived)
+        #expect(try await Self.waitForHits("hang", toReach: 1, on: server, through: SocketTransport()))
         let clock = ContinuousClock()
         let started = clock.now
         task.cancel()

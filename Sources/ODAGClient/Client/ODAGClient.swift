@@ -29,7 +29,8 @@ public struct ODAGClient: Sendable {
     ///
     /// - Parameters:
     ///   - configuration: base URL, headers, token, timeout and retry policy.
-    ///   - transport: how requests are sent (``URLSessionTransport`` by default; ``CurlTransport`` for custom TLS).
+    ///   - transport: how requests are sent (``URLSessionTransport`` by default; ``SocketTransport`` for plain http,
+    ///     ``CurlTransport`` for custom TLS).
     ///   - sleeper: how to wait between attempts; `Task.sleep` by default.
     ///   - random: the source of xrfkeys and jitter.
     ///   - now: the current time, for `Retry-After` dates.

@@ -23,6 +23,7 @@ Paths:
                     as /hits/closed once closed)
   /drop-count/ID    counts a hit for ID, then closes the connection without answering
   /hits/ID          200 {"hits": N}: how many times /drop-count/ID was called
+  /await-hits/ID/N  like /hits/ID, but answers only once N is reached (or after 10 s)
   /garbage          a head that is not HTTP, then close
   /huge-head        200 with 100 KiB of header fields
 """
@@ -37,6 +38,13 @@ import time
 seen = set()
 seen_lock = threading.Lock()
 hits = {}
+hits_changed = threading.Condition()
+
+
+def count_hit(name):
+    with hits_changed:
+        hits[name] = hits.get(name, 0) + 1
+        hits_changed.notify_all()
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -79,8 +87,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif path == "/html":
             self.answer(200, "<!DOCTYPE html><html><body>Log in</body></html>", "text/html; charset=utf-8")
         elif path == "/hang":
-            with seen_lock:
-                hits["hang"] = hits.get("hang", 0) + 1
+            count_hit("hang")
             while True:
                 time.sleep(1)
         elif path == "/drop":
@@ -104,16 +111,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
             self.connection.shutdown(2)
-            with seen_lock:
-                hits["closed"] = hits.get("closed", 0) + 1
+            count_hit("closed")
         elif path.startswith("/drop-count/"):
-            with seen_lock:
-                hits[path[len("/drop-count/"):]] = hits.get(path[len("/drop-count/"):], 0) + 1
+            count_hit(path[len("/drop-count/"):])
             self.close_connection = True
             self.connection.shutdown(2)
         elif path.startswith("/hits/"):
-            with seen_lock:
+            with hits_changed:
                 count = hits.get(path[len("/hits/"):], 0)
+            self.answer(200, json.dumps({"hits": count}))
+        elif path.startswith("/await-hits/"):
+            _, _, name, wanted = path.split("/")
+            with hits_changed:
+                hits_changed.wait_for(lambda: hits.get(name, 0) >= int(wanted), timeout=10)
+                count = hits.get(name, 0)
             self.answer(200, json.dumps({"hits": count}))
         elif path == "/garbage":
             self.wfile.write(b"NOT HTTP AT ALL\r\n\r\n")
