@@ -12,6 +12,13 @@ struct SocketTransportTests {
         URLSessionTransportTests.request(url, method: method, body: body, timeout: timeout)
     }
 
+    /// A transport whose parked connections stay usable for a minute: on a machine busy with the whole test suite,
+    /// seconds can pass between two requests of one test, and the default two seconds would make reuse a matter
+    /// of timing.
+    static func patientTransport() -> SocketTransport {
+        SocketTransport(maximumIdleSeconds: 60)
+    }
+
     static func echo(_ response: HTTPResponse) throws -> JSONValue {
         try JSONParser.parse(response.body)
     }
@@ -95,7 +102,7 @@ struct SocketTransportTests {
         .enabled(if: python != nil, "needs python3 on PATH"))
     func echoAndKeepAlive() async throws {
         let server = try PythonTestServer(python: try #require(Self.python))
-        let transport = SocketTransport()
+        let transport = Self.patientTransport()
         let body = #"{"name":"Sales"}"#
         var ports: Set<Int> = []
         for method in ["POST", "PUT", "GET", "DELETE"] {
@@ -116,6 +123,20 @@ struct SocketTransportTests {
             if let port = echo["peer_port"]?.intValue { ports.insert(port) }
         }
         #expect(ports.count == 1, "one connection for four sequential requests, got ports \(ports)")
+    }
+
+    @Test(
+        "a connection idle for longer than maximumIdleSeconds is closed, not reused",
+        .enabled(if: python != nil, "needs python3 on PATH"))
+    func idleConnectionsExpire() async throws {
+        let server = try PythonTestServer(python: try #require(Self.python))
+        let transport = SocketTransport(maximumIdleSeconds: 0)
+        var ports: Set<Int> = []
+        for _ in 0..<3 {
+            let echo = try Self.echo(try await transport.send(Self.request(server.url("/echo"))))
+            if let port = echo["peer_port"]?.intValue { ports.insert(port) }
+        }
+        #expect(ports.count == 3)
     }
 
     @Test(
@@ -155,7 +176,7 @@ struct SocketTransportTests {
         .enabled(if: python != nil, "needs python3 on PATH"))
     func closedParkedConnectionIsNotReused() async throws {
         let server = try PythonTestServer(python: try #require(Self.python))
-        let transport = SocketTransport()
+        let transport = Self.patientTransport()
         let observer = SocketTransport()
         for round in 1...3 {
             let answered = try await transport.send(Self.request(server.url("/answer-then-close")))
@@ -173,7 +194,7 @@ struct SocketTransportTests {
         .enabled(if: python != nil, "needs python3 on PATH"))
     func lostAnswerOnReusedConnection() async throws {
         let server = try PythonTestServer(python: try #require(Self.python))
-        let transport = SocketTransport()
+        let transport = Self.patientTransport()
         for (method, expectedHits) in [("PUT", 2), ("POST", 1), ("DELETE", 1)] {
             // Leaves a kept-alive connection parked, so the next request reuses it.
             #expect(try await transport.send(Self.request(server.url("/echo"))).status == 200)

@@ -20,7 +20,46 @@ import Testing
         defer { emulator.stop() }
         #expect(try read(path) == ["formatVersion": 1, "links": [], "requests": []])
         #expect(
-            try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["new.json", "other.json"])
+            try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == [
+                ".new.json.lock", "new.json", "other.json",
+            ])
+    }
+
+    @Test func aSecondEmulatorOnTheSameFileIsRefusedUntilTheFirstStops() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let path = folder.file("state.json")
+        let lockPath = folder.file(".state.json.lock")
+        let first = try Fixtures.makeEmulator(statePath: path)
+        #expect(FileManager.default.fileExists(atPath: lockPath))
+        #expect {
+            try Fixtures.makeEmulator(statePath: path)
+        } throws: { error in
+            guard let error = error as? EmulatorError, case .stateFileLocked(let locked, let holder) = error else {
+                return false
+            }
+            return locked == path && holder == Int(getpid())
+                && error.description == "another emulator (process \(getpid())) is serving the state file \(path); "
+                    + "stop it, or use another state file"
+        }
+        // The refused start changed nothing: the first emulator still serves and saves.
+        _ = try Fixtures.createLink(try RawHTTPClient(port: first.port))
+        first.stop()
+        #expect(!FileManager.default.fileExists(atPath: lockPath))
+        let second = try Fixtures.makeEmulator(statePath: path)
+        defer { second.stop() }
+        #expect(second.linkCount == 1)
+    }
+
+    @Test func aLockFileLeftByAKilledEmulatorDoesNotBlock() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let path = folder.file("state.json")
+        // What `kill -9` leaves: the file, with a process id, but no lock (the kernel dropped it).
+        try "999999\n".write(toFile: folder.file(".state.json.lock"), atomically: false, encoding: .utf8)
+        let emulator = try Fixtures.makeEmulator(statePath: path)
+        defer { emulator.stop() }
+        #expect(emulator.linkCount == 0)
     }
 
     @Test(arguments: [true, false])
@@ -40,8 +79,11 @@ import Testing
         #expect(try read(path)["requests"] == .array([request ?? nil]))
         #expect(try client.call("DELETE", "/links/\(id)").status == 204)
         #expect(try read(path)["links"] == [])
-        // No temporary file is left behind.
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["state.json"])
+        // No temporary file is left behind; the running emulator's lock file is there.
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == [
+                ".state.json.lock", "state.json",
+            ])
     }
 
     @Test func restartingOnTheSameFileGivesTheSameState() throws {

@@ -24,6 +24,7 @@ public final class Emulator: Sendable {
     public let configuration: EmulatorConfiguration
     private let server: HTTPServer
     private let store: EmulatorStore
+    private let lock: StateFileLock?
 
     /// The port it listens on.
     public var port: Int { server.port }
@@ -37,21 +38,26 @@ public final class Emulator: Sendable {
         return "http://\(host):\(port)\(EmulatorConfiguration.basePath)"
     }
 
-    private init(configuration: EmulatorConfiguration, server: HTTPServer, store: EmulatorStore) {
+    private init(configuration: EmulatorConfiguration, server: HTTPServer, store: EmulatorStore, lock: StateFileLock?) {
         self.configuration = configuration
         self.server = server
         self.store = store
+        self.lock = lock
     }
 
     /// Loads (or creates) the state file, then starts listening.
     ///
-    /// - Throws: ``EmulatorError`` for an invalid configuration, an unreadable or corrupt state file,
-    ///   a state file that cannot be written, or an address that cannot be bound.
+    /// - Throws: ``EmulatorError`` for an invalid configuration, a state file another emulator serves, an
+    ///   unreadable or corrupt state file, a state file that cannot be written, or an address that cannot be bound.
     public static func start(_ configuration: EmulatorConfiguration) throws(EmulatorError) -> Emulator {
         try configuration.validate()
         let clock = configuration.clock
         var contents = EmulatorStore.Contents()
         var mustWrite = false
+        // Taken before anything else touches the state file, and held until stop().
+        let lock = try configuration.statePath.map { (path) throws(EmulatorError) in
+            try StateFileLock.acquire(statePath: path)
+        }
         if let path = configuration.statePath {
             StateFile.removeStaleTemporaryFiles(of: path)
             if let loaded = try StateFile.load(path: path, defaultOwner: configuration.defaultOwner, now: clock.now()) {
@@ -88,12 +94,14 @@ public final class Emulator: Sendable {
         }
         var running = configuration
         running.port = server.port
-        return Emulator(configuration: running, server: server, store: store)
+        return Emulator(configuration: running, server: server, store: store, lock: lock)
     }
 
-    /// Stops listening and closes every connection; returns when all connection threads have ended.
+    /// Stops listening and closes every connection; returns when all connection threads have ended, then lets
+    /// another emulator serve the state file.
     public func stop() {
         server.stop()
+        lock?.release()
     }
 
     /// Blocks until ``stop()`` has been called (from another thread) and has finished.

@@ -10,6 +10,8 @@ public enum EmulatorError: Error, Sendable, Equatable, CustomStringConvertible {
     case stateFileWriteFailed(path: String, reason: String)
     /// The server could not listen.
     case listenFailed(String)
+    /// Another emulator serves this state file (its process id, when known).
+    case stateFileLocked(path: String, holder: Int?)
 
     /// A lowercase message naming the problem and, where there is one, the file.
     public var description: String {
@@ -24,6 +26,9 @@ public enum EmulatorError: Error, Sendable, Equatable, CustomStringConvertible {
             return "cannot write state file \(path): \(reason)"
         case .listenFailed(let message):
             return message
+        case .stateFileLocked(let path, let holder):
+            let who = holder.map { "process \($0)" } ?? "another process"
+            return "another emulator (\(who)) is serving the state file \(path); stop it, or use another state file"
         }
     }
 }
