@@ -13,8 +13,9 @@ import Testing
         let server = try TestEmulator { $0.latencyMs = 150 }
         let project = try TemporaryFolder(prefix: "interrupt")
         defer { project.remove() }
-        // Enough changes (150 ms each, one at a time) that the interrupt lands mid-run on a busy machine.
-        let count = 40
+        // Enough changes (150 ms each, one at a time: 18 s in all) that the interrupt lands mid-run even when
+        // this test process is starved of CPU for seconds by the rest of the suite; an interrupted run stops early.
+        let count = 120
         try project.write("links/sales.json", E2E.manifest((1...count).map { E2E.declared("Sales \($0)") }))
 
         let apply = try RunningProcess(
