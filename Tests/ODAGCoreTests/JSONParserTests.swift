@@ -49,6 +49,35 @@ import Testing
         }
     }
 
+    @Test func handsOverTheElementsOfAnArrayOneByOne() throws {
+        var seen: [(JSONValue, Int)] = []
+        let other = try JSONParser.parseElements(Array(#" [1, {"a": [2]}, "x"] "#.utf8)) { seen.append(($0, $1)) }
+        #expect(other == nil)
+        #expect(seen.map(\.0) == [1, ["a": [2]], "x"])
+        #expect(seen.map(\.1) == [0, 1, 2])
+        #expect(try JSONParser.parseElements(Array("[]".utf8)) { _, _ in Issue.record("no elements") } == nil)
+    }
+
+    @Test func returnsAValueThatIsNotAnArrayWhole() throws {
+        for text in [#"{"a": [1]}"#, "3", "null"] {
+            let other = try JSONParser.parseElements(Array(text.utf8)) { _, _ in Issue.record("not an array") }
+            #expect(other == (try JSONParser.parse(text)))
+        }
+    }
+
+    @Test(arguments: ["[1, 2,]", "[1 2]", "[{\"a\": 1, \"a\": 2}]", "[1] [2]", "", "[[1]", "[1, tru]"])
+    func readsElementsWithTheErrorsOfAWholeParse(input: String) {
+        var expected: JSONSyntaxError?
+        do { _ = try JSONParser.parse(input) } catch { expected = error }
+        #expect(expected != nil)
+        do {
+            _ = try JSONParser.parseElements(Array(input.utf8)) { _, _ in }
+            Issue.record("expected an error")
+        } catch {
+            #expect(error == expected)
+        }
+    }
+
     @Test func rejectsInvalidUTF8WithItsPosition() {
         let bytes: [UInt8] = Array("{\n  \"a\": \"x".utf8) + [0xFF] + Array("\"}".utf8)
         do {
