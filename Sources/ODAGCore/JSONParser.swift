@@ -68,6 +68,22 @@ public enum JSONParser {
         }
     }
 
+    /// Parses one JSON value and records the positions of the values nested in at most `depth` containers (`1`:
+    /// the root's members or elements; `2`: theirs as well) and of the keys naming them. Deeper positions are found
+    /// by parsing again on the first request, as with ``parseDocument(_:options:)``. For a manifest, depth 2 records
+    /// where each link starts for a fraction of the cost of depth 3. Errors are those of ``parse(_:options:)``.
+    public static func parseDocument(
+        _ bytes: [UInt8], options: Options = Options(), positionDepth depth: Int
+    ) throws(JSONSyntaxError) -> JSONDocument {
+        do {
+            return try run(bytes, options: options, positionDepth: max(0, depth))
+        } catch {
+            // Messages of some errors name the path, which only some depths build: report the plain reading's.
+            _ = try parse(bytes, options: options)
+            throw error
+        }
+    }
+
     /// The value and object-key offsets of every path in `bytes`, which parsed before with `options`.
     static func allPositions(_ bytes: [UInt8], options: Options) -> (values: [String: Int], keys: [String: Int]) {
         guard let document = try? run(bytes, options: options, positionDepth: .max) else { return ([:], [:]) }

@@ -78,6 +78,34 @@ import Testing
         }
     }
 
+    @Test func recordsPositionsToAChosenDepth() throws {
+        let text = """
+            {
+              "links": [
+                { "name": "A" },
+                  { "name": "Bé", "x": [1] }
+              ]
+            }
+            """
+        let document = try JSONParser.parseDocument(Array(text.utf8), positionDepth: 2)
+        #expect(document.location(of: "links[1]") == SourceLocation(line: 4, column: 7))
+        #expect(document.location(of: "links") == SourceLocation(line: 2, column: 12))
+        // Deeper positions are found by parsing again.
+        #expect(document.location(of: "links[1].x[0]") == SourceLocation(line: 4, column: 29))
+        #expect(document.value == (try JSONParser.parse(text)))
+    }
+
+    @Test func reportsTheErrorsOfAPlainParseAtAnyPositionDepth() {
+        // A full-depth reading names the path of a duplicate key; the plain one does not.
+        let input = Array(#"{"links": [{"a": 1, "a": 2}]}"#.utf8)
+        do {
+            _ = try JSONParser.parseDocument(input, positionDepth: 2)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description == "1:21: duplicate key \"a\"")
+        }
+    }
+
     @Test func rejectsInvalidUTF8WithItsPosition() {
         let bytes: [UInt8] = Array("{\n  \"a\": \"x".utf8) + [0xFF] + Array("\"}".utf8)
         do {

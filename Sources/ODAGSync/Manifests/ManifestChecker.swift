@@ -22,6 +22,7 @@ struct ManifestChecker {
     private var checker: DocumentChecker
     private let resolver: VariableResolver
     private let fileIndex: Int
+    private let linkLocations: [SourceLocation?]
     private(set) var links: [DeclaredLink] = []
     private(set) var names: [Occurrence] = []
     private(set) var ids: [Occurrence] = []
@@ -34,6 +35,7 @@ struct ManifestChecker {
         self.checker = DocumentChecker(value: value, positions: file.positions, file: file.file)
         self.resolver = resolver
         self.fileIndex = fileIndex
+        self.linkLocations = file.linkLocations
     }
 
     var diagnostics: [Diagnostic] { checker.diagnostics }
@@ -55,7 +57,8 @@ struct ManifestChecker {
         if elements.isEmpty { checker.warning("links", "the manifest declares no links") }
         linkCount = elements.count
         for (index, element) in elements.enumerated() {
-            checkLink(element, at: JSONPath.appending(index: index, to: "links"))
+            let location = index < linkLocations.count ? linkLocations[index] : nil
+            checkLink(element, at: JSONPath.appending(index: index, to: "links"), location: location)
         }
     }
 
@@ -65,7 +68,7 @@ struct ManifestChecker {
     // finds the known members and the unknown ones, and hashes no key (10,000 links are checked once
     // per environment).
 
-    private mutating func checkLink(_ value: JSONValue, at path: String) {
+    private mutating func checkLink(_ value: JSONValue, at path: String, location: SourceLocation?) {
         guard let members = checker.object(value, at: path, expected: "a link object") else { return }
         let errorsBefore = errorCount
         var nameValue: JSONValue?
@@ -109,7 +112,9 @@ struct ManifestChecker {
         let ignore = ignoreValue.map { checkIgnore($0, at: path + ".ignore", declared: properties) } ?? []
 
         guard errorCount == errorsBefore, let name, let selectionAppId, let templateAppId else { return }
-        let source = ManifestSource(file: checker.file, path: path, positions: checker.positions)
+        // A fixed location, not one looked up in `positions` when asked for: that would keep the file's bytes
+        // (and, once asked, its positions) alive as long as the link.
+        let source = ManifestSource(file: checker.file, location: location, path: path)
         links.append(
             DeclaredLink(
                 name: name, id: id, selectionAppId: selectionAppId, templateAppId: templateAppId,
