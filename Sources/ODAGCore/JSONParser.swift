@@ -29,6 +29,28 @@ public enum JSONParser {
         try parse(Array(text.utf8), options: options)
     }
 
+    /// Parses one JSON value like ``parse(_:options:)``, except that when it is an array, each element is handed to
+    /// `element` (with its index) as soon as it is read instead of being kept: a long list then never exists as one
+    /// value beside what `element` makes of it. The whole text is read either way, and an error anywhere in it is
+    /// thrown (after `element` has seen the elements before the error).
+    ///
+    /// - Returns: `nil` when the value is an array; otherwise the value, which `element` did not see.
+    public static func parseElements(
+        _ bytes: [UInt8], options: Options = Options(), _ element: (JSONValue, Int) -> Void
+    ) throws(JSONSyntaxError) -> JSONValue? {
+        let result: Result<JSONValue?, JSONSyntaxError> = bytes.withUnsafeBufferPointer { buffer in
+            var reader = Reader(buffer: buffer, options: options, positionDepth: -1)
+            do {
+                return .success(try reader.parseTop(elements: element))
+            } catch let failure as Reader.Failure {
+                return .failure(JSONSyntaxError(source: bytes, offset: failure.offset, message: failure.message))
+            } catch {
+                return .failure(JSONSyntaxError(source: bytes, offset: 0, message: "\(error)"))
+            }
+        }
+        return try result.get()
+    }
+
     /// Parses one JSON value and records the position of every value and object key by JSON path.
     ///
     /// Positions of the first ``JSONDocument/eagerPositionDepth`` levels are recorded while parsing (a
@@ -43,6 +65,22 @@ public enum JSONParser {
         } catch {
             // Messages of some errors name the path, which a shallow reading does not build.
             return try run(bytes, options: options, positionDepth: .max)
+        }
+    }
+
+    /// Parses one JSON value and records the positions of the values nested in at most `depth` containers (`1`:
+    /// the root's members or elements; `2`: theirs as well) and of the keys naming them. Deeper positions are found
+    /// by parsing again on the first request, as with ``parseDocument(_:options:)``. For a manifest, depth 2 records
+    /// where each link starts for a fraction of the cost of depth 3. Errors are those of ``parse(_:options:)``.
+    public static func parseDocument(
+        _ bytes: [UInt8], options: Options = Options(), positionDepth depth: Int
+    ) throws(JSONSyntaxError) -> JSONDocument {
+        do {
+            return try run(bytes, options: options, positionDepth: max(0, depth))
+        } catch {
+            // Messages of some errors name the path, which only some depths build: report the plain reading's.
+            _ = try parse(bytes, options: options)
+            throw error
         }
     }
 
@@ -109,17 +147,41 @@ private struct Reader {
     var recordsChildren: Bool { recordPositions && depth <= positionDepth }
 
     mutating func parseTop() throws -> JSONValue {
+        try startTop()
+        let value = try parseValue(path: "")
+        try endTop()
+        return value
+    }
+
+    /// Reads the whole input as ``parseTop()`` does, handing the elements of a top-level array to `element`
+    /// instead of keeping them; returns the value when it is not an array.
+    mutating func parseTop(elements element: (JSONValue, Int) -> Void) throws -> JSONValue? {
+        try startTop()
+        var other: JSONValue?
+        if buffer[index] == UInt8(ascii: "[") {
+            try parseElements(path: "", element)
+        } else {
+            other = try parseValue(path: "")
+        }
+        try endTop()
+        return other
+    }
+
+    /// Skips a byte-order mark and whitespace up to the value, which must be there.
+    mutating func startTop() throws {
         if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { index = 3 }
         skipWhitespace()
         guard index < buffer.count else {
             throw Failure(offset: index, message: "the input is empty; expected a JSON value")
         }
-        let value = try parseValue(path: "")
+    }
+
+    /// Checks that nothing but whitespace follows the value.
+    mutating func endTop() throws {
         skipWhitespace()
         if index < buffer.count {
             throw Failure(offset: index, message: "unexpected \(describe(index)) after the JSON value")
         }
-        return value
     }
 
     mutating func skipWhitespace() {
@@ -241,22 +303,30 @@ private struct Reader {
     }
 
     mutating func parseArray(path: String) throws -> JSONValue {
+        var elements: [JSONValue] = []
+        try parseElements(path: path) { element, _ in elements.append(element) }
+        return .array(elements)
+    }
+
+    /// Reads the array at `index`, handing each element to `element` with its index.
+    mutating func parseElements(path: String, _ element: (JSONValue, Int) -> Void) throws {
         try enter()
         defer { depth -= 1 }
         index += 1
-        var elements: [JSONValue] = []
         skipWhitespace()
         if index < buffer.count, buffer[index] == UInt8(ascii: "]") {
             index += 1
-            return .array(elements)
+            return
         }
+        var count = 0
         while true {
             skipWhitespace()
             if index < buffer.count, buffer[index] == UInt8(ascii: "]") {
                 throw Failure(offset: index, message: "trailing comma before ']'")
             }
-            let childPath = recordsChildren ? JSONPath.appending(index: elements.count, to: path) : ""
-            elements.append(try parseValue(path: childPath))
+            let childPath = recordsChildren ? JSONPath.appending(index: count, to: path) : ""
+            element(try parseValue(path: childPath), count)
+            count += 1
             skipWhitespace()
             guard index < buffer.count else {
                 throw Failure(offset: index, message: "unexpected end of input inside an array; expected ',' or ']'")
@@ -265,7 +335,7 @@ private struct Reader {
             case UInt8(ascii: ","): index += 1
             case UInt8(ascii: "]"):
                 index += 1
-                return .array(elements)
+                return
             default:
                 throw Failure(offset: index, message: "expected ',' or ']' after an element, found \(describe(index))")
             }

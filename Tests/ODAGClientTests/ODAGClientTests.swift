@@ -280,6 +280,15 @@ struct ODAGClientTests {
         #expect(status == 200)
         #expect(detail.contains("[0].id"))
         #expect(detail.contains("\"x\""))
+        // Links are decoded as they are parsed; a syntax error after an undecodable link is still the one reported.
+        let badThenBroken = ScriptedTransport([Make.json(200, #"[{"id":"x"}, {"id": }]"#)])
+        let brokenError = await #expect(throws: ODAGClientError.self) {
+            try await Make.client(badThenBroken).listLinks()
+        }
+        #expect(brokenError?.description.contains("not valid JSON") == true)
+        let notAList = ScriptedTransport([Make.json(200, #"{"links": []}"#)])
+        let notAListError = await #expect(throws: ODAGClientError.self) { try await Make.client(notAList).listLinks() }
+        #expect(notAListError?.description.contains("expected an array of links, found an object") == true)
         let syntax = ScriptedTransport([Make.json(200, #"{"id": }"#)])
         let syntaxError = await #expect(throws: ODAGClientError.self) {
             try await Make.client(syntax).getLink(id: Make.linkID)

@@ -49,6 +49,63 @@ import Testing
         }
     }
 
+    @Test func handsOverTheElementsOfAnArrayOneByOne() throws {
+        var seen: [(JSONValue, Int)] = []
+        let other = try JSONParser.parseElements(Array(#" [1, {"a": [2]}, "x"] "#.utf8)) { seen.append(($0, $1)) }
+        #expect(other == nil)
+        #expect(seen.map(\.0) == [1, ["a": [2]], "x"])
+        #expect(seen.map(\.1) == [0, 1, 2])
+        #expect(try JSONParser.parseElements(Array("[]".utf8)) { _, _ in Issue.record("no elements") } == nil)
+    }
+
+    @Test func returnsAValueThatIsNotAnArrayWhole() throws {
+        for text in [#"{"a": [1]}"#, "3", "null"] {
+            let other = try JSONParser.parseElements(Array(text.utf8)) { _, _ in Issue.record("not an array") }
+            #expect(other == (try JSONParser.parse(text)))
+        }
+    }
+
+    @Test(arguments: ["[1, 2,]", "[1 2]", "[{\"a\": 1, \"a\": 2}]", "[1] [2]", "", "[[1]", "[1, tru]"])
+    func readsElementsWithTheErrorsOfAWholeParse(input: String) {
+        var expected: JSONSyntaxError?
+        do { _ = try JSONParser.parse(input) } catch { expected = error }
+        #expect(expected != nil)
+        do {
+            _ = try JSONParser.parseElements(Array(input.utf8)) { _, _ in }
+            Issue.record("expected an error")
+        } catch {
+            #expect(error == expected)
+        }
+    }
+
+    @Test func recordsPositionsToAChosenDepth() throws {
+        let text = """
+            {
+              "links": [
+                { "name": "A" },
+                  { "name": "Bé", "x": [1] }
+              ]
+            }
+            """
+        let document = try JSONParser.parseDocument(Array(text.utf8), positionDepth: 2)
+        #expect(document.location(of: "links[1]") == SourceLocation(line: 4, column: 7))
+        #expect(document.location(of: "links") == SourceLocation(line: 2, column: 12))
+        // Deeper positions are found by parsing again.
+        #expect(document.location(of: "links[1].x[0]") == SourceLocation(line: 4, column: 29))
+        #expect(document.value == (try JSONParser.parse(text)))
+    }
+
+    @Test func reportsTheErrorsOfAPlainParseAtAnyPositionDepth() {
+        // A full-depth reading names the path of a duplicate key; the plain one does not.
+        let input = Array(#"{"links": [{"a": 1, "a": 2}]}"#.utf8)
+        do {
+            _ = try JSONParser.parseDocument(input, positionDepth: 2)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description == "1:21: duplicate key \"a\"")
+        }
+    }
+
     @Test func rejectsInvalidUTF8WithItsPosition() {
         let bytes: [UInt8] = Array("{\n  \"a\": \"x".utf8) + [0xFF] + Array("\"}".utf8)
         do {

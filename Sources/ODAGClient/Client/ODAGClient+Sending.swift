@@ -55,23 +55,69 @@ extension ODAGClient {
     /// Sends an operation and decodes its successful answer with `read`.
     func decode<T>(_ operation: Operation, _ read: (JSONValue) throws(ModelError) -> T) async throws -> T {
         let response = try await send(operation)
-        let path = urlPath(of: operation)
         let json: JSONValue
         do {
             json = try JSONParser.parse(response.body)
         } catch {
-            let detail = response.body.isEmpty ? "the body is empty" : "the body is not valid JSON: \(error)"
-            throw ODAGClientError.decoding(
-                method: operation.method, path: path, status: response.status, detail: detail)
+            throw syntaxError(error, in: response, operation: operation)
         }
         do {
             return try read(json)
         } catch {
-            let where_ = error.path.isEmpty ? "" : "\(error.path): "
-            throw ODAGClientError.decoding(
-                method: operation.method, path: path, status: response.status,
-                detail: redact(where_ + error.message))
+            throw modelError(error, in: response, operation: operation)
         }
+    }
+
+    /// Sends an operation whose successful answer is an array, and decodes each element with `read` (given the
+    /// element and its path, `[3]`) as soon as the parser has read it, so that the answer never exists as one
+    /// JSON value beside the models made of it (for `GET /links`, the value would be several times the size of the
+    /// body). An answer that is not an array is given to `list`, to say so as ``decode(_:_:)`` would. Errors are
+    /// those of ``decode(_:_:)`` with `list`: a syntax error anywhere before the first model error.
+    func decodeList<Element>(
+        _ operation: Operation, list: (JSONValue) throws(ModelError) -> [Element],
+        element read: (JSONValue, String) throws(ModelError) -> Element
+    ) async throws -> [Element] {
+        let response = try await send(operation)
+        var elements: [Element] = []
+        var failure: ModelError?
+        let other: JSONValue?
+        do throws(JSONSyntaxError) {
+            other = try JSONParser.parseElements(response.body) { value, index in
+                // After a model error the rest is still parsed: a syntax error in it is the error to report.
+                guard failure == nil else { return }
+                do throws(ModelError) {
+                    elements.append(try read(value, JSONPath.appending(index: index, to: "")))
+                } catch {
+                    failure = error
+                }
+            }
+        } catch {
+            throw syntaxError(error, in: response, operation: operation)
+        }
+        do throws(ModelError) {
+            if let failure { throw failure }
+            if let other { return try list(other) }
+            return elements
+        } catch {
+            throw modelError(error, in: response, operation: operation)
+        }
+    }
+
+    /// The error for an answer that is not JSON.
+    private func syntaxError(_ error: JSONSyntaxError, in response: HTTPResponse, operation: Operation)
+        -> ODAGClientError
+    {
+        let detail = response.body.isEmpty ? "the body is empty" : "the body is not valid JSON: \(error)"
+        return .decoding(
+            method: operation.method, path: urlPath(of: operation), status: response.status, detail: detail)
+    }
+
+    /// The error for an answer that does not fit its model.
+    private func modelError(_ error: ModelError, in response: HTTPResponse, operation: Operation) -> ODAGClientError {
+        let where_ = error.path.isEmpty ? "" : "\(error.path): "
+        return .decoding(
+            method: operation.method, path: urlPath(of: operation), status: response.status,
+            detail: redact(where_ + error.message))
     }
 
     /// Sends an operation with retries and returns its successful (`2xx`) answer, or throws ``ODAGClientError``.

@@ -76,7 +76,11 @@ public struct ODAGClient: Sendable {
     /// `GET /links`: every navigation link, each with all the fields the server returned.
     public func listLinks() async throws -> [OdagLink] {
         let operation = Operation(method: "GET", path: ["links"])
-        return try await decode(operation) { json throws(ModelError) in try OdagLink.list(json: json) }
+        return try await decodeList(operation) { json throws(ModelError) in
+            try OdagLink.list(json: json)
+        } element: { json, path throws(ModelError) in
+            try OdagLink(json: json, path: path)
+        }
     }
 
     /// `POST /links`: creates a link. Never re-sent when its outcome is unknown (see the type's documentation).

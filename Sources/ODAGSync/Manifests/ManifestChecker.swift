@@ -22,6 +22,7 @@ struct ManifestChecker {
     private var checker: DocumentChecker
     private let resolver: VariableResolver
     private let fileIndex: Int
+    private let linkLocations: [SourceLocation?]
     private(set) var links: [DeclaredLink] = []
     private(set) var names: [Occurrence] = []
     private(set) var ids: [Occurrence] = []
@@ -34,6 +35,7 @@ struct ManifestChecker {
         self.checker = DocumentChecker(value: value, positions: file.positions, file: file.file)
         self.resolver = resolver
         self.fileIndex = fileIndex
+        self.linkLocations = file.linkLocations
     }
 
     var diagnostics: [Diagnostic] { checker.diagnostics }
@@ -55,7 +57,8 @@ struct ManifestChecker {
         if elements.isEmpty { checker.warning("links", "the manifest declares no links") }
         linkCount = elements.count
         for (index, element) in elements.enumerated() {
-            checkLink(element, at: JSONPath.appending(index: index, to: "links"))
+            let location = index < linkLocations.count ? linkLocations[index] : nil
+            checkLink(element, at: JSONPath.appending(index: index, to: "links"), location: location)
         }
     }
 
@@ -65,7 +68,7 @@ struct ManifestChecker {
     // finds the known members and the unknown ones, and hashes no key (10,000 links are checked once
     // per environment).
 
-    private mutating func checkLink(_ value: JSONValue, at path: String) {
+    private mutating func checkLink(_ value: JSONValue, at path: String, location: SourceLocation?) {
         guard let members = checker.object(value, at: path, expected: "a link object") else { return }
         let errorsBefore = errorCount
         var nameValue: JSONValue?
@@ -109,7 +112,9 @@ struct ManifestChecker {
         let ignore = ignoreValue.map { checkIgnore($0, at: path + ".ignore", declared: properties) } ?? []
 
         guard errorCount == errorsBefore, let name, let selectionAppId, let templateAppId else { return }
-        let source = ManifestSource(file: checker.file, path: path, positions: checker.positions)
+        // A fixed location, not one looked up in `positions` when asked for: that would keep the file's bytes
+        // (and, once asked, its positions) alive as long as the link.
+        let source = ManifestSource(file: checker.file, location: location, path: path)
         links.append(
             DeclaredLink(
                 name: name, id: id, selectionAppId: selectionAppId, templateAppId: templateAppId,
@@ -119,7 +124,9 @@ struct ManifestChecker {
     // MARK: - Properties
 
     // The declared subset is built by changing only what substitution changed, so that a manifest
-    // without variables shares the parsed values instead of copying them. A link with any error is
+    // without variables shares the parsed values instead of copying them: the checks of nested values
+    // return a replacement only when there is a change, because storing even an equal value into the
+    // shared object would copy it (for 10,000 links, 4 MB of objects). A link with any error is
     // dropped, so members that are reported (unknown keys, wrong types) never reach a declared link.
 
     private mutating func checkProperties(_ value: JSONValue, at path: @autoclosure () -> String) -> JSONValue? {
@@ -148,22 +155,25 @@ struct ManifestChecker {
         return .object(result)
     }
 
+    /// Checks a retention; returns what to declare instead of `value` when that differs.
     private mutating func checkRetention(_ value: JSONValue, at path: @autoclosure () -> String) -> JSONValue? {
         let expected = "an object with \"maxAge\" and \"maxCount\""
         guard let members = checker.object(value, at: path(), expected: expected) else { return nil }
         var result = members
+        var changed = false
         for (key, member) in members {
             switch key {
             case "maxAge", "maxCount":
                 // `1440.0` is the integer 1440: keep it as one.
                 if let number = checker.nonNegativeInt(member, at: path() + "." + key), case .double = member {
                     result[key] = .int(number)
+                    changed = true
                 }
             default:
                 checker.unknownKey(key, in: path(), known: ManifestSchema.retentionKeys, what: "retention")
             }
         }
-        return .object(result)
+        return changed ? .object(result) : nil
     }
 
     /// A binding's identity for the duplicate check: its two fields.
@@ -172,9 +182,11 @@ struct ManifestChecker {
         var template: String
     }
 
+    /// Checks the bindings; returns what to declare instead of `value` when that differs.
     private mutating func checkBindings(_ value: JSONValue, at path: @autoclosure () -> String) -> JSONValue? {
         guard let elements = checker.array(value, at: path(), expected: "an array of bindings") else { return nil }
         var result = elements
+        var anyChanged = false
         var seen: [BindingFields: Int] = Dictionary(minimumCapacity: elements.count)
         for (index, element) in elements.enumerated() {
             func bindingPath() -> String { JSONPath.appending(index: index, to: path()) }
@@ -221,7 +233,10 @@ struct ManifestChecker {
             if !hasSelectionType {
                 checker.error(bindingPath(), "missing required key \"selectionType\"; expected a string")
             }
-            if changed { result[index] = .object(binding) }
+            if changed {
+                result[index] = .object(binding)
+                anyChanged = true
+            }
             guard let selection = selectionField, let template = templateField, !selection.isEmpty, !template.isEmpty
             else { continue }
             let identity = BindingFields(selection: selection, template: template)
@@ -234,7 +249,7 @@ struct ManifestChecker {
                 seen[identity] = index
             }
         }
-        return .array(result)
+        return anyChanged ? .array(result) : nil
     }
 
     // MARK: - Ignore

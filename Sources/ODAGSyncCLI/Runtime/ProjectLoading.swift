@@ -53,13 +53,16 @@ enum ProjectLoading {
         let excluded = Set(config.configFile.map { [$0] } ?? [])
         let loader = ManifestLoader(currentDirectory: context.currentDirectory, excludedFiles: excluded)
         let found = loader.findFiles(config.manifestPaths)
-        let files = loader.readFiles(found.files)
+        // The files (bytes and parsed values) are gone once checked: only what the declared links keep remains.
         let result = ManifestLoader.check(
-            files, resolver: config.resolver(processEnvironment: context.environment), scope: config.scope)
+            loader.readFiles(found.files), resolver: config.resolver(processEnvironment: context.environment),
+            scope: config.scope)
         let diagnostics = Diagnostic.normalized(found.diagnostics + result.diagnostics)
         if diagnostics.contains(where: \.isError) { throw diagnosticsFailure(diagnostics, context: context) }
         for warning in diagnostics { context.console.standardError.write(warning.description + "\n") }
-        return LoadedProject(config: config, links: result.links, fileCount: found.files.count)
+        let project = LoadedProject(config: config, links: result.links, fileCount: found.files.count)
+        FreedMemory.release()
+        return project
     }
 
     /// Prints every diagnostic (one `file:line:column: path: message` line each) and returns the
