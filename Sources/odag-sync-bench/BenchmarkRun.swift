@@ -426,6 +426,33 @@ final class BenchmarkRun {
                 value: sequential / applySeconds,
                 unit: "x", goal: .atLeast(6)))
 
+        // The same apply through URLSession, which carries https:// servers: each request with a body goes on a
+        // fresh connection there (see URLSessionTransport), so this shows what TLS users get beside the figure above.
+        let urlSessionClient = try ODAGClient(
+            configuration: ODAGClientConfiguration(baseURL: url),
+            transport: URLSessionTransport(maximumConnectionsPerHost: max(8, parallelism)))
+        var urlSessionCPU: [Double] = []
+        let urlSessionSeconds = try await repeatMedian(options.smoke ? 1 : 3) {
+            let executor = ApplyExecutor(service: urlSessionClient, parallelism: parallelism, knownIds: knownIds)
+            let cpu = Timing.processCPUSeconds()
+            let (seconds, report) = await Timing.measure { await executor.apply(plan) }
+            urlSessionCPU.append(Timing.processCPUSeconds() - cpu)
+            guard report.succeeded == count else {
+                throw BenchError("apply through URLSession: \(report.failed) of \(count) changes failed")
+            }
+            return seconds
+        }
+        if latency > 0 {
+            add(
+                Figure(
+                    id: "apply.urlSession.idealRatio", label: "  same apply through URLSession (https)", size: size,
+                    value: Double(count) / urlSessionSeconds / ideal * 100, unit: "%",
+                    note:
+                        "\(Figure.fixed(Double(count) / urlSessionSeconds, 0)) /s, "
+                        + "\(Figure.fixed(Timing.median(urlSessionCPU) * 1000, 0)) ms CPU; a fresh connection per request with a body"
+                ))
+        }
+
         // The same apply against an emulator that keeps its state in memory only (seeded through the API),
         // to show what the emulator's durable writes cost.
         var inMemory = EmulatorConfiguration()
