@@ -12,7 +12,9 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(5)))
 struct FaultDrillTests {
     @Test func killingTheEmulatorMidApplyThenRestartingItFromItsStateConverges() async throws {
-        let drill = try Drill(creates: 36)
+        // 120 creates four at a time take about 1.8 s: room for the kill to land mid-run when this test process
+        // is starved of CPU by the rest of the suite.
+        let drill = try Drill(creates: 120)
         var emulator = try await drill.startEmulator(["--latency-ms", "60"])
         let port = emulator.port
         let apply = try drill.apply(emulator, parallelism: 4)
@@ -51,7 +53,8 @@ struct FaultDrillTests {
     }
 
     @Test func killingApplyMidRunThenRerunningConverges() async throws {
-        let drill = try Drill(creates: 40)
+        // About 3 s of work, so the kill lands mid-run even on a busy machine.
+        let drill = try Drill(creates: 120)
         let emulator = try await drill.startEmulator(["--latency-ms", "100"])
         let apply = try drill.apply(emulator, parallelism: 4)
         try await apply.waitFor("three changes done", timeout: .seconds(60)) { $0.stderr.contains("[3/") }
