@@ -71,6 +71,9 @@ struct ServerConnection: Sendable {
                     EmulatorConfiguration(host: "127.0.0.1", port: 0, statePath: emulatorPath))
                 emulator = running
                 baseURL = running.baseURL
+                // Loading a large state file frees its parsed tree; give those pages back before the command's
+                // own work, which would otherwise stack on top of them.
+                FreedMemory.release()
             } catch {
                 throw CommandError.failed("cannot start the emulator: \(error)")
             }
