@@ -377,24 +377,14 @@ final class BenchmarkRun {
         }
         let knownIds = Set(live.compactMap(\.id))
 
-        var applyCPU: [Double] = []
-        let applySeconds = try await repeatMedian(options.smoke ? 1 : 3) {
-            let executor = ApplyExecutor(service: client, parallelism: parallelism, knownIds: knownIds)
-            let cpu = Timing.processCPUSeconds()
-            let (seconds, report) = await Timing.measure { await executor.apply(plan) }
-            applyCPU.append(Timing.processCPUSeconds() - cpu)
-            guard report.succeeded == count else {
-                throw BenchError("apply: \(report.failed) of \(count) changes failed")
-            }
-            return seconds
-        }
+        let (applySeconds, applyCPU) = try await timedApply(plan, through: client, knownIds: knownIds, what: "apply")
         let rate = Double(count) / applySeconds
         let ideal = latency > 0 ? Double(parallelism) / (Double(latency) / 1000) : .infinity
         add(
             Figure(
                 id: "apply.seconds", label: "apply (ApplyExecutor)", size: size, value: applySeconds, unit: "s",
                 note: (latency > 0 ? "ideal \(Figure.fixed(Double(count) / ideal, 2)) s; " : "") + stateNote
-                    + "; CPU is client and emulator together", cpu: Timing.median(applyCPU)))
+                    + "; CPU is client and emulator together", cpu: applyCPU))
         add(
             Figure(
                 id: "apply.rate", label: "  changes per second", size: size, value: rate, unit: "/s",
@@ -431,27 +421,11 @@ final class BenchmarkRun {
         let urlSessionClient = try ODAGClient(
             configuration: ODAGClientConfiguration(baseURL: url),
             transport: URLSessionTransport(maximumConnectionsPerHost: max(8, parallelism)))
-        var urlSessionCPU: [Double] = []
-        let urlSessionSeconds = try await repeatMedian(options.smoke ? 1 : 3) {
-            let executor = ApplyExecutor(service: urlSessionClient, parallelism: parallelism, knownIds: knownIds)
-            let cpu = Timing.processCPUSeconds()
-            let (seconds, report) = await Timing.measure { await executor.apply(plan) }
-            urlSessionCPU.append(Timing.processCPUSeconds() - cpu)
-            guard report.succeeded == count else {
-                throw BenchError("apply through URLSession: \(report.failed) of \(count) changes failed")
-            }
-            return seconds
-        }
-        if latency > 0 {
-            add(
-                Figure(
-                    id: "apply.urlSession.idealRatio", label: "  same apply through URLSession (https)", size: size,
-                    value: Double(count) / urlSessionSeconds / ideal * 100, unit: "%",
-                    note:
-                        "\(Figure.fixed(Double(count) / urlSessionSeconds, 0)) /s, "
-                        + "\(Figure.fixed(Timing.median(urlSessionCPU) * 1000, 0)) ms CPU; a fresh connection per request with a body"
-                ))
-        }
+        let urlSession = try await timedApply(
+            plan, through: urlSessionClient, knownIds: knownIds, what: "apply through URLSession")
+        addIdealShare(
+            id: "apply.urlSession.idealRatio", label: "  same apply through URLSession (https)", size: size,
+            changes: count, timing: urlSession, ideal: ideal, note: "a fresh connection per request with a body")
 
         // The same apply against an emulator that keeps its state in memory only (seeded through the API),
         // to show what the emulator's durable writes cost.
@@ -482,26 +456,11 @@ final class BenchmarkRun {
             desired: SyntheticData.declaredLinks(count), live: memoryLive,
             options: PlanOptions(server: memoryEmulator.baseURL, generatedAt: "2026-01-01T00:00:00Z"))
         guard memoryPlan.summary.update == count else { throw BenchError("in-memory plan has \(memoryPlan.summary)") }
-        var memoryCPU: [Double] = []
-        let memorySeconds = try await repeatMedian(options.smoke ? 1 : 3) {
-            let executor = ApplyExecutor(
-                service: memoryClient, parallelism: parallelism, knownIds: Set(memoryLive.compactMap(\.id)))
-            let cpu = Timing.processCPUSeconds()
-            let (seconds, report) = await Timing.measure { await executor.apply(memoryPlan) }
-            memoryCPU.append(Timing.processCPUSeconds() - cpu)
-            guard report.succeeded == count else { throw BenchError("apply (in memory): \(report.failed) failed") }
-            return seconds
-        }
-        if latency > 0 {
-            add(
-                Figure(
-                    id: "apply.inMemory.idealRatio", label: "  same apply, emulator state in memory only", size: size,
-                    value: Double(count) / memorySeconds / ideal * 100, unit: "%",
-                    note:
-                        "\(Figure.fixed(Double(count) / memorySeconds, 0)) /s in \(Figure.fixed(memorySeconds, 2)) s, "
-                        + "\(Figure.fixed(Timing.median(memoryCPU) * 1000, 0)) ms CPU; seeded through the API, no state file"
-                ))
-        }
+        let inMemoryTiming = try await timedApply(
+            memoryPlan, through: memoryClient, knownIds: Set(memoryLive.compactMap(\.id)), what: "apply (in memory)")
+        addIdealShare(
+            id: "apply.inMemory.idealRatio", label: "  same apply, emulator state in memory only", size: size,
+            changes: count, timing: inMemoryTiming, ideal: ideal, note: "seeded through the API, no state file")
 
         // The emulator's own ceiling: the same apply against it without latency.
         var fast = EmulatorConfiguration(statePath: folder + "/state.json")
@@ -513,18 +472,47 @@ final class BenchmarkRun {
         let quickClient = try ODAGClient(
             configuration: ODAGClientConfiguration(baseURL: quickURL),
             transport: SocketTransport(maximumIdleConnectionsPerHost: max(8, parallelism)))
-        let ceiling = try await repeatMedian(options.smoke ? 1 : 3) {
-            let executor = ApplyExecutor(service: quickClient, parallelism: parallelism, knownIds: knownIds)
-            let (seconds, report) = await Timing.measure { await executor.apply(plan) }
-            guard report.succeeded == count else { throw BenchError("apply (no latency): \(report.failed) failed") }
-            return seconds
-        }
+        let ceiling = try await timedApply(plan, through: quickClient, knownIds: knownIds, what: "apply (no latency)")
+            .seconds
         add(
             Figure(
                 id: "apply.noLatency.rate", label: "  same apply, emulator without latency",
                 size: "\(count) updates, P=\(parallelism), L=0",
                 value: Double(count) / ceiling, unit: "/s",
                 note: "emulator + client ceiling; \(Figure.fixed(Double(count) / ceiling / ideal, 1))× the ideal P/L"))
+    }
+
+    /// Applies `plan` through `client` (the median of a few runs): its wall and CPU seconds; throws when any change
+    /// failed, naming `what`.
+    func timedApply(_ plan: Plan, through client: ODAGClient, knownIds: Set<String>, what: String) async throws
+        -> (seconds: Double, cpu: Double)
+    {
+        var cpuSeconds: [Double] = []
+        let seconds = try await repeatMedian(options.smoke ? 1 : 3) {
+            let executor = ApplyExecutor(service: client, parallelism: options.parallelism, knownIds: knownIds)
+            let cpu = Timing.processCPUSeconds()
+            let (seconds, report) = await Timing.measure { await executor.apply(plan) }
+            cpuSeconds.append(Timing.processCPUSeconds() - cpu)
+            guard report.succeeded == plan.changes.count else {
+                throw BenchError("\(what): \(report.failed) of \(plan.changes.count) changes failed")
+            }
+            return seconds
+        }
+        return (seconds, Timing.median(cpuSeconds))
+    }
+
+    /// Adds the row "share of the ideal P/L" of an apply variant, with its rate and CPU; nothing without latency.
+    func addIdealShare(
+        id: String, label: String, size: String, changes: Int, timing: (seconds: Double, cpu: Double), ideal: Double,
+        note: String
+    ) {
+        guard ideal.isFinite else { return }
+        let rate = Double(changes) / timing.seconds
+        add(
+            Figure(
+                id: id, label: label, size: size, value: rate / ideal * 100, unit: "%",
+                note: "\(Figure.fixed(rate, 0)) /s in \(Figure.fixed(timing.seconds, 2)) s, "
+                    + "\(Figure.fixed(timing.cpu * 1000, 0)) ms CPU; \(note)"))
     }
 
     /// A writable memory-backed folder, if the system has one.
