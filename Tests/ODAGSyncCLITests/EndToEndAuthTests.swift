@@ -28,6 +28,7 @@ import Testing
             in: project.root)
         #expect(plan.code == 0, "\(plan)")
         #expect(plan.stderr.contains("http: "), "--verbose logs requests: \(plan.stderr)")
+        #expect(plan.stderr.contains("transport: the built-in HTTP/1.1 client (plain http)"), "\(plan.stderr)")
         outputs += [plan.stdout, plan.stderr, project.read("p.plan.json")]
 
         let apply = try await OdagSyncBinary.run(
@@ -51,6 +52,24 @@ import Testing
             #expect(!text.contains(Self.token), "output \(index) shows the token")
             #expect(!text.contains("Bearer tok-"), "output \(index) shows the auth header")
         }
+    }
+
+    @Test func aProxyVariableSendsPlainHTTPThroughURLSessionUnlessNoProxyExcludesTheHost() async throws {
+        let (server, project) = try Self.tokenServer()
+        defer { project.remove() }
+        // The emulator answers absolute-form requests, so it can stand in for the proxy itself.
+        let proxy = server.url.replacingOccurrences(of: "/api/odag/v1", with: "")
+        let proxied = try await OdagSyncBinary.run(
+            ["plan", "--server", server.url, "--token-file", "token.txt", "--verbose", "links"], in: project.root,
+            environment: ["http_proxy": proxy])
+        #expect(proxied.code == 0, "\(proxied)")
+        #expect(proxied.stderr.contains("transport: URLSession (http_proxy is set)"), "\(proxied.stderr)")
+        let excluded = try await OdagSyncBinary.run(
+            ["plan", "--server", server.url, "--token-file", "token.txt", "--verbose", "links"], in: project.root,
+            environment: ["http_proxy": "http://proxy.invalid:3128", "no_proxy": "localhost,127.0.0.1"])
+        #expect(excluded.code == 0, "\(excluded)")
+        #expect(excluded.stderr.contains("transport: the built-in HTTP/1.1 client"), "\(excluded.stderr)")
+        #expect(proxied.stdout == excluded.stdout)
     }
 
     @Test func missingOrWrongTokenExits1WithAnAuthenticationHint() async throws {

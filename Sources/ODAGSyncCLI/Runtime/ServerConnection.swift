@@ -113,14 +113,20 @@ struct ServerConnection: Sendable {
                 emulator?.stop()
                 throw CommandError.failed("\(error)")
             }
+            context.console.debug("transport: the curl program (TLS options given)")
         } else if url.scheme?.lowercased() == "http",
             emulator != nil || SocketTransport.proxyVariable(for: url, environment: context.environment) == nil
         {
             // Plain http (the emulator included) goes through our own HTTP/1.1 client, which can keep
             // connections alive safely; a configured proxy is honoured by URLSession instead.
             transport = SocketTransport(maximumIdleConnectionsPerHost: max(8, parallelism))
+            context.console.debug("transport: the built-in HTTP/1.1 client (plain http)")
         } else {
             transport = URLSessionTransport(maximumConnectionsPerHost: max(8, parallelism), defaultTimeout: timeout)
+            let proxy = SocketTransport.proxyVariable(for: url, environment: context.environment)
+            context.console.debug(
+                "transport: URLSession (" + (url.scheme?.lowercased() == "http" ? "\(proxy ?? "a proxy") is set" : "https")
+                    + ")")
         }
 
         let console = context.console
