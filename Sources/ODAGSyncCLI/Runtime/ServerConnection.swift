@@ -123,10 +123,11 @@ struct ServerConnection: Sendable {
             context.console.debug("transport: the built-in HTTP/1.1 client (plain http)")
         } else {
             transport = URLSessionTransport(maximumConnectionsPerHost: max(8, parallelism), defaultTimeout: timeout)
-            let proxy = SocketTransport.proxyVariable(for: url, environment: context.environment)
-            context.console.debug(
-                "transport: URLSession (" + (url.scheme?.lowercased() == "http" ? "\(proxy ?? "a proxy") is set" : "https")
-                    + ")")
+            let why =
+                url.scheme?.lowercased() == "http"
+                ? "\(SocketTransport.proxyVariable(for: url, environment: context.environment) ?? "a proxy") is set"
+                : "https"
+            context.console.debug("transport: URLSession (\(why))")
         }
 
         let console = context.console
