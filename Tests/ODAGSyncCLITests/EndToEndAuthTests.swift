@@ -29,6 +29,7 @@ import Testing
         #expect(plan.code == 0, "\(plan)")
         #expect(plan.stderr.contains("http: "), "--verbose logs requests: \(plan.stderr)")
         #expect(plan.stderr.contains("transport: the built-in HTTP/1.1 client (plain http)"), "\(plan.stderr)")
+        #expect(!plan.stderr.contains("plain http,"), "no clear-text warning for this machine: \(plan.stderr)")
         outputs += [plan.stdout, plan.stderr, project.read("p.plan.json")]
 
         let apply = try await OdagSyncBinary.run(

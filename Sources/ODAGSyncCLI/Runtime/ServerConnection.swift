@@ -133,6 +133,9 @@ struct ServerConnection: Sendable {
         let console = context.console
         let configuration = ODAGClientConfiguration(
             baseURL: url, headers: headers, bearerToken: token, timeout: timeout)
+        if emulator == nil, let warning = plainTextWarning(url: url, configuration: configuration) {
+            console.warning(warning)
+        }
         var logger: ODAGClient.RequestLogger?
         if console.verbose {
             logger = { entry in console.debug("http: \(entry)") }
@@ -144,6 +147,14 @@ struct ServerConnection: Sendable {
             emulator?.stop()
             throw CommandError.usage(UsageError("\(error)"))
         }
+    }
+
+    /// The warning for credentials sent in clear text (plain http to a host other than this machine), or `nil`.
+    static func plainTextWarning(url: URL, configuration: ODAGClientConfiguration) -> String? {
+        guard url.scheme?.lowercased() == "http", !configuration.secrets.isEmpty else { return nil }
+        let host = (url.host ?? "").lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        guard host != "localhost", host != "::1", !host.hasPrefix("127.") else { return nil }
+        return "credentials are sent to \(host) over plain http, readable by anyone on the network path; use https"
     }
 
     /// `--header 'Name: value'` flags as headers.
