@@ -68,12 +68,8 @@ final class ClientConnection: @unchecked Sendable {
     let descriptor: Int32
     /// `host:port`, the pool's key.
     let endpoint: String
-    /// Bytes received but not yet consumed (always empty while parked in the pool).
-    var pending: [UInt8] = []
     /// When the last exchange on it ended.
     var idleSince: ContinuousClock.Instant = .now
-    /// How many exchanges it completed.
-    var completedExchanges = 0
     private var scratch = [UInt8](repeating: 0, count: 64 * 1024)
     private var isClosed = false
 

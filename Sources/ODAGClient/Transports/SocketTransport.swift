@@ -124,8 +124,8 @@ public final class SocketTransport: HTTPTransport, Sendable {
         } catch {
             throw .socket(error)
         }
-        var buffer = connection.pending
-        connection.pending = []
+        // A parked connection never holds unread bytes: one that received more than its answer is closed.
+        var buffer: [UInt8] = []
         var start = 0
         func receiveMore(_ target: inout [UInt8], limit: Int) throws(ExchangeFailure) {
             let count: Int
@@ -359,7 +359,6 @@ private final class ConnectionPool: Sendable {
     /// Parks a connection after a complete exchange, or closes it when the pool for its endpoint is full.
     func park(_ connection: ClientConnection) {
         connection.idleSince = .now
-        connection.completedExchanges += 1
         let parked = idle.withLock { idle -> Bool in
             guard idle[connection.endpoint, default: []].count < capacity else { return false }
             idle[connection.endpoint, default: []].append(connection)
