@@ -135,6 +135,61 @@ enum PlanFixtures {
         #expect(plan.changes.isEmpty, "ambiguous candidates are never pruned")
     }
 
+    @Test func pinnedIdsMatchInEitherCaseAndReportConflictsAndScope() throws {
+        let live = [try F.live(1, "Old name"), try F.live(2, "Elsewhere", owner: "CORP\\someone")]
+        let desired = [
+            F.desired("New name", id: F.id(1).uppercased()), F.desired("Again", id: F.id(1)),
+            F.desired("Outside", id: F.id(2)),
+        ]
+        let scope = LinkScope(owners: ["CORP\\svc"])
+        let plan = Planner.plan(desired: desired, live: live, options: F.options(prune: true, scope: scope))
+        #expect(plan.changes.map { "\($0.action.rawValue) \($0.name)" } == ["update New name"])
+        #expect(plan.errors.map(\.kind) == [.conflict, .outOfScope])
+        #expect(plan.errors[0].message == "links \"New name\" and \"Again\" are both pinned to id \(F.id(1))")
+        #expect(plan.unmanaged.isEmpty)
+    }
+
+    @Test func liveLinksSharingAnIdShareOneClaim() throws {
+        // The same id in two cases: the pin finds the last of them, and a claim on either claims both.
+        var upper = try F.live(1, "Second")
+        upper.id = F.id(1).uppercased()
+        let live = [try F.live(1, "First"), upper, try F.live(2, "Free")]
+        let pinned = Planner.plan(
+            desired: [F.desired("Second", id: F.id(1)), F.desired("First")], live: live, options: F.options(prune: true)
+        )
+        #expect(pinned.changes.map { "\($0.action.rawValue) \($0.name)" } == ["delete Free", "create First"])
+        #expect(pinned.unchanged == 1)
+        let byName = Planner.plan(desired: [F.desired("First")], live: live, options: F.options(prune: true))
+        #expect(byName.changes.map { "\($0.action.rawValue) \($0.name)" } == ["delete Free"])
+        #expect(byName.unmanaged.map(\.name) == ["Free"])
+    }
+
+    @Test func idsThatAreNotUUIDsStillMatch() throws {
+        // Only a server that skipped decoding sends these, but the planner treats them like any id.
+        let live = [
+            OdagLink(id: "Caf\u{E9}-ID", name: "Composed", selectionAppId: F.appA, templateAppId: F.appB),
+            OdagLink(id: "cafe\u{301}-id", name: "Decomposed", selectionAppId: F.appA, templateAppId: F.appB),
+            OdagLink(id: "other", name: "Other", selectionAppId: F.appA, templateAppId: F.appB),
+            OdagLink(name: "No id", selectionAppId: F.appA, templateAppId: F.appB),
+        ]
+        let desired = [F.desired("Renamed", id: "CAFE\u{301}-ID"), F.desired("Other")]
+        let plan = Planner.plan(desired: desired, live: live, options: F.options(prune: true))
+        #expect(plan.changes.map { "\($0.action.rawValue) \($0.name)" } == ["update Renamed"])
+        #expect(plan.changes.first?.diffs.first?.before == "Decomposed")
+        #expect(plan.unchanged == 1)
+        #expect(plan.unmanaged.isEmpty)
+        #expect(plan.errors.map(\.kind) == [.invalidLiveLink])
+    }
+
+    @Test func namesMatchWhenCanonicallyEquivalent() throws {
+        let live = [try F.live(1, "Caf\u{E9}", properties: ["rowEstExpr": "1"])]
+        let plan = Planner.plan(
+            desired: [F.desired("Cafe\u{301}", properties: ["rowEstExpr": "1"])], live: live,
+            options: F.options(prune: true))
+        #expect(plan.changes.isEmpty)
+        #expect(plan.unchanged == 1)
+    }
+
     @Test func prunesOnlyInScopeAndOnlyWhenAsked() throws {
         let live = [
             try F.live(1, "Sales A"), try F.live(2, "Sales B", owner: "CORP\\someone"), try F.live(3, "Finance"),
