@@ -52,10 +52,13 @@ public enum Planner {
             scope.contains(name: live[index].name ?? "") && scope.contains(owner: live[index].owner)
         }
         // Live links are referred to by index: copying an OdagLink into each table costs a retain per field.
-        var byId: [String: Int] = [:]
-        var byName: [String: [Int]] = [:]
+        // Each table costs one hash per link: `updateValue` answers what a key held before, which chains
+        // together the links that share an id or a name.
+        var byId: [LinkIdKey: Int] = [:]
+        var byName: [String: Int] = [:]
         var inScope: [Int] = []
-        var lowercasedIds = [String](repeating: "", count: live.count)
+        var nextWithSameId = [Int?](repeating: nil, count: live.count)
+        var nextWithSameName = [Int?](repeating: nil, count: live.count)
         byId.reserveCapacity(live.count)
         byName.reserveCapacity(live.count)
         for index in live.indices {
@@ -69,12 +72,10 @@ public enum Planner {
                 }
                 continue
             }
-            let key = lowercasedId(id)
-            lowercasedIds[index] = key
-            byId[key] = index
+            if let previous = byId.updateValue(index, forKey: LinkIdKey(id)) { nextWithSameId[previous] = index }
             if isInScope(index) {
                 inScope.append(index)
-                byName[live[index].name ?? "", default: []].append(index)
+                nextWithSameName[index] = byName.updateValue(index, forKey: live[index].name ?? "")
             }
         }
 
@@ -95,7 +96,12 @@ public enum Planner {
         // share an id share a claim): an array instead of a table keyed by id strings, which cost a hash of
         // the id on every look-up.
         var claimedBy = [String?](repeating: nil, count: live.count)
-        let idIndex = lowercasedIds.map { $0.isEmpty ? nil : byId[$0] }
+        // The index byId gives for each link's id is the last link with that id: the end of its chain.
+        // An empty id has no claim of its own.
+        var idIndex = [Int?](repeating: nil, count: live.count)
+        for index in live.indices.reversed() where !(live[index].id?.isEmpty ?? true) {
+            idIndex[index] = nextWithSameId[index].map { idIndex[$0] ?? $0 } ?? index
+        }
         func isClaimed(_ index: Int) -> Bool { idIndex[index].map { claimedBy[$0] != nil } ?? false }
         func claim(_ index: Int, by name: String) {
             if let key = idIndex[index] { claimedBy[key] = name }
@@ -106,7 +112,7 @@ public enum Planner {
             guard let pin = desired[declarationIndex].id else { continue }
             let declaration = desired[declarationIndex]
             let id = pin.lowercased()
-            guard let linkIndex = byId[id] else {
+            guard let linkIndex = byId[LinkIdKey(pin)] else {
                 errors.append(
                     PlanError(
                         kind: .missingPinnedId, name: declaration.name, id: declaration.id,
@@ -151,9 +157,16 @@ public enum Planner {
             }
             matches.append((declarationIndex, linkIndex))
         }
+        var candidates: [Int] = []
         for declarationIndex in desired.indices where desired[declarationIndex].id == nil {
             let name = desired[declarationIndex].name
-            let candidates = (byName[name] ?? []).filter { !isClaimed($0) }
+            // The live links with this name, latest first (their order decides nothing below).
+            candidates.removeAll(keepingCapacity: true)
+            var next = byName[name]
+            while let index = next {
+                if !isClaimed(index) { candidates.append(index) }
+                next = nextWithSameName[index]
+            }
             switch candidates.count {
             case 0:
                 matches.append((declarationIndex, nil))
@@ -310,11 +323,6 @@ enum OdagLinkCreateBody {
         if let properties { body["properties"] = properties }
         return .object(body)
     }
-}
-
-/// `id` in lower case, without allocating when it already is (as servers write UUIDs).
-func lowercasedId(_ id: String) -> String {
-    id.utf8.allSatisfy { $0 < 0x80 && !($0 >= 0x41 && $0 <= 0x5A) } ? id : id.lowercased()
 }
 
 /// `text` as a JSON string literal, for quoting names in messages.
