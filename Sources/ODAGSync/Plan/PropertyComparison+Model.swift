@@ -3,26 +3,37 @@ import ODAGCore
 extension PropertyComparison {
     /// ``certainlyUnchanged(declared:live:path:ignore:)`` for the declared `properties` against the live
     /// link's decoded properties, read field by field: building the live properties' JSON costs more than
-    /// the comparison itself, and an unchanged link never needs it.
+    /// the comparison itself, and an unchanged link never needs it. `ignore` is consulted only for a member
+    /// that differs (or may), so an unchanged link builds no paths either.
     static func certainlyUnchanged(declared: JSONValue, live: OdagLinkProperties?, ignore: Set<String>) -> Bool {
         guard let live, case .object(let members) = declared else { return false }
         for (key, value) in members {
-            let path: String? = ignore.isEmpty ? nil : JSONPath.appending(key: key, to: bindingsParent)
-            if let path, ignore.contains(path) { continue }
             let same: Bool
             switch key {
             case "rowEstExpr": same = value == live.rowEstExpr.map(JSONValue.string)
             case "genAppAccessible": same = value == live.genAppAccessible.map(JSONValue.bool)
             case "publishTo": same = value == live.publishTo.map(JSONValue.string)
             case bindingsKey: same = sameBindingsInOrder(value, live.bindings)
-            case "retention" where path == nil:
-                same = sameRetention(value, live.retention)
-            case "retention":
-                same = certainlyUnchanged(declared: value, live: live.retention?.json, path: path, ignore: ignore)
-            default:
-                same = certainlyUnchanged(declared: value, live: live.extra[key], path: path, ignore: ignore)
+            case "retention": same = sameRetention(value, live.retention)
+            default: same = certainlyUnchanged(declared: value, live: live.extra[key], path: nil, ignore: [])
             }
-            guard same else { return false }
+            if same { continue }
+            guard !ignore.isEmpty else { return false }
+            // The member differs, or may: it is still unchanged if `ignore` names it, or names every
+            // part of it that differs.
+            let path = JSONPath.appending(key: key, to: bindingsParent)
+            if ignore.contains(path) { continue }
+            switch key {
+            case "rowEstExpr", "genAppAccessible", "publishTo", bindingsKey: return false
+            case "retention":
+                guard certainlyUnchanged(declared: value, live: live.retention?.json, path: path, ignore: ignore) else {
+                    return false
+                }
+            default:
+                guard certainlyUnchanged(declared: value, live: live.extra[key], path: path, ignore: ignore) else {
+                    return false
+                }
+            }
         }
         return true
     }
@@ -31,28 +42,29 @@ extension PropertyComparison {
     /// (reordered bindings answer `false`, and the full comparison decides).
     static func sameBindingsInOrder(_ declared: JSONValue, _ live: [OdagBinding]?) -> Bool {
         guard case .array(let declaredList) = declared, let live, declaredList.count == live.count else { return false }
-        for (binding, liveBinding) in zip(declaredList, live) {
-            guard case .object(let members) = binding else { return false }
+        // By index, reading each live binding's fields in place: zipping the arrays copied every binding.
+        for index in declaredList.indices {
+            guard case .object(let members) = declaredList[index] else { return false }
             // Walking the few members beats hashing each compared key.
             var stated = (selectionField: false, templateField: false, selectionType: false)
             for (key, value) in members {
                 switch key {
                 case "selectionField":
-                    guard same(value, liveBinding.selectionField) else { return false }
+                    guard same(value, live[index].selectionField) else { return false }
                     stated.selectionField = true
                 case "templateField":
-                    guard same(value, liveBinding.templateField) else { return false }
+                    guard same(value, live[index].templateField) else { return false }
                     stated.templateField = true
                 case "selectionType":
-                    guard same(value, liveBinding.selectionType) else { return false }
+                    guard same(value, live[index].selectionType) else { return false }
                     stated.selectionType = true
                 default:
                     continue
                 }
             }
-            guard stated.selectionField || liveBinding.selectionField == nil,
-                stated.templateField || liveBinding.templateField == nil,
-                stated.selectionType || liveBinding.selectionType == nil
+            guard stated.selectionField || live[index].selectionField == nil,
+                stated.templateField || live[index].templateField == nil,
+                stated.selectionType || live[index].selectionType == nil
             else { return false }
         }
         return true
