@@ -94,8 +94,9 @@ public enum Planner {
         // Pinned ids first, so a rename's old name is not also matched by name.
         // Which declaration has claimed each live id, kept at the index byId gives for that id (so links that
         // share an id share a claim): an array instead of a table keyed by id strings, which cost a hash of
-        // the id on every look-up.
-        var claimedBy = [String?](repeating: nil, count: live.count)
+        // the id on every look-up. It holds declaration indices, not names: a retained name per link was
+        // released again, a cache miss each, when the array was freed.
+        var claimedBy = [Int?](repeating: nil, count: live.count)
         // The index byId gives for each link's id is the last link with that id: the end of its chain.
         // An empty id has no claim of its own.
         var idIndex = [Int?](repeating: nil, count: live.count)
@@ -103,8 +104,8 @@ public enum Planner {
             idIndex[index] = nextWithSameId[index].map { idIndex[$0] ?? $0 } ?? index
         }
         func isClaimed(_ index: Int) -> Bool { idIndex[index].map { claimedBy[$0] != nil } ?? false }
-        func claim(_ index: Int, by name: String) {
-            if let key = idIndex[index] { claimedBy[key] = name }
+        func claim(_ index: Int, by declarationIndex: Int) {
+            if let key = idIndex[index] { claimedBy[key] = declarationIndex }
         }
         var matches: [(declaration: Int, live: Int?)] = []
         matches.reserveCapacity(desired.count)
@@ -122,7 +123,7 @@ public enum Planner {
                 continue
             }
             let link = live[linkIndex]
-            if let other = claimedBy[linkIndex] {
+            if let other = claimedBy[linkIndex].map({ desired[$0].name }) {
                 errors.append(
                     PlanError(
                         kind: .conflict, name: declaration.name, id: id,
@@ -139,7 +140,7 @@ public enum Planner {
                         source: declaration.source.description))
                 continue
             }
-            claimedBy[linkIndex] = declaration.name
+            claimedBy[linkIndex] = declarationIndex
             let changedApps = [
                 ("selectionAppId", declaration.selectionAppId, link.selectionAppId),
                 ("templateAppId", declaration.templateAppId, link.templateAppId),
@@ -171,11 +172,11 @@ public enum Planner {
             case 0:
                 matches.append((declarationIndex, nil))
             case 1:
-                claim(candidates[0], by: name)
+                claim(candidates[0], by: declarationIndex)
                 matches.append((declarationIndex, candidates[0]))
             default:
                 let ids = candidates.compactMap { live[$0].id }.sorted()
-                for candidate in candidates { claim(candidate, by: name) }
+                for candidate in candidates { claim(candidate, by: declarationIndex) }
                 errors.append(
                     PlanError(
                         kind: .ambiguous, name: name,
