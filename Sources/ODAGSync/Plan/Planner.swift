@@ -55,7 +55,7 @@ public enum Planner {
         // Each table costs one hash per link: `updateValue` answers what a key held before, which chains
         // together the links that share an id or a name.
         var byId: [LinkIdKey: Int] = [:]
-        var byName: [String: Int] = [:]
+        var byName: [NameKey: Int] = [:]
         var inScope: [Int] = []
         var nextWithSameId = [Int?](repeating: nil, count: live.count)
         var nextWithSameName = [Int?](repeating: nil, count: live.count)
@@ -75,7 +75,7 @@ public enum Planner {
             if let previous = byId.updateValue(index, forKey: LinkIdKey(id)) { nextWithSameId[previous] = index }
             if isInScope(index) {
                 inScope.append(index)
-                nextWithSameName[index] = byName.updateValue(index, forKey: live[index].name ?? "")
+                nextWithSameName[index] = byName.updateValue(index, forKey: NameKey(live[index].name ?? ""))
             }
         }
 
@@ -163,7 +163,7 @@ public enum Planner {
             let name = desired[declarationIndex].name
             // The live links with this name, latest first (their order decides nothing below).
             candidates.removeAll(keepingCapacity: true)
-            var next = byName[name]
+            var next = byName[NameKey(name)]
             while let index = next {
                 if !isClaimed(index) { candidates.append(index) }
                 next = nextWithSameName[index]
