@@ -261,7 +261,7 @@ public enum Planner {
         else { return false }
         guard let declared = desired[declarationIndex].properties else { return true }
         return PropertyComparison.certainlyUnchanged(
-            declared: declared, live: live[linkIndex].properties, ignore: Set(desired[declarationIndex].ignore))
+            declared: declared, live: live[linkIndex].properties, ignore: desired[declarationIndex].ignore)
     }
 
     /// The change one declaration needs against its live match, or `nil` when none.
@@ -280,15 +280,16 @@ public enum Planner {
             diffs.append(FieldDiff(path: field, before: current.map(JSONValue.string), after: .string(declared)))
             reasons.append("\(field) changed")
         }
+        // Built once, for both the diffs and the overlay.
+        let liveProperties = live.properties?.json
         if let declared = declaration.properties,
-            !PropertyComparison.certainlyUnchanged(declared: declared, live: live.properties, ignore: ignore)
+            !PropertyComparison.certainlyUnchanged(
+                declared: declared, live: live.properties, ignore: declaration.ignore)
         {
             diffs += PropertyComparison.diffs(
-                declared: declared, live: live.properties?.json, path: "properties", ignore: ignore)
+                declared: declared, live: liveProperties, path: "properties", ignore: ignore)
         }
         guard !diffs.isEmpty else { return nil }
-
-        let liveProperties = live.properties?.json
 
         let properties = PropertyComparison.overlay(
             live: liveProperties, declared: declaration.properties, path: "properties", ignore: ignore)

@@ -4,8 +4,8 @@ extension PropertyComparison {
     /// ``certainlyUnchanged(declared:live:path:ignore:)`` for the declared `properties` against the live
     /// link's decoded properties, read field by field: building the live properties' JSON costs more than
     /// the comparison itself, and an unchanged link never needs it. `ignore` is consulted only for a member
-    /// that differs (or may), so an unchanged link builds no paths either.
-    static func certainlyUnchanged(declared: JSONValue, live: OdagLinkProperties?, ignore: Set<String>) -> Bool {
+    /// that differs (or may), so an unchanged link builds no paths either, nor a set of its ignore list.
+    static func certainlyUnchanged(declared: JSONValue, live: OdagLinkProperties?, ignore: [String]) -> Bool {
         guard let live, case .object(let members) = declared else { return false }
         for (key, value) in members {
             let same: Bool
@@ -23,16 +23,14 @@ extension PropertyComparison {
             // part of it that differs.
             let path = JSONPath.appending(key: key, to: bindingsParent)
             if ignore.contains(path) { continue }
+            let liveValue: JSONValue?
             switch key {
             case "rowEstExpr", "genAppAccessible", "publishTo", bindingsKey: return false
-            case "retention":
-                guard certainlyUnchanged(declared: value, live: live.retention?.json, path: path, ignore: ignore) else {
-                    return false
-                }
-            default:
-                guard certainlyUnchanged(declared: value, live: live.extra[key], path: path, ignore: ignore) else {
-                    return false
-                }
+            case "retention": liveValue = live.retention?.json
+            default: liveValue = live.extra[key]
+            }
+            guard certainlyUnchanged(declared: value, live: liveValue, path: path, ignore: Set(ignore)) else {
+                return false
             }
         }
         return true
