@@ -369,6 +369,11 @@ private final class ConnectionPool: Sendable {
 }
 
 extension SocketTransport {
+    /// A URL's host in lower case, without the brackets of an IPv6 address, for comparing with host lists.
+    public static func comparableHost(of url: URL) -> String {
+        (url.host ?? "").lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+    }
+
     /// The proxy variable that applies to `url` (`http_proxy`, `all_proxy` or `ALL_PROXY`, as libcurl reads them
     /// for plain http), or `nil` when there is none or `no_proxy`/`NO_PROXY` excludes the host.
     ///
@@ -376,7 +381,7 @@ extension SocketTransport {
     public static func proxyVariable(for url: URL, environment: [String: String]) -> String? {
         guard let name = ["http_proxy", "all_proxy", "ALL_PROXY"].first(where: { !(environment[$0] ?? "").isEmpty })
         else { return nil }
-        let host = (url.host ?? "").lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        let host = comparableHost(of: url)
         let exclusions = (environment["no_proxy"] ?? environment["NO_PROXY"] ?? "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
         for entry in exclusions {

@@ -152,7 +152,7 @@ struct ServerConnection: Sendable {
     /// The warning for credentials sent in clear text (plain http to a host other than this machine), or `nil`.
     static func plainTextWarning(url: URL, configuration: ODAGClientConfiguration) -> String? {
         guard url.scheme?.lowercased() == "http", !configuration.secrets.isEmpty else { return nil }
-        let host = (url.host ?? "").lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        let host = SocketTransport.comparableHost(of: url)
         guard host != "localhost", host != "::1", !host.hasPrefix("127.") else { return nil }
         return "credentials are sent to \(host) over plain http, readable by anyone on the network path; use https"
     }
