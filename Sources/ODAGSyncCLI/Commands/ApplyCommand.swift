@@ -85,7 +85,7 @@ struct ApplyCommand: Command {
     /// The plan file named by the only argument, if it is one (a JSON file with `formatVersion`).
     static func planFile(_ arguments: ParsedArguments, context: CommandContext) throws -> (path: String, plan: Plan)? {
         guard arguments.positionals.count == 1, let path = arguments.positionals.first else { return nil }
-        let absolute = ServerConnection.absolute(path, context)
+        let absolute = absolutePath(path, context)
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isFolder), !isFolder.boolValue,
             let data = FileManager.default.contents(atPath: absolute),

@@ -48,12 +48,11 @@ struct DriftCommand: Command {
     /// The server label a successful run would have used (its plan's server), so that a failure
     /// updates the same metric series an alert watches.
     static func serverLabel(_ arguments: ParsedArguments, config: ResolvedConfig?, context: CommandContext) -> String {
-        if let emulator = arguments.value("--emulator") {
-            return "emulator:" + ServerConnection.absolute(emulator, context)
-        }
-        if let server = arguments.value("--server") { return server }
-        if let server = context.environment["ODAG_SERVER"], !server.isEmpty { return server }
-        return config?.server ?? ""
+        let choice = try? ServerChoice.choose(
+            commandLineServer: arguments.value("--server"),
+            emulatorPath: arguments.value("--emulator").map { absolutePath($0, context) },
+            environment: context.environment, config: config)
+        return choice?.identity ?? ""
     }
 
     static func report(_ arguments: ParsedArguments, context: CommandContext, format: String) async throws -> ExitCode {

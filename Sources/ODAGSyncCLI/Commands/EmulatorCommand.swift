@@ -45,7 +45,7 @@ struct EmulatorCommand: Command {
         }
         var configuration = EmulatorConfiguration(
             host: arguments.value("--host") ?? "127.0.0.1", port: try arguments.int("--port", in: 0...65535) ?? 0,
-            statePath: arguments.value("--state").map { ServerConnection.absolute($0, context) })
+            statePath: arguments.value("--state").map { absolutePath($0, context) })
         configuration.latencyMs = try arguments.int("--latency-ms", in: 0...600_000) ?? 0
         configuration.failRate = try arguments.double("--fail-rate", in: 0...1) ?? 0
         configuration.dropRate = try arguments.double("--drop-rate", in: 0...1) ?? 0

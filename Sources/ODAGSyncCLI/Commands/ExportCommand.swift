@@ -35,7 +35,7 @@ struct ExportCommand: Command {
         if out == "-" {
             context.console.output(Exporter.combined(result).text)
         } else {
-            let folder = ServerConnection.absolute(out, context)
+            let folder = absolutePath(out, context)
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             } catch {

@@ -51,7 +51,7 @@ enum PlanMaking {
 
     /// Writes `text` to `path` atomically (a temporary file renamed over it).
     static func write(_ text: String, to path: String, context: CommandContext) throws {
-        let absolute = ServerConnection.absolute(path, context)
+        let absolute = absolutePath(path, context)
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: absolute), options: .atomic)
         } catch {

@@ -24,51 +24,31 @@ struct ServerConnection: Sendable {
         _ arguments: ParsedArguments, config: ResolvedConfig, context: CommandContext, parallelism: Int = 8,
         planServer: String? = nil
     ) throws -> ServerConnection {
-        let headers = try self.headers(arguments.all("--header"))
-        let token = try self.token(arguments, context: context)
-        let timeout = try arguments.double("--timeout", in: 1...3600) ?? 30
-        let tls = CurlTransport.TLSOptions(
-            caCertPath: arguments.value("--ca-cert").map { absolute($0, context) },
-            clientCertPath: arguments.value("--client-cert").map { absolute($0, context) },
-            clientKeyPath: arguments.value("--client-key").map { absolute($0, context) },
-            insecure: arguments.has("--insecure"))
-        if tls.clientKeyPath != nil && tls.clientCertPath == nil {
-            throw CommandError.usage(UsageError("--client-key needs --client-cert"))
-        }
-        for path in [tls.caCertPath, tls.clientCertPath, tls.clientKeyPath].compactMap({ $0 })
-        where !FileManager.default.isReadableFile(atPath: path) {
-            throw CommandError.failed("cannot read \(quoteText(path))")
-        }
+        try open(
+            ConnectionOptions(arguments, context: context), config: config, context: context,
+            parallelism: parallelism, planServer: planServer)
+    }
 
-        var emulatorPath = arguments.value("--emulator").map { absolute($0, context) }
-        var server = arguments.value("--server") ?? context.environment["ODAG_SERVER"].flatMap { $0.isEmpty ? nil : $0 }
-        if emulatorPath != nil && server != nil && arguments.has("--server") {
-            throw CommandError.usage(UsageError("give either --server or --emulator, not both"))
+    /// Connects with options already read.
+    static func open(
+        _ options: ConnectionOptions, config: ResolvedConfig, context: CommandContext, parallelism: Int = 8,
+        planServer: String? = nil
+    ) throws -> ServerConnection {
+        let choice = try ServerChoice.choose(
+            commandLineServer: options.server, emulatorPath: options.emulatorPath, environment: context.environment,
+            config: config, planServer: planServer)
+        if let overridden = choice.overriddenConfigServer {
+            context.console.warning("ODAG_SERVER (\(choice.identity)) replaces the config's server \(overridden)")
         }
-        if emulatorPath != nil { server = nil }
-        if let planServer {
-            let requested = emulatorPath.map { "emulator:" + $0 } ?? server
-            if let requested, requested != planServer {
-                throw CommandError.refused(
-                    "the plan was made for \(planServer), not \(requested); a plan file applies only to its own server",
-                    hint: "make a new plan for this server")
-            }
-            if planServer.hasPrefix("emulator:") {
-                emulatorPath = String(planServer.dropFirst("emulator:".count))
-            } else {
-                server = planServer
-            }
-        } else if server == nil && emulatorPath == nil {
-            server = config.server
-        }
+        let tls = options.tls
+        let timeout = options.timeout
 
         var emulator: Emulator?
         let baseURL: String
-        let identity: String
-        if let emulatorPath {
+        switch choice.target {
+        case .emulator(let path):
             do {
-                let running = try Emulator.start(
-                    EmulatorConfiguration(host: "127.0.0.1", port: 0, statePath: emulatorPath))
+                let running = try Emulator.start(EmulatorConfiguration(host: "127.0.0.1", port: 0, statePath: path))
                 emulator = running
                 baseURL = running.baseURL
                 // Loading a large state file frees its parsed tree; give those pages back before the command's
@@ -77,15 +57,8 @@ struct ServerConnection: Sendable {
             } catch {
                 throw CommandError.failed("cannot start the emulator: \(error)")
             }
-            identity = "emulator:" + emulatorPath
-        } else if let server {
+        case .url(let server):
             baseURL = server
-            identity = server
-        } else {
-            throw CommandError.usage(
-                UsageError(
-                    "no server: give --server URL, set ODAG_SERVER, or set \"server\" in the config (or an environment's)",
-                    hint: "to try odag-sync locally, use --emulator STATEFILE"))
         }
         guard let url = URL(string: baseURL) else {
             emulator?.stop()
@@ -132,7 +105,7 @@ struct ServerConnection: Sendable {
 
         let console = context.console
         let configuration = ODAGClientConfiguration(
-            baseURL: url, headers: headers, bearerToken: token, timeout: timeout)
+            baseURL: url, headers: options.headers, bearerToken: options.token, timeout: timeout)
         if emulator == nil, let warning = plainTextWarning(url: url, configuration: configuration) {
             console.warning(warning)
         }
@@ -142,7 +115,7 @@ struct ServerConnection: Sendable {
         }
         do {
             let client = try ODAGClient(configuration: configuration, transport: transport, logger: logger)
-            return ServerConnection(client: client, identity: identity, emulator: emulator)
+            return ServerConnection(client: client, identity: choice.identity, emulator: emulator)
         } catch {
             emulator?.stop()
             throw CommandError.usage(UsageError("\(error)"))
@@ -155,49 +128,5 @@ struct ServerConnection: Sendable {
         let host = SocketTransport.comparableHost(of: url)
         guard host != "localhost", host != "::1", !host.hasPrefix("127.") else { return nil }
         return "credentials are sent to \(host) over plain http, readable by anyone on the network path; use https"
-    }
-
-    /// `--header 'Name: value'` flags as headers.
-    static func headers(_ flags: [String]) throws -> HTTPFields {
-        var headers = HTTPFields()
-        for flag in flags {
-            guard let colon = flag.firstIndex(of: ":") else {
-                throw CommandError.usage(UsageError("--header needs 'Name: value', got \(quoteText(flag))"))
-            }
-            let name = flag[..<colon].trimmingCharacters(in: .whitespaces)
-            let value = flag[flag.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            guard !name.isEmpty, !name.contains(" ") else {
-                throw CommandError.usage(UsageError("--header has no valid name before ':' in \(quoteText(name))"))
-            }
-            headers.add(name: name, value: value)
-        }
-        return headers
-    }
-
-    /// The bearer token from `--token-file` or `ODAG_TOKEN`, never echoed.
-    static func token(_ arguments: ParsedArguments, context: CommandContext) throws -> String? {
-        if let file = arguments.value("--token-file") {
-            let path = absolute(file, context)
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw CommandError.failed("cannot read the token file \(quoteText(file))")
-            }
-            let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !token.isEmpty else { throw CommandError.failed("the token file \(quoteText(file)) is empty") }
-            guard !token.contains(where: \.isNewline) else {
-                throw CommandError.failed("the token file \(quoteText(file)) has more than one line")
-            }
-            return token
-        }
-        if let token = context.environment["ODAG_TOKEN"]?.trimmingCharacters(in: .whitespacesAndNewlines),
-            !token.isEmpty
-        {
-            return token
-        }
-        return nil
-    }
-
-    static func absolute(_ path: String, _ context: CommandContext) -> String {
-        if path.hasPrefix("/") { return path }
-        return URL(fileURLWithPath: context.currentDirectory).appendingPathComponent(path).standardizedFileURL.path
     }
 }

@@ -1,0 +1,80 @@
+import ODAGSync
+
+/// The server a command talks to, and who named it: the one place that applies the precedence rules
+/// (`--emulator`, `--server`, `ODAG_SERVER`, the config's environment, the config's top level, a plan file).
+struct ServerChoice: Sendable, Equatable {
+    /// Who named the server.
+    enum Source: Sendable, Equatable {
+        /// `--emulator` or `--server` on the command line.
+        case commandLine
+        /// `ODAG_SERVER`.
+        case environment
+        /// `server` in the config (top level or the selected environment).
+        case config
+        /// The server a plan file was made for.
+        case planFile
+    }
+
+    /// A server URL, or the state file of an emulator started in-process.
+    enum Target: Sendable, Equatable {
+        case url(String)
+        case emulator(path: String)
+    }
+
+    /// Where to connect.
+    var target: Target
+    /// Who named it.
+    var source: Source
+    /// The config's server that `ODAG_SERVER` replaced, when they differ.
+    var overriddenConfigServer: String?
+
+    /// The server's identity in plans and metrics: its URL, or `emulator:PATH`.
+    var identity: String {
+        switch target {
+        case .url(let url): return url
+        case .emulator(let path): return Self.emulatorPrefix + path
+        }
+    }
+
+    static let emulatorPrefix = "emulator:"
+
+    /// Chooses the server: `--emulator`, else `--server`, else `ODAG_SERVER`, else the config's. With
+    /// `planServer` (applying a plan file) the plan's server is used, and a different one named by the
+    /// command line or the environment is refused.
+    static func choose(
+        commandLineServer: String?, emulatorPath: String?, environment: [String: String], config: ResolvedConfig?,
+        planServer: String? = nil
+    ) throws -> ServerChoice {
+        let environmentServer = environment["ODAG_SERVER"].flatMap { $0.isEmpty ? nil : $0 }
+        var choice: ServerChoice?
+        if let emulatorPath {
+            choice = ServerChoice(target: .emulator(path: emulatorPath), source: .commandLine)
+        } else if let commandLineServer {
+            choice = ServerChoice(target: .url(commandLineServer), source: .commandLine)
+        } else if let environmentServer {
+            let configServer = config?.server
+            choice = ServerChoice(
+                target: .url(environmentServer), source: .environment,
+                overriddenConfigServer: configServer == environmentServer ? nil : configServer)
+        }
+        if let planServer {
+            if let requested = choice?.identity, requested != planServer {
+                throw CommandError.refused(
+                    "the plan was made for \(planServer), not \(requested); a plan file applies only to its own server",
+                    hint: "make a new plan for this server")
+            }
+            if let choice { return choice }
+            if planServer.hasPrefix(emulatorPrefix) {
+                return ServerChoice(
+                    target: .emulator(path: String(planServer.dropFirst(emulatorPrefix.count))), source: .planFile)
+            }
+            return ServerChoice(target: .url(planServer), source: .planFile)
+        }
+        if let choice { return choice }
+        if let server = config?.server { return ServerChoice(target: .url(server), source: .config) }
+        throw CommandError.usage(
+            UsageError(
+                "no server: give --server URL, set ODAG_SERVER, or set \"server\" in the config (or an environment's)",
+                hint: "to try odag-sync locally, use --emulator STATEFILE"))
+    }
+}
