@@ -153,39 +153,6 @@ import Testing
         }
         #expect(try server.names() == names)
     }
-
-    @Test func cronDriftScriptWritesMetricsNodeExporterCanRead() async throws {
-        let server = try TestEmulator()
-        let project = try Self.multiEnvCopy()
-        let textfiles = try TemporaryFolder(prefix: "textfile")
-        defer {
-            project.remove()
-            textfiles.remove()
-        }
-        let environment = OdagSyncBinary.environment([
-            "ODAG_SYNC_PROJECT": project.root, "ODAG_SYNC_ENV": "prod", "TEXTFILE_DIR": textfiles.path("collector"),
-            "ODAG_SERVER": server.url,
-        ])
-        let run = try await ChildProcess.run(
-            "/bin/bash", [Self.example("cron/odag-sync-drift.sh")], environment: environment, directory: textfiles.root)
-        #expect(run.code == 0, "drift is reported in the metrics, not as a failed job: \(run)")
-        let text = textfiles.read("collector/odag_sync.prom")
-        let metrics = try PrometheusText(text)
-        #expect(metrics.value("odag_sync_last_run_success") == 1, "\(text)")
-        #expect(metrics.value("odag_sync_drift_detected") == 1, "the empty server is missing both links")
-        #expect(metrics.samples.allSatisfy { $0.labels["environment"] == "prod" && $0.labels["server"] == server.url })
-        #expect(E2E.json(textfiles.read("collector/odag_sync_drift.json"))?["drift"] == true)
-        #expect(!textfiles.exists("collector/odag_sync.prom.tmp"))
-
-        // When the server is down the script fails and the metrics say so.
-        server.stop()
-        let failed = try await ChildProcess.run(
-            "/bin/bash", [Self.example("cron/odag-sync-drift.sh")], environment: environment, directory: textfiles.root)
-        #expect(failed.code == 1, "\(failed)")
-        let failure = try PrometheusText(textfiles.read("collector/odag_sync.prom"))
-        #expect(failure.value("odag_sync_last_run_success") == 0)
-        #expect(failure.samples.allSatisfy { $0.labels["server"] == server.url }, "the same series as a good run")
-    }
 }
 
 /// The README's quick start, run exactly as written (with the built binary for `swift run
