@@ -20,7 +20,8 @@ import Testing
 
     /// The metrics file, parsed, and the names of everything in the collector's folder (to show
     /// that no temporary file is left where the collector could read it).
-    static func collected(_ folder: TemporaryFolder) throws -> (metrics: PrometheusText, text: String, files: [String]) {
+    static func collected(_ folder: TemporaryFolder) throws -> (metrics: PrometheusText, text: String, files: [String])
+    {
         let text = folder.read("collector/odag_sync.prom")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path("collector")).sorted()
         return (try PrometheusText(text), text, files)
@@ -60,8 +61,9 @@ import Testing
         #expect(abs(timestamp - Date().timeIntervalSince1970) < 24 * 3600, "the run's own time: \(timestamp)")
         #expect(metrics.samples.allSatisfy { $0.labels["environment"] == "prod" }, "\(text)")
         #expect(files == ["odag_sync.prom"], "no temporary file left, no stale report kept: \(files)")
-        let mode = try FileManager.default.attributesOfItem(atPath: folder.path("collector/odag_sync.prom"))[
-            .posixPermissions] as? Int
+        let mode =
+            try FileManager.default.attributesOfItem(atPath: folder.path("collector/odag_sync.prom"))[
+                .posixPermissions] as? Int
         #expect(mode == 0o644, "node-exporter runs as another user and must read it")
     }
 
@@ -93,7 +95,8 @@ import Testing
         }
         let home = folder.path("home")
         try FileManager.default.createDirectory(atPath: home + "/.local/bin", withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: home + "/.local/bin/odag-sync", withDestinationPath: OdagSyncBinary.path)
+        try FileManager.default.createSymbolicLink(
+            atPath: home + "/.local/bin/odag-sync", withDestinationPath: OdagSyncBinary.path)
         let state = try await Self.appliedProdState(project: project.root, in: folder)
         let variables = [
             "ODAG_SYNC_PROJECT": project.root, "ODAG_SYNC_ENV": "prod", "TEXTFILE_DIR": folder.path("collector"),
