@@ -60,7 +60,7 @@ import Testing
             ])
     }
 
-    @Test func keepsExactlyTheDeclaredProperties() {
+    @Test func keepsExactlyTheDeclaredProperties() throws {
         let text = #"""
             {"links": [{"name": "A", "selectionAppId": "\#(Self.uuid)", "templateAppId": "\#(Self.uuid)",
               "properties": {"retention": {"maxCount": 3}, "bindings": [
@@ -71,14 +71,14 @@ import Testing
             [ManifestFile(file: "m.json", bytes: Array(text.utf8))],
             resolver: VariableResolver(variables: ["field": "Region"]), scope: LinkScope())
         #expect(result.isValid, "\(result.diagnostics)")
-        let link = try? #require(result.links.first)
+        let link = try #require(result.links.first)
         #expect(
-            link?.properties == [
+            link.properties == [
                 "retention": ["maxCount": 3],
                 "bindings": [["selectionField": "Region", "templateField": "F", "selectionType": "selected"]],
             ])
-        #expect(link?.ignore == ["properties.publishTo"])
-        #expect(link?.createBody.properties?.retention?.maxCount == 3)
+        #expect(link.ignore == ["properties.publishTo"])
+        #expect(link.createBody.properties?.retention?.maxCount == 3)
     }
 
     @Test func scopeWithoutPrefixAcceptsEveryName() {

@@ -34,8 +34,8 @@ enum ChildProcess {
         defer { folder.remove() }
         let outPath = folder.path("stdout")
         let errPath = folder.path("stderr")
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        try folder.write("stdout", "")
+        try folder.write("stderr", "")
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
         let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
 
