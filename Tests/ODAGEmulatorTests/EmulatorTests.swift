@@ -133,10 +133,6 @@ import Testing
             "name: expected a string"
         ),
         (
-            #"{"name":" ","selectionAppId":"11111111-1111-4111-8111-111111111111","templateAppId":"22222222-2222-4222-8222-222222222222"}"#,
-            "name: must not be empty"
-        ),
-        (
             #"{"name":"a","selectionAppId":"11111111-1111-4111-8111-111111111111","templateAppId":"22222222-2222-4222-8222-222222222222","properties":{"retention":{"maxAge":"x"}}}"#,
             "properties.retention.maxAge: expected an integer"
         ),
@@ -174,7 +170,6 @@ import Testing
         #expect(changedApp.message?.contains("selectionAppId: cannot be changed") == true)
         let sameApp = try client.call("PUT", "/links/\(id)", json: ["selectionAppId": .string(Fixtures.selectionAppId)])
         #expect(sameApp.status == 200)
-        #expect(try client.call("PUT", "/links/\(id)", body: "{\"name\":\"\"}").status == 400)
         #expect(try client.call("PUT", "/links/\(id)", body: "nope").status == 400)
         let unknown = try client.call("PUT", "/links/\(Fixtures.unknownId)", json: ["name": "x"])
         #expect(unknown.status == 404)
@@ -320,7 +315,6 @@ import Testing
     }
 
     @Test(arguments: [
-        (#"{"selectionState":{"Country":["X"],"Region":["N"]}}"#, "selectionState.Country: no binding"),
         (#"{"selectionState":{"Year":["2024"]}}"#, "binding of field \"Region\" needs at least one selected value"),
         (#"{"selectionState":{"Region":[]}}"#, "needs at least one selected value"),
         (#"{"selectionState":{"Region":"North"}}"#, "selectionState.Region: expected an array"),
@@ -350,7 +344,6 @@ import Testing
         let wrongValue = try client.call("PUT", "/requests/\(id)", json: ["status": "completed"])
         #expect(wrongValue.status == 400)
         #expect(wrongValue.message?.contains("only \"cancelled\"") == true)
-        #expect(try client.call("PUT", "/requests/\(id)", json: [:]).message == "status: is required")
         #expect(try client.call("PUT", "/requests/\(id)", json: ["status": 3]).status == 400)
 
         let cancelled = try client.call("PUT", "/requests/\(id)", json: ["status": "cancelled"])
@@ -404,7 +397,6 @@ import Testing
         #expect(
             try client.call("POST", "/requests/\(id)/renameApp", json: [:]).message?.contains("name: is required")
                 == true)
-        #expect(try client.call("POST", "/requests/\(id)/renameApp", json: ["name": ""]).status == 400)
 
         let deleted = try client.call("DELETE", "/requests/\(id)/app")
         #expect(deleted.status == 204)

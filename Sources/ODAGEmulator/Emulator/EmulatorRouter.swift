@@ -136,7 +136,6 @@ struct EmulatorRouter: Sendable {
             } catch {
                 throw .badRequest("invalid link: \(error.description)")
             }
-            try EmulatorRouter.checkName(create.name)
             let change = store.createLink(create, owner: owner(request))
             try saved(change.version)
             return EmulatorRouter.json(201, change.bytes)
@@ -153,7 +152,6 @@ struct EmulatorRouter: Sendable {
             } catch {
                 throw .badRequest("invalid link update: \(error.description)")
             }
-            if let name = update.name { try EmulatorRouter.checkName(name) }
             let change = try store.updateLink(id: id, update)
             try saved(change.version)
             return EmulatorRouter.json(200, change.bytes)
@@ -217,7 +215,6 @@ struct EmulatorRouter: Sendable {
             } catch {
                 throw .badRequest("invalid rename: \(error.description)")
             }
-            try EmulatorRouter.checkName(rename.name)
             let change = try store.renameApp(id: id, name: rename.name)
             try saved(change.version)
             return EmulatorRouter.json(200, change.bytes)
@@ -237,10 +234,6 @@ struct EmulatorRouter: Sendable {
         guard ODAGUUID.isValid(id) else {
             throw .badRequest("\(name) \(JSONWriter.string(.string(id))) is not a UUID")
         }
-    }
-
-    static func checkName(_ name: String) throws(EmulatorAPIError) {
-        guard !name.trimmingSpaces().isEmpty else { throw .badRequest("name: must not be empty") }
     }
 
     /// The body as a JSON value: required, and strict JSON.

@@ -250,7 +250,10 @@ final class EmulatorStore: Sendable {
     }
 
     func updateRequest(id: String, _ update: OdagRequestUpdate) throws(EmulatorAPIError) -> Change {
-        guard let status = update.status else { throw .badRequest("status: is required") }
+        // The API document requires no member: a body that sets nothing changes nothing, as on a real server.
+        guard let status = update.status else {
+            return try modifyRequest(id: id, persist: false) { _, _, _ throws(EmulatorAPIError) in false }
+        }
         guard status == "cancelled" else {
             throw .badRequest("status: only \"cancelled\" can be set, found \(JSONWriter.string(.string(status)))")
         }

@@ -4,7 +4,9 @@ import ODAGCore
 ///
 /// - `selectionState` is an object mapping a selection field name to an array of selected values
 ///   (strings, numbers or booleans).
-/// - Every member must name the `selectionField` of one of the link's bindings (else `400`).
+/// - Members that no binding of the link uses are ignored, whatever their value: a selection app
+///   sends the state of all its fields, and the API document allows any object.
+/// - A member that a binding uses must be an array of selected values (else `400`).
 /// - A binding whose `selectionType` is `selected` or `required` (any case) needs at least one
 ///   selected value for its field; other types (`optional`, `all`, …) need none.
 /// - A selected value equal to ``EmulatorConfiguration/failingSelectionValue`` is accepted, and
@@ -18,13 +20,8 @@ enum SelectionRule {
         }
         let bindings = link.properties?.bindings ?? []
         let fields = Set(bindings.compactMap(\.selectionField))
-        for name in members.keys.sorted() {
+        for name in members.keys.sorted() where fields.contains(name) {
             let path = JSONPath.appending(key: name, to: "selectionState")
-            guard fields.contains(name) else {
-                throw .badRequest(
-                    "\(path): no binding of link \"\(link.id ?? "")\" uses the selection field \(JSONWriter.string(.string(name)))"
-                )
-            }
             guard case .array(let values) = members[name] ?? .null else {
                 let value = members[name] ?? .null
                 throw .badRequest("\(path): expected an array of selected values, found \(value.kindDescription)")
