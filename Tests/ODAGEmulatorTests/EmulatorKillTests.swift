@@ -39,10 +39,19 @@ import Testing
         try child.run()
         defer { if child.isRunning { kill(child.processIdentifier, SIGKILL) } }
 
-        // The child prints its port once it listens (among Swift Testing's own lines).
+        // The child prints its port once it listens (among Swift Testing's own lines). Every read waits
+        // at most until a generous deadline (a hang guard, not a speed limit): a child that never
+        // prints fails the test instead of hanging the run.
         var text = ""
         var port: Int?
+        let deadline = Date().addingTimeInterval(300)
         while port == nil {
+            let remaining = Int32(max(0, min(deadline.timeIntervalSinceNow, 300)) * 1000)
+            var waiting = pollfd(fd: output.fileHandleForReading.fileDescriptor, events: Int16(POLLIN), revents: 0)
+            guard remaining > 0, poll(&waiting, 1, remaining) > 0 else {
+                text += "\n(no port within the hang guard's 300 s)"
+                break
+            }
             let data = output.fileHandleForReading.availableData
             guard !data.isEmpty else { break }
             text += String(decoding: data, as: UTF8.self)
@@ -67,6 +76,8 @@ import Testing
                 if count == 150 { kill(pid, SIGKILL) }
             }
         }
+        // Killed here too when the clients stopped before 150 creates, so this wait always ends.
+        if child.isRunning { kill(pid, SIGKILL) }
         child.waitUntilExit()
         #expect(child.terminationReason == .uncaughtSignal)
 

@@ -156,7 +156,7 @@ import Testing
 }
 
 /// The README's quick start, run exactly as written (with the built binary for `swift run
-/// odag-sync` and a private state file for `/tmp/odag-quickstart.json`), and its shown output
+/// odag-sync` and a private folder for the clone's `.quickstart`), and its shown output
 /// compared with what a terminal really shows (both streams), apart from times, new ids and the
 /// order of progress lines of parallel changes.
 @Suite struct ReadmeQuickStartTests {
@@ -222,11 +222,16 @@ import Testing
         #expect(steps.allSatisfy { $0.output != nil }, "every quick start command shows its output")
         let folder = try TemporaryFolder(prefix: "readme")
         defer { folder.remove() }
-        let state = folder.path("odag-quickstart.json")
+        // The README keeps the state in the clone (never a shared /tmp path) and shows where a clone
+        // at /home/you/odag-sync would have it.
+        let privateFolder = folder.path("quickstart")
+        let state = privateFolder + "/state.json"
+        let shownState = "/home/you/odag-sync/.quickstart/state.json"
         for (index, step) in steps.enumerated() {
+            #expect(!step.command.contains("/tmp"), "step \(index) uses a shared folder: \(step.command)")
             let command = step.command
                 .replacingOccurrences(of: "swift run odag-sync", with: OdagSyncBinary.path)
-                .replacingOccurrences(of: "/tmp/odag-quickstart.json", with: state)
+                .replacingOccurrences(of: " .quickstart", with: " " + privateFolder)
             #expect(command.contains(state), "step \(index) does not use the quick start's state file: \(command)")
             // Both streams into one, as a terminal shows them (the README shows progress lines too).
             let run = try await ChildProcess.run(
@@ -236,7 +241,7 @@ import Testing
             let expectedCodes: Set<Int32> = command.contains(" drift ") ? [2] : [0]
             #expect(expectedCodes.contains(run.code), "step \(index): \(command)\n\(run)")
             guard let shown = step.output else { continue }
-            let actual = run.stdout.replacingOccurrences(of: state, with: "/tmp/odag-quickstart.json")
+            let actual = run.stdout.replacingOccurrences(of: state, with: shownState)
             #expect(
                 Self.normalized(actual) == Self.normalized(shown),
                 "step \(index): the README shows other output than the command prints")

@@ -132,12 +132,31 @@ enum StateFile {
     /// crash leaves either the old or the new file, never a torn one. With `sync` off the `fsync`s
     /// are skipped: still atomic, and still safe against a killed process (the kernel keeps what was
     /// written), but not against a power cut.
+    ///
+    /// The temporary file gets a fresh unguessable name and is created exclusively (`O_EXCL`,
+    /// `O_NOFOLLOW`), so nothing planted in the folder (a symbolic link to another file) is ever
+    /// written through. The state file keeps its permission bits: a `0600` file stays `0600`.
     static func writeAtomically(_ parts: [[UInt8]], to path: String, sync: Bool = true) throws(EmulatorError) {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
-        let temporary = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        var existing = stat()
+        let keptMode: mode_t? = stat(path, &existing) == 0 ? existing.st_mode & 0o7777 : nil
+        var temporary = ""
+        var fd: Int32 = -1
+        for _ in 0..<8 {
+            let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+            temporary = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())-" + suffix
+            // A new file starts as the umask allows, as before; a rewrite starts private and gets the old mode.
+            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, keptMode == nil ? 0o644 : 0o600)
+            if fd >= 0 || errno != EEXIST { break }
+        }
         guard fd >= 0 else { throw .stateFileWriteFailed(path: path, reason: systemMessage(errno)) }
+        if let keptMode, fchmod(fd, keptMode) != 0 {
+            let code = errno
+            close(fd)
+            unlink(temporary)
+            throw .stateFileWriteFailed(path: path, reason: systemMessage(code))
+        }
         for bytes in parts {
             var offset = 0
             while offset < bytes.count {
@@ -175,13 +194,16 @@ enum StateFile {
         }
     }
 
-    /// Removes temporary files a killed emulator left beside the state file (`.NAME.tmp-PID`).
+    /// Removes temporary files a killed emulator left beside the state file (`.NAME.tmp-PID-RANDOM`).
     static func removeStaleTemporaryFiles(of path: String) {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         let prefix = "." + url.lastPathComponent + ".tmp-"
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         for name in names where name.hasPrefix(prefix) {
+            // Only this user's own leftovers; whatever another user put there is theirs.
+            var status = stat()
+            guard lstat(folder + "/" + name, &status) == 0, status.st_uid == geteuid() else { continue }
             unlink(folder + "/" + name)
         }
     }

@@ -39,11 +39,33 @@ final class StateFileLock: Sendable {
         // A holder that releases removes the file; a lock taken on a file that was removed (or replaced) in the
         // meantime protects nothing, so it is taken again on the file now at the path.
         for _ in 0..<8 {
-            let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            // O_NOFOLLOW: a symbolic link planted at the lock's path (another user's, in a shared folder) must
+            // not make the emulator write its process id into the file it points at.
+            let descriptor = open(lockPath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)
             guard descriptor >= 0 else {
-                let reason = String(cString: strerror(errno)).lowercased()
+                let code = errno
+                let reason =
+                    code == ELOOP
+                    ? "it is a symbolic link" : String(cString: strerror(code)).lowercased()
                 throw .stateFileWriteFailed(
                     path: statePath, reason: "cannot create its lock file \(lockPath): \(reason)")
+            }
+            // Nor a hard link to someone else's file, nor anything but a plain file of our own.
+            var opened = stat()
+            guard fstat(descriptor, &opened) == 0 else {
+                close(descriptor)
+                continue
+            }
+            // Released (unlinked) by its holder since it was opened: take the lock on the next file.
+            if opened.st_nlink == 0 {
+                close(descriptor)
+                continue
+            }
+            guard opened.st_mode & S_IFMT == S_IFREG, opened.st_nlink == 1, opened.st_uid == geteuid() else {
+                close(descriptor)
+                throw .stateFileWriteFailed(
+                    path: statePath,
+                    reason: "its lock file \(lockPath) is not a plain file of this user with a single link")
             }
             guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
                 let code = errno
