@@ -22,7 +22,7 @@ let package = Package(
         // A faithful local ODAG service over HTTP/1.1 on POSIX sockets.
         .target(name: "ODAGEmulator", dependencies: ["ODAGCore"]),
         // Manifests, config, validation, diff, plan, apply, drift, export, renderers.
-        .target(name: "ODAGSync", dependencies: ["ODAGCore", "ODAGClient"]),
+        .target(name: "ODAGSync", dependencies: ["ODAGCore"]),
         // The command line: argument parsing, commands, exit codes.
         .target(
             name: "ODAGSyncCLI", dependencies: ["ODAGCore", "ODAGClient", "ODAGEmulator", "ODAGSync"],
@@ -43,7 +43,8 @@ let package = Package(
         .testTarget(name: "ODAGEmulatorTests", dependencies: ["ODAGCore", "ODAGEmulator"]),
         .testTarget(
             name: "ODAGSyncTests",
-            dependencies: ["ODAGCore", "ODAGClient", "ODAGEmulator", "ODAGSync"],
+            // ODAGSyncCLI for the client's LinkService conformance, which the convergence tests drive.
+            dependencies: ["ODAGCore", "ODAGClient", "ODAGEmulator", "ODAGSync", "ODAGSyncCLI"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

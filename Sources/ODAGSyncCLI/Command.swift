@@ -1,3 +1,5 @@
+import Foundation
+
 /// One `odag-sync` subcommand: its help and how it runs.
 public protocol Command: Sendable {
     /// The name typed on the command line.
@@ -24,11 +26,17 @@ public struct CommandContext: Sendable {
     public var environment: [String: String]
     /// The current folder.
     public var currentDirectory: String
+    /// The time now, read where a plan or a metric is stamped (tests pass a fixed clock).
+    public var clock: @Sendable () -> Date
 
     /// Creates a context.
-    public init(console: Console, environment: [String: String], currentDirectory: String) {
+    public init(
+        console: Console, environment: [String: String], currentDirectory: String,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.console = console
         self.environment = environment
         self.currentDirectory = currentDirectory
+        self.clock = clock
     }
 }

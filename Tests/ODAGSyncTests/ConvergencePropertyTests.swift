@@ -1,5 +1,6 @@
 import Foundation
 import ODAGClient
+import ODAGSyncCLI
 import ODAGCore
 import ODAGEmulator
 import Synchronization

@@ -53,7 +53,8 @@ struct ApplyCommand: Command {
         defer { connection.close() }
         let live = try await PlanMaking.readLive(connection)
         let plan = PlanMaking.plan(
-            project: project, live: live, connection: connection, targets: arguments.all("--target"))
+            project: project, live: live, connection: connection, targets: arguments.all("--target"),
+            now: context.clock())
         if format == "text" { PlanMaking.render(plan, format: "text", context: context) }
         try check(plan, limits: project.config.safety, arguments: arguments)
         guard plan.hasChanges else {

@@ -39,7 +39,7 @@ struct DriftCommand: Command {
                     DriftMetricsRenderer().renderFailure(
                         server: serverLabel(arguments, config: config, context: context),
                         environment: config?.environment ?? arguments.value("--env"),
-                        timestamp: Int(Date().timeIntervalSince1970)))
+                        timestamp: Int(context.clock().timeIntervalSince1970)))
             }
             throw error
         }
@@ -61,7 +61,8 @@ struct DriftCommand: Command {
         defer { connection.close() }
         let live = try await PlanMaking.readLive(connection)
         let plan = PlanMaking.plan(
-            project: project, live: live, connection: connection, targets: arguments.all("--target"))
+            project: project, live: live, connection: connection, targets: arguments.all("--target"),
+            now: context.clock())
         let report = DriftReport(plan: plan)
         if let file = arguments.value("--report") {
             try PlanMaking.write(report.jsonText, to: file, context: context)
@@ -70,7 +71,8 @@ struct DriftCommand: Command {
         case "json": context.console.output(report.jsonText)
         case "markdown": context.console.output(DriftMarkdownRenderer().render(report))
         case "prometheus":
-            context.console.output(DriftMetricsRenderer().render(report, timestamp: Int(Date().timeIntervalSince1970)))
+            context.console.output(
+                DriftMetricsRenderer().render(report, timestamp: Int(context.clock().timeIntervalSince1970)))
         default: context.console.output(DriftTextRenderer(color: context.console.colorOutput).render(report))
         }
         if !report.errors.isEmpty {

@@ -37,7 +37,8 @@ struct PlanCommand: Command {
         defer { connection.close() }
         let live = try await PlanMaking.readLive(connection)
         let plan = PlanMaking.plan(
-            project: project, live: live, connection: connection, targets: arguments.all("--target"))
+            project: project, live: live, connection: connection, targets: arguments.all("--target"),
+            now: context.clock())
 
         if let out = arguments.value("--out") {
             try PlanMaking.write(plan.jsonText, to: out, context: context)

@@ -31,19 +31,19 @@ enum PlanMaking {
         }
     }
 
-    /// Plans the project against the live links.
+    /// Plans the project against the live links, stamped with the time `now`.
     static func plan(
-        project: LoadedProject, live: [OdagLink], connection: ServerConnection, targets: [String]
+        project: LoadedProject, live: [OdagLink], connection: ServerConnection, targets: [String], now: Date
     ) -> Plan {
         Planner.plan(
             desired: project.links, live: live,
             options: PlanOptions(
-                server: connection.identity, environment: project.config.environment, generatedAt: timestamp(),
+                server: connection.identity, environment: project.config.environment, generatedAt: timestamp(now),
                 scope: project.config.scope, prune: project.config.prune, targets: targets))
     }
 
-    /// Now, in ISO 8601 UTC with seconds.
-    static func timestamp(_ date: Date = Date()) -> String {
+    /// `date` in ISO 8601 UTC with seconds.
+    static func timestamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: date)

@@ -8,59 +8,53 @@ struct LoadedProject: Sendable {
     var config: ResolvedConfig
     /// The declared links.
     var links: [DeclaredLink]
-    /// How many manifest files were read.
-    var fileCount: Int
 }
 
+/// The command line's side of ``ProjectLoader``: the flags that choose what to load, and the exit a
+/// problem ends the command with.
 enum ProjectLoading {
-    /// Reads the config (when there is one) and resolves the environment, without reading manifests.
+    /// The loader for the flags in `arguments`.
+    static func loader(_ arguments: ParsedArguments, context: CommandContext) -> ProjectLoader {
+        var loader = ProjectLoader(currentDirectory: context.currentDirectory)
+        loader.explicitConfig = arguments.value("--config")
+        loader.environment = arguments.value("--env")
+        loader.commandLinePaths = arguments.positionals
+        loader.processEnvironment = context.environment
+        loader.everyEnvironment = false
+        return loader
+    }
+
+    /// Reads the config (when there is one) and resolves the environment (`environment` when `--env`
+    /// is not given), without reading manifests.
     static func config(_ arguments: ParsedArguments, context: CommandContext, environment: String? = nil)
         throws -> ResolvedConfig
     {
-        let explicit = arguments.value("--config")
-        let environmentName = arguments.value("--env") ?? environment
-        guard let file = ConfigLoader.locate(explicit: explicit, currentDirectory: context.currentDirectory) else {
-            if let explicit { throw CommandError.failed("config file \(quoteText(explicit)) does not exist") }
-            if let environmentName {
-                throw CommandError.failed(
-                    "unknown environment \(quoteText(environmentName)): there is no \(ConfigLoader.fileName) in this folder",
-                    hint: "give the config with --config FILE")
-            }
-            return ResolvedConfig()
+        var loader = loader(arguments, context: context)
+        loader.environment = loader.environment ?? environment
+        loader.commandLinePaths = []
+        loader.readsManifests = false
+        let report = loader.load()
+        guard report.isValid, let config = report.configs.first else {
+            throw diagnosticsFailure(report.diagnostics, context: context)
         }
-        let loaded = ConfigLoader.load(file: file, currentDirectory: context.currentDirectory)
-        guard let project = loaded.config, !loaded.diagnostics.contains(where: \.isError) else {
-            throw diagnosticsFailure(loaded.diagnostics, context: context)
-        }
-        do {
-            return try project.resolved(environment: environmentName)
-        } catch {
-            throw diagnosticsFailure([error], context: context)
-        }
+        return config
     }
 
     /// Reads and checks the config and the manifests; any error stops the command (exit 1) after all
     /// of them are printed.
     static func load(_ arguments: ParsedArguments, context: CommandContext) throws -> LoadedProject {
-        var config = try self.config(arguments, context: context)
-        if !arguments.positionals.isEmpty { config = config.overriding(manifestPaths: arguments.positionals) }
-        if arguments.has("--prune") { config = config.overriding(prune: true) }
-        guard !config.manifestPaths.isEmpty else {
+        let report = loader(arguments, context: context).load()
+        if let config = report.configs.first, config.manifestPaths.isEmpty {
             throw CommandError.usage(
                 UsageError(
                     "no manifests: give their paths as arguments, or \"manifests\" in \(ConfigLoader.fileName)"))
         }
-        let excluded = Set(config.configFile.map { [$0] } ?? [])
-        let loader = ManifestLoader(currentDirectory: context.currentDirectory, excludedFiles: excluded)
-        let found = loader.findFiles(config.manifestPaths)
-        // The files (bytes and parsed values) are gone once checked: only what the declared links keep remains.
-        let result = ManifestLoader.check(
-            loader.readFiles(found.files), resolver: config.resolver(processEnvironment: context.environment),
-            scope: config.scope)
-        let diagnostics = Diagnostic.normalized(found.diagnostics + result.diagnostics)
-        if diagnostics.contains(where: \.isError) { throw diagnosticsFailure(diagnostics, context: context) }
-        for warning in diagnostics { context.console.standardError.write(warning.description + "\n") }
-        let project = LoadedProject(config: config, links: result.links, fileCount: found.files.count)
+        guard report.isValid, var config = report.configs.first else {
+            throw diagnosticsFailure(report.diagnostics, context: context)
+        }
+        if arguments.has("--prune") { config = config.overriding(prune: true) }
+        for warning in report.diagnostics { context.console.standardError.write(warning.description + "\n") }
+        let project = LoadedProject(config: config, links: report.links)
         FreedMemory.release()
         return project
     }

@@ -1,6 +1,8 @@
 import ODAGClient
 import ODAGCore
+import ODAGSync
 
+// The command line joins the client and the reconciler, so that neither library needs the other.
 extension ODAGClient: LinkService {
     /// Whether the request may have been carried out although no answer said so.
     public func isOutcomeUnknown(_ error: any Error) -> Bool {

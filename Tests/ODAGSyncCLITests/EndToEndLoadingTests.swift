@@ -1,0 +1,36 @@
+import Foundation
+import ODAGCore
+import Testing
+
+@testable import ODAGSyncCLI
+
+/// Every command reads the project through the one loader, so they report problems alike.
+@Suite struct EndToEndLoadingTests {
+    @Test(arguments: ["validate", "plan", "drift", "apply"])
+    func aMissingManifestPathIsReportedWhereTheConfigListsIt(command: String) async throws {
+        let project = try TemporaryFolder(prefix: "loading")
+        defer { project.remove() }
+        try project.write("odag-sync.json", "{\n  \"manifests\": [\"nowhere\"]\n}\n")
+        let server = command == "validate" ? [] : ["--emulator", project.path("state.json")]
+        let run = await CapturedRun.run([command] + server, directory: project.root)
+        #expect(run.code == .failure, "\(run)")
+        #expect(
+            run.stderr.contains(
+                #"odag-sync.json:2:17: manifests[0]: "nowhere" does not exist; expected a manifest file or folder (relative to the config file's folder)"#
+            ), "\(run.stderr)")
+    }
+
+    @Test func thePlanIsStampedWithTheClockTheCommandIsGiven() async throws {
+        let project = try TemporaryFolder(prefix: "clock")
+        defer { project.remove() }
+        try project.write("links/sales.json", E2E.manifest(Scenario.declaredLinks))
+        let out = BufferSink()
+        let context = CommandContext(
+            console: Console(standardOutput: out, standardError: BufferSink()), environment: [:],
+            currentDirectory: project.root, clock: { Date(timeIntervalSince1970: 1_700_000_000) })
+        let code = await CommandLineTool.run(
+            ["plan", "--emulator", project.path("state.json"), "--output", "json", "links"], context: context)
+        #expect(code == .success)
+        #expect(E2E.json(out.text)?["generatedAt"]?.stringValue == "2023-11-14T22:13:20Z", "\(out.text)")
+    }
+}
