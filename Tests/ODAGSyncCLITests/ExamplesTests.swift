@@ -20,6 +20,7 @@ import Testing
         let covered: Set<String> = [
             "quickstart/emulator-state.json", "quickstart/links/sales.json", "quickstart/links/finance.json",
             "multi-env/odag-sync.json", "multi-env/links/sales.json", "ci/github-actions.yml", "ci/gitlab-ci.yml",
+            "ci/install-odag-sync.sh",
             "cron/odag-sync-drift.sh",
         ]
         let root = OdagSyncBinary.inPackage("examples")
@@ -98,60 +99,6 @@ import Testing
             #expect(change["after"]?["templateAppId"]?.stringValue == template)
         }
         #expect(try server.links().isEmpty, "plan changes nothing")
-    }
-
-    @Test func githubActionsWorkflowPlansThenAppliesTheSavedPlan() async throws {
-        let yaml = try String(contentsOfFile: Self.example("ci/github-actions.yml"), encoding: .utf8)
-        let scripts = CIWorkflow.githubRuns(yaml).filter { $0.text.contains("odag-sync") }
-        #expect(scripts.map(\.job) == ["plan", "plan", "apply"], "\(scripts)")
-        try await Self.runCIScripts(scripts, shellOptions: ["--noprofile", "--norc", "-eo", "pipefail"])
-    }
-
-    @Test func gitlabPipelinePlansThenAppliesTheSavedPlan() async throws {
-        let yaml = try String(contentsOfFile: Self.example("ci/gitlab-ci.yml"), encoding: .utf8)
-        let scripts = CIWorkflow.gitlabScripts(yaml).filter { $0.text.contains("odag-sync") }
-        #expect(scripts.map(\.job) == ["validate", "plan", "apply"], "\(scripts)")
-        try await Self.runCIScripts(scripts, shellOptions: ["--noprofile", "--norc", "-eo", "pipefail"])
-    }
-
-    /// Runs the CI scripts in order, in one copy of the multi-env project (the checkout, with the
-    /// plan artifact carried from job to job), against an emulator that requires the CI token.
-    static func runCIScripts(_ scripts: [CIWorkflow.Script], shellOptions: [String]) async throws {
-        let token = "ci-token-\(UUID().uuidString)"
-        let server = try TestEmulator(links: [E2E.live(1, "Hand made elsewhere")]) { $0.requireToken = token }
-        let checkout = try multiEnvCopy()
-        defer { checkout.remove() }
-        let summary = checkout.path("step-summary.md")
-        let environment = OdagSyncBinary.environment([
-            "ODAG_SERVER": server.url, "ODAG_TOKEN": token, "GITHUB_STEP_SUMMARY": summary, "CI": "true",
-        ])
-        for (index, script) in scripts.enumerated() {
-            let file = try checkout.write(".ci-step-\(index).sh", script.text + "\n")
-            let run = try await ChildProcess.run(
-                "/bin/bash", shellOptions + [file], environment: environment, directory: checkout.root)
-            #expect(run.code == 0, "step \(index) failed:\n\(script)\n\(run)")
-            #expect(!run.stdout.contains(token) && !run.stderr.contains(token))
-        }
-        // The plan job saved a plan for prod and a Markdown plan; the apply job really applied it.
-        let plan = try #require(E2E.json(checkout.read("prod.plan.json")), "no prod.plan.json")
-        #expect(plan["environment"] == "prod")
-        #expect(checkout.read("plan.md").contains("Sales detail by region"))
-        #expect(!checkout.read("prod.plan.json").contains(token))
-        let report = try #require(E2E.json(checkout.read("apply-report.json")), "no apply report")
-        #expect(report["summary"] == ["succeeded": 2, "failed": 0, "notStarted": 0], "\(report)")
-        let names = try server.names()
-        #expect(names == ["Hand made elsewhere", "Sales detail by region", "Sales returns"])
-        let prodSelection = "33333333-3333-4333-8333-333333333333"
-        #expect(try server.links().filter { $0["selectionAppId"]?.stringValue == prodSelection }.count == 2)
-
-        // Run again (the next push): the plan is clean, the saved plan applies nothing, both accept it.
-        for (index, script) in scripts.enumerated() {
-            let file = checkout.path(".ci-step-\(index).sh")
-            let run = try await ChildProcess.run(
-                "/bin/bash", shellOptions + [file], environment: environment, directory: checkout.root)
-            #expect(run.code == 0, "step \(index) failed on the second run:\n\(script)\n\(run)")
-        }
-        #expect(try server.names() == names)
     }
 }
 

@@ -9,6 +9,9 @@ enum CIWorkflow {
         var job: String
         /// The shell text.
         var text: String
+        /// The variables the YAML gives it, as written (`${{ secrets.X }}`, `$X`): a GitHub job's
+        /// `env:` overlaid with the step's, or a GitLab job's `variables:`.
+        var environment: [String: String] = [:]
 
         var description: String { "[\(job)]\n\(text)" }
     }
@@ -58,12 +61,13 @@ enum CIWorkflow {
             let keyColumn = indentation(line) + (trimmed.hasPrefix("- ") ? 2 : 0)
             let value = key.dropFirst("run:".count).trimmingCharacters(in: .whitespaces)
             let job = job(at: index, lines: lines, jobIndentation: 2)
+            let environment = githubEnvironment(job: job, step: index, stepKeyColumn: keyColumn, lines: lines)
             if value == "|" || value == "|-" {
                 let (text, end) = block(after: index, lines: lines, base: keyColumn)
-                scripts.append(Script(job: job, text: text))
+                scripts.append(Script(job: job, text: text, environment: environment))
                 index = end
             } else {
-                scripts.append(Script(job: job, text: value))
+                scripts.append(Script(job: job, text: value, environment: environment))
                 index += 1
             }
         }
@@ -103,8 +107,75 @@ enum CIWorkflow {
                     index += 1
                 }
             }
-            scripts.append(Script(job: job, text: items.joined(separator: "\n")))
+            let environment = keyIndex(of: "variables:", job: job, jobIndentation: 0, lines: lines).map {
+                mapping(after: $0, lines: lines)
+            }
+            scripts.append(Script(job: job, text: items.joined(separator: "\n"), environment: environment ?? [:]))
         }
         return scripts
+    }
+
+    /// The `key: value` lines directly under the key at line `index` (a block mapping of scalars).
+    static func mapping(after index: Int, lines: [Substring]) -> [String: String] {
+        let base =
+            indentation(lines[index]) + (lines[index].trimmingCharacters(in: .whitespaces).hasPrefix("- ") ? 2 : 0)
+        var result: [String: String] = [:]
+        var childIndentation: Int?
+        for line in lines[(index + 1)...] {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            if indentation(line) <= base { break }
+            if childIndentation == nil { childIndentation = indentation(line) }
+            guard indentation(line) == childIndentation, let colon = trimmed.firstIndex(of: ":") else { continue }
+            result[String(trimmed[..<colon])] = trimmed[trimmed.index(after: colon)...]
+                .trimmingCharacters(in: .whitespaces)
+        }
+        return result
+    }
+
+    /// The line of `key` among the direct keys of job `job` (at `jobIndentation`), if any.
+    static func keyIndex(of key: String, job: String, jobIndentation: Int, lines: [Substring]) -> Int? {
+        guard
+            let start = lines.firstIndex(where: {
+                indentation($0) == jobIndentation && $0.trimmingCharacters(in: .whitespaces) == job + ":"
+            })
+        else { return nil }
+        var keyIndentation: Int?
+        for index in (start + 1)..<lines.count {
+            let trimmed = lines[index].trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            if indentation(lines[index]) <= jobIndentation { return nil }
+            if keyIndentation == nil { keyIndentation = indentation(lines[index]) }
+            if indentation(lines[index]) == keyIndentation && trimmed == key { return index }
+        }
+        return nil
+    }
+
+    /// A GitHub step's environment: the job's `env:` overlaid with the step's own `env:`.
+    static func githubEnvironment(job: String, step: Int, stepKeyColumn: Int, lines: [Substring]) -> [String: String] {
+        var environment =
+            keyIndex(of: "env:", job: job, jobIndentation: 2, lines: lines).map {
+                mapping(after: $0, lines: lines)
+            } ?? [:]
+        // The step's keys sit at stepKeyColumn, from its "- " line to the next step.
+        var first = step
+        while first > 0
+            && !(indentation(lines[first]) == stepKeyColumn - 2
+                && lines[first].trimmingCharacters(in: .whitespaces).hasPrefix("- "))
+        {
+            first -= 1
+        }
+        var index = first
+        while index < lines.count {
+            let line = lines[index]
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if index > first && !trimmed.isEmpty && indentation(line) < stepKeyColumn { break }
+            let key = index == first ? String(trimmed.dropFirst(2)) : trimmed
+            if key == "env:" && (index == first || indentation(line) == stepKeyColumn) {
+                environment.merge(mapping(after: index, lines: lines)) { $1 }
+            }
+            index += 1
+        }
+        return environment
     }
 }
