@@ -35,21 +35,24 @@ let package = Package(
             name: "odag-sync-bench",
             dependencies: ["ODAGCore", "ODAGClient", "ODAGEmulator", "ODAGSync", "ODAGSyncCLI"]
         ),
-        .testTarget(name: "ODAGCoreTests", dependencies: ["ODAGCore"]),
+        // What the test targets share: a self-cleaning temporary folder, a child-process runner with
+        // hang guards, awaitable values, a concurrency barrier, seeded randomness.
+        .target(name: "ODAGTestSupport", dependencies: ["ODAGCore"], path: "Tests/ODAGTestSupport"),
+        .testTarget(name: "ODAGCoreTests", dependencies: ["ODAGCore", "ODAGTestSupport"]),
         .testTarget(
-            name: "ODAGClientTests", dependencies: ["ODAGCore", "ODAGClient", "ODAGEmulator"],
+            name: "ODAGClientTests", dependencies: ["ODAGCore", "ODAGClient", "ODAGEmulator", "ODAGTestSupport"],
             exclude: ["Fixtures"]  // a TLS test server run with python3, found by path
         ),
-        .testTarget(name: "ODAGEmulatorTests", dependencies: ["ODAGCore", "ODAGEmulator"]),
+        .testTarget(name: "ODAGEmulatorTests", dependencies: ["ODAGCore", "ODAGEmulator", "ODAGTestSupport"]),
         .testTarget(
             name: "ODAGSyncTests",
             // ODAGSyncCLI for the client's LinkService conformance, which the convergence tests drive.
-            dependencies: ["ODAGCore", "ODAGClient", "ODAGEmulator", "ODAGSync", "ODAGSyncCLI"],
+            dependencies: ["ODAGCore", "ODAGClient", "ODAGEmulator", "ODAGSync", "ODAGSyncCLI", "ODAGTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "ODAGSyncCLITests",
-            dependencies: ["ODAGCore", "ODAGClient", "ODAGEmulator", "ODAGSync", "ODAGSyncCLI"]
+            dependencies: ["ODAGCore", "ODAGClient", "ODAGEmulator", "ODAGSync", "ODAGSyncCLI", "ODAGTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import Foundation
 import ODAGCore
+import ODAGTestSupport
 import Testing
 
 /// Authentication against an emulator that requires it, and that no secret is ever printed or saved.

@@ -1,5 +1,6 @@
 import Foundation
 import ODAGCore
+import ODAGTestSupport
 import Testing
 
 /// `drift` against an emulator, run as the built binary.
@@ -63,13 +64,16 @@ import Testing
 
     @Test func prometheusMetricsParseAndCountEachKind() async throws {
         let scenario = try Scenario()
+        // The run's timestamp lies between these two readings, however long the run takes (whole seconds).
+        let before = Date().timeIntervalSince1970.rounded(.down)
         let run = try await scenario.against("drift", ["--output", "prometheus"])
+        let after = Date().timeIntervalSince1970.rounded(.up)
         #expect(run.code == 2, "\(run)")
         let metrics = try PrometheusText(run.stdout)
         #expect(metrics.value("odag_sync_drift_detected") == 1)
         #expect(metrics.value("odag_sync_last_run_success") == 1)
-        let now = Date().timeIntervalSince1970
-        #expect(abs((metrics.value("odag_sync_last_run_timestamp_seconds") ?? 0) - now) < 300)
+        let timestamp = metrics.value("odag_sync_last_run_timestamp_seconds") ?? 0
+        #expect(timestamp >= before && timestamp <= after, "\(timestamp) not within \(before)...\(after)")
         let kinds = Dictionary(
             metrics.samples.filter { $0.name == "odag_sync_drift_links" }.map { ($0.labels["kind"] ?? "", $0.value) },
             uniquingKeysWith: +)

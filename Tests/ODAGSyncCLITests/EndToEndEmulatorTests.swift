@@ -1,5 +1,6 @@
 import Foundation
 import ODAGCore
+import ODAGTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -10,10 +11,10 @@ import Testing
 @Suite struct EndToEndEmulatorTests {
     /// Starts `odag-sync emulator --port 0 …` and returns it with the URL from its first line.
     static func start(_ arguments: [String], environment: [String: String] = [:], in folder: TemporaryFolder)
-        async throws -> (RunningProcess, String)
+        async throws -> (ChildProcess, String)
     {
-        let process = try RunningProcess(
-            URL(fileURLWithPath: OdagSyncBinary.path), ["emulator", "--port", "0"] + arguments,
+        let process = try ChildProcess(
+            OdagSyncBinary.path, ["emulator", "--port", "0"] + arguments,
             environment: OdagSyncBinary.environment(environment), directory: folder.root)
         let line = try await process.firstLine()
         let prefix = "listening on http://127.0.0.1:"

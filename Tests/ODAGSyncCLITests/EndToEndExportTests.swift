@@ -1,5 +1,6 @@
 import Foundation
 import ODAGCore
+import ODAGTestSupport
 import Testing
 
 /// `export` against an emulator, and the round trip: exported manifests validate and plan to no

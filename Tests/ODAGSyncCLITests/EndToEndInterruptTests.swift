@@ -1,5 +1,6 @@
 import Foundation
 import ODAGCore
+import ODAGTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -18,8 +19,8 @@ import Testing
         let count = 120
         try project.write("links/sales.json", E2E.manifest((1...count).map { E2E.declared("Sales \($0)") }))
 
-        let apply = try RunningProcess(
-            URL(fileURLWithPath: OdagSyncBinary.path),
+        let apply = try ChildProcess(
+            OdagSyncBinary.path,
             ["apply", "--server", server.url, "--auto-approve", "--parallelism", "1", "links"],
             environment: OdagSyncBinary.environment(), directory: project.root)
         try await apply.waitFor("the first progress line", timeout: .seconds(60)) { $0.stderr.contains("[1/\(count)]") }

@@ -1,5 +1,6 @@
 import Foundation
 import ODAGCore
+import ODAGTestSupport
 import Testing
 
 /// The project around the commands: the config file and its scope, environments, plan files made

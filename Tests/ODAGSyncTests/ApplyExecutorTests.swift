@@ -1,4 +1,5 @@
 import ODAGCore
+import ODAGTestSupport
 import Synchronization
 import Testing
 
@@ -29,9 +30,12 @@ final class InMemoryLinkService: LinkService {
     }
 
     let state: Mutex<State>
+    /// When set, every create waits here first, so a test can prove creates overlap.
+    let barrier: Barrier?
 
-    init(links: [OdagLink], loseCreateAnswers: Int = 0, failNames: Set<String> = []) {
+    init(links: [OdagLink], loseCreateAnswers: Int = 0, failNames: Set<String> = [], barrier: Barrier? = nil) {
         state = Mutex(State(links: links, loseCreateAnswers: loseCreateAnswers, failNames: failNames))
+        self.barrier = barrier
     }
 
     var links: [OdagLink] { state.withLock { $0.links } }
@@ -53,6 +57,7 @@ final class InMemoryLinkService: LinkService {
     func createLink(_ body: OdagLinkCreate) async throws -> OdagLink {
         enter("create \(body.name)")
         defer { leave() }
+        await barrier?.arrive()
         await Task.yield()
         return try state.withLock { state throws -> OdagLink in
             if state.failNames.contains(body.name) { throw Refused(reason: "refused \(body.name)") }
@@ -132,12 +137,20 @@ final class InMemoryLinkService: LinkService {
         #expect(again.changes.isEmpty)
     }
 
-    @Test func neverExceedsTheParallelism() async throws {
+    @Test func runsExactlyTheParallelismAtOnce() async throws {
         let desired = (0..<40).map { F.desired("L\($0)") }
-        let service = InMemoryLinkService(links: [])
+        // The first three creates wait for each other: only three at once get past the barrier.
+        let barrier = Barrier(count: 3)
+        let service = InMemoryLinkService(links: [], barrier: barrier)
+        let hangGuard = Task {
+            try await Task.sleep(for: .seconds(120))
+            barrier.giveUp()
+        }
+        defer { hangGuard.cancel() }
         let report = await executor(service, [], parallelism: 3).apply(plan(desired, []))
+        #expect(barrier.filled, "three creates never ran at the same time")
         #expect(report.succeeded == 40)
-        #expect(service.maxRunning <= 3)
+        #expect(service.maxRunning == 3)
         #expect(service.links.count == 40)
     }
 

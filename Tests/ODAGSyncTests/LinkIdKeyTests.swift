@@ -1,4 +1,5 @@
 import ODAGCore
+import ODAGTestSupport
 import Testing
 
 @testable import ODAGSync
@@ -23,7 +24,7 @@ import Testing
     }
 
     @Test func keysAreEqualExactlyWhenTheLowercasedIdsAre() {
-        var random = SplitMix64(seed: 7)
+        var random = SeededRandom.generator(seed: 7)
         let ids =
             (0..<20).map { _ in ODAGUUID.random(using: &random) }.flatMap { [$0, $0.uppercased()] }
             + ["x", "X", "0123abcd-4567-89ef-abcd-0123456789a"]

@@ -1,5 +1,6 @@
 import Foundation
 import ODAGCore
+import ODAGTestSupport
 import Testing
 
 @testable import ODAGSync
@@ -94,7 +95,7 @@ import Testing
     }
 
     @Test func survivesArbitraryBytes() {
-        var generator = SplitMix64(seed: 42)
+        var generator = SeededRandom.generator(seed: 42)
         let valid = Array(
             "{\"links\": [\(Self.link(", \"properties\": {\"bindings\": [], \"retention\": {\"maxAge\": 1}}"))]}".utf8)
         for _ in 0..<500 {

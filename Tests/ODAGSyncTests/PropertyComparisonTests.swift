@@ -1,4 +1,5 @@
 import ODAGCore
+import ODAGTestSupport
 import Testing
 
 @testable import ODAGSync
@@ -36,7 +37,7 @@ import Testing
     /// Planning asks this shortcut first for every matched link, so it must never hide a difference:
     /// whenever it answers "unchanged", the full comparison finds nothing to change.
     @Test func certainlyUnchangedNeverHidesADifference() throws {
-        var random = SplitMix64(seed: 2026)
+        var random = SeededRandom.generator(seed: 2026)
         let members: [(String, [JSONValue])] = [
             ("rowEstExpr", ["Sum([x])", "Sum([y])", 3]),
             ("genAppAccessible", [true, false, "yes"]),

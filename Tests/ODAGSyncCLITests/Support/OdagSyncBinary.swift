@@ -1,4 +1,5 @@
 import Foundation
+import ODAGTestSupport
 
 /// The built `odag-sync` executable and the package it was built from.
 enum OdagSyncBinary {
@@ -48,10 +49,10 @@ enum OdagSyncBinary {
         return environment
     }
 
-    /// Runs `odag-sync arguments…` in `directory` and waits for it (at most `timeout` seconds).
+    /// Runs `odag-sync arguments…` in `directory` and waits for it (`timeout` is a hang guard).
     static func run(
         _ arguments: [String], in directory: String? = nil, environment extra: [String: String] = [:],
-        timeout: Double = 60
+        timeout: Duration = .seconds(300)
     ) async throws -> ProcessResult {
         try await ChildProcess.run(
             path, arguments, environment: environment(extra), directory: directory ?? packageRoot, timeout: timeout)
