@@ -1,7 +1,6 @@
 import Foundation
 import ODAGClient
 import ODAGCore
-import ODAGTestSupport
 import Testing
 
 /// `apply` against an emulator, from manifests and from plan files, run as the built binary.

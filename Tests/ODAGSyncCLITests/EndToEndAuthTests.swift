@@ -1,6 +1,5 @@
 import Foundation
 import ODAGCore
-import ODAGTestSupport
 import Testing
 
 /// Authentication against an emulator that requires it, and that no secret is ever printed or saved.

@@ -1,6 +1,5 @@
 import Foundation
 import ODAGCore
-import ODAGTestSupport
 import Testing
 
 /// `export` against an emulator, and the round trip: exported manifests validate and plan to no

@@ -1,6 +1,5 @@
 import Foundation
 import ODAGCore
-import ODAGTestSupport
 import Testing
 
 /// `apply` against an emulator that fails a quarter of the requests (503) and loses the answer to

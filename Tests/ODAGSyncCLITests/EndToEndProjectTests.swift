@@ -1,6 +1,5 @@
 import Foundation
 import ODAGCore
-import ODAGTestSupport
 import Testing
 
 /// The project around the commands: the config file and its scope, environments, plan files made

@@ -1,6 +1,5 @@
 import Foundation
 import ODAGCore
-import ODAGTestSupport
 import Testing
 
 /// `validate`, `version`, `help` and usage errors, run as the built binary.

@@ -1,6 +1,5 @@
 import Foundation
 import ODAGCore
-import ODAGTestSupport
 import Testing
 
 /// `examples/cron/odag-sync-drift.sh` run the way cron runs it: through `env -i` with cron's

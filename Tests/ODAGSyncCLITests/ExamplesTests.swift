@@ -1,6 +1,5 @@
 import Foundation
 import ODAGCore
-import ODAGTestSupport
 import Testing
 
 /// Everything in `examples/` is run, so it never rots: the quick start, the multi-environment

@@ -1,6 +1,5 @@
 import Foundation
 import ODAGCore
-import ODAGTestSupport
 import Testing
 
 /// Fault drills: the built `odag-sync` binary applies manifests to an `odag-sync emulator` process on

@@ -1,5 +1,4 @@
 import Foundation
-import ODAGTestSupport
 
 /// The built `odag-sync` executable and the package it was built from.
 enum OdagSyncBinary {

@@ -1,6 +1,5 @@
 import Foundation
 import ODAGCore
-import ODAGTestSupport
 
 /// A server and a project that disagree in every way a plan can show: one link unchanged, one to
 /// update, one to replace, one to create, and one made by hand (unmanaged).

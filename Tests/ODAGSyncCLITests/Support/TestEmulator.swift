@@ -2,7 +2,6 @@ import Foundation
 import ODAGClient
 import ODAGCore
 import ODAGEmulator
-import ODAGTestSupport
 
 /// An emulator started in the test process on a free loopback port, its state in a file the test
 /// can seed before and read after a command runs.
