@@ -354,8 +354,8 @@ import Testing
             ["plan", "--server", server.url, "--out", "prod.plan.json", "links"], in: project.root)
         try #require(plan.code == 0, "\(plan)")
 
-        let apply = try RunningProcess(
-            URL(fileURLWithPath: OdagSyncBinary.path),
+        let apply = try ChildProcess(
+            OdagSyncBinary.path,
             ["apply", "prod.plan.json", "--parallelism", "1"],
             environment: OdagSyncBinary.environment(["ODAG_SERVER": server.url]), directory: project.root)
         try await apply.waitFor("the first change", timeout: .seconds(60)) { $0.stderr.contains("[1/\(count)]") }
@@ -372,8 +372,8 @@ import Testing
 
         // A second signal quits at once. The change in flight takes 5 s, the window for the second signal.
         let slow = try TestEmulator { $0.latencyMs = 5000 }
-        let second = try RunningProcess(
-            URL(fileURLWithPath: OdagSyncBinary.path),
+        let second = try ChildProcess(
+            OdagSyncBinary.path,
             ["apply", "--server", slow.url, "--auto-approve", "--parallelism", "1", "--timeout", "120", "links"],
             environment: OdagSyncBinary.environment(), directory: project.root)
         try await second.waitFor("the first change", timeout: .seconds(120)) { $0.stderr.contains("[1/") }
