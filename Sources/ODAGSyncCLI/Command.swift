@@ -28,6 +28,8 @@ public struct CommandContext: Sendable {
     public var currentDirectory: String
     /// The time now, read where a plan or a metric is stamped (tests pass a fixed clock).
     public var clock: @Sendable () -> Date
+    /// The run's secrets, redacted from all output once known.
+    public let redactions = Redactions()
 
     /// Creates a context.
     public init(

@@ -64,6 +64,7 @@ public enum CommandLineTool {
         -> ExitCode
     {
         var context = context
+        context.console = context.console.redacting(context.redactions)
         do {
             let parsed = try ArgumentParser(options: command.options).parse(arguments)
             if parsed.helpRequested {

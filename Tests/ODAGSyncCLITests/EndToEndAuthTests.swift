@@ -33,7 +33,8 @@ import Testing
         outputs += [plan.stdout, plan.stderr, project.read("p.plan.json")]
 
         let apply = try await OdagSyncBinary.run(
-            ["apply", "p.plan.json", "--token-file", "token.txt", "--verbose"], in: project.root)
+            ["apply", "p.plan.json", "--server", server.url, "--token-file", "token.txt", "--verbose"],
+            in: project.root)
         #expect(apply.code == 0, "\(apply)")
         outputs += [apply.stdout, apply.stderr]
         #expect(try server.linksByName()["Sales D"] != nil, "the apply really happened")

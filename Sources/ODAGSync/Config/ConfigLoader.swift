@@ -16,10 +16,12 @@ public enum ConfigLoader {
 
     /// Reads and checks the config `file` (relative to `currentDirectory`, or absolute). The config is
     /// returned whenever its root is an object, with the valid parts filled in, so that manifests can
-    /// still be checked; `diagnostics` says what was wrong.
-    public static func load(file: String, currentDirectory: String) -> (
-        config: ProjectConfig?, diagnostics: [Diagnostic]
-    ) {
+    /// still be checked; `diagnostics` says what was wrong. A value that holds one of `credentials` is an error.
+    public static func load(file: String, currentDirectory: String, credentials: CredentialValues = CredentialValues())
+        -> (
+            config: ProjectConfig?, diagnostics: [Diagnostic]
+        )
+    {
         let absolutePath = ManifestLoader.absolute(file, in: currentDirectory)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: absolutePath, isDirectory: &isDirectory), !isDirectory.boolValue
@@ -29,18 +31,22 @@ public enum ConfigLoader {
         guard let data = FileManager.default.contents(atPath: absolutePath) else {
             return (nil, [.error(file: file, location: nil, "the config file cannot be read")])
         }
-        return parse([UInt8](data), file: file)
+        return parse([UInt8](data), file: file, credentials: credentials)
     }
 
     /// Parses and checks config text; `file` names it in diagnostics and anchors its relative paths.
-    public static func parse(_ bytes: [UInt8], file: String) -> (config: ProjectConfig?, diagnostics: [Diagnostic]) {
+    public static func parse(_ bytes: [UInt8], file: String, credentials: CredentialValues = CredentialValues()) -> (
+        config: ProjectConfig?, diagnostics: [Diagnostic]
+    ) {
         let document: JSONDocument
         do {
             document = try JSONParser.parseDocument(bytes)
         } catch {
             return (nil, [.error(file: file, location: error.location, error.message)])
         }
-        var checker = DocumentChecker(value: document.value, positions: SourcePositions(document: document), file: file)
+        let positions = SourcePositions(document: document)
+        var checker = DocumentChecker(value: document.value, positions: positions, file: file)
+        checker.diagnostics += credentials.diagnostics(in: document.value, file: file, positions: positions)
         guard let members = checker.object(document.value, at: "", expected: "a config object") else {
             return (nil, checker.diagnostics)
         }

@@ -46,8 +46,12 @@ public struct ResolvedConfig: Sendable, Hashable {
         return copy
     }
 
-    /// The resolver for `${…}` in manifests under these settings.
-    public func resolver(processEnvironment: [String: String]) -> VariableResolver {
-        VariableResolver(variables: variables, processEnvironment: processEnvironment, environment: environment)
+    /// The resolver for `${…}` in manifests under these settings; no string may expand to `credentials`.
+    public func resolver(processEnvironment: [String: String], credentials: CredentialValues = CredentialValues())
+        -> VariableResolver
+    {
+        VariableResolver(
+            variables: variables, processEnvironment: processEnvironment, environment: environment,
+            credentials: credentials)
     }
 }

@@ -26,14 +26,18 @@ public struct VariableResolver: Sendable, Equatable {
     public var processEnvironment: [String: String]
     /// The environment whose variables these are, named in messages; `nil` for the top level.
     public var environment: String?
+    /// Credentials no string may expand to.
+    public var credentials: CredentialValues
 
     /// Creates a resolver.
     public init(
-        variables: [String: String] = [:], processEnvironment: [String: String] = [:], environment: String? = nil
+        variables: [String: String] = [:], processEnvironment: [String: String] = [:], environment: String? = nil,
+        credentials: CredentialValues = CredentialValues()
     ) {
         self.variables = variables
         self.processEnvironment = processEnvironment
         self.environment = environment
+        self.credentials = credentials
     }
 
     /// Expands every reference in `text`.
@@ -93,7 +97,12 @@ public struct VariableResolver: Sendable, Equatable {
             }
             k = close + 1
         }
-        return Resolution(value: String(decoding: output, as: UTF8.self), problems: problems, substituted: substituted)
+        let value = String(decoding: output, as: UTF8.self)
+        // A credential written as such is reported once, by the check of the file as written.
+        if credentials.found(in: value) && !credentials.found(in: text) {
+            problems.append("expands to a value that " + CredentialValues.message)
+        }
+        return Resolution(value: value, problems: problems, substituted: substituted)
     }
 
     private func lookUp(_ reference: String, problems: inout [String]) -> String? {
@@ -101,6 +110,12 @@ public struct VariableResolver: Sendable, Equatable {
             let name = String(reference.dropFirst(4))
             guard !name.isEmpty else {
                 problems.append("empty environment variable name in \"${env:}\"; expected \"${env:NAME}\"")
+                return nil
+            }
+            if CredentialValues.environmentVariables.contains(name) {
+                problems.append(
+                    "\(quoted("${env:" + name + "}")) names \(name), which holds a credential; a credential must never "
+                        + "be put in a manifest, where everyone who can read the repository or the link sees it")
                 return nil
             }
             if let value = processEnvironment[name] { return value }

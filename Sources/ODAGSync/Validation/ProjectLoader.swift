@@ -21,6 +21,9 @@ public struct ProjectLoader: Sendable {
     public var everyEnvironment = true
     /// Whether manifests are read at all (`false` for `export` and `apply PLANFILE`, which need the config only).
     public var readsManifests = true
+    /// The credentials the command was given: a config or manifest value that holds one, or a manifest
+    /// string that expands to one, is an error (``CredentialValues``).
+    public var credentials = CredentialValues()
 
     /// A loader for the project seen from `currentDirectory`.
     public init(currentDirectory: String) {
@@ -34,7 +37,8 @@ public struct ProjectLoader: Sendable {
         var project: ProjectConfig?
         let configFile = ConfigLoader.locate(explicit: explicitConfig, currentDirectory: currentDirectory)
         if let configFile {
-            let loaded = ConfigLoader.load(file: configFile, currentDirectory: currentDirectory)
+            let loaded = ConfigLoader.load(
+                file: configFile, currentDirectory: currentDirectory, credentials: credentials)
             diagnostics += loaded.diagnostics
             project = loaded.config
             if loaded.config != nil || loaded.diagnostics.contains(where: { $0.location != nil }) {
@@ -83,13 +87,18 @@ public struct ProjectLoader: Sendable {
         }
         let manifests = loader.readFiles(found.files)
         files += found.files
+        for manifest in manifests {
+            guard let value = manifest.value else { continue }
+            diagnostics += credentials.diagnostics(in: value, file: manifest.file, positions: manifest.positions)
+        }
 
         var links: [DeclaredLink] = []
         var linkCount = 0
         var cache: [Int: ManifestChecker] = [:]
         for (index, config) in configs.enumerated() {
             let result = ManifestLoader.check(
-                manifests, resolver: config.resolver(processEnvironment: processEnvironment), scope: config.scope,
+                manifests, resolver: config.resolver(processEnvironment: processEnvironment, credentials: credentials),
+                scope: config.scope,
                 cache: &cache)
             diagnostics += result.diagnostics
             if index == 0 {

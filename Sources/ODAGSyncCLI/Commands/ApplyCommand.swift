@@ -47,9 +47,10 @@ struct ApplyCommand: Command {
             return try await applyPlanFile(
                 planFile, arguments, context: context, format: format, parallelism: parallelism)
         }
-        let project = try ProjectLoading.load(arguments, context: context)
+        let options = try ConnectionOptions(arguments, context: context)
+        let project = try ProjectLoading.load(arguments, context: context, credentials: options.credentials)
         let connection = try ServerConnection.open(
-            arguments, config: project.config, context: context, parallelism: parallelism)
+            options, config: project.config, context: context, parallelism: parallelism)
         defer { connection.close() }
         let live = try await PlanMaking.readLive(connection)
         let plan = PlanMaking.plan(
@@ -108,9 +109,11 @@ struct ApplyCommand: Command {
             throw CommandError.usage(
                 UsageError("\(flag) cannot be used with a plan file; it was fixed when the plan was made"))
         }
-        let config = try ProjectLoading.config(arguments, context: context, environment: plan.environment)
+        let options = try ConnectionOptions(arguments, context: context)
+        let config = try ProjectLoading.config(
+            arguments, context: context, environment: plan.environment, credentials: options.credentials)
         let connection = try ServerConnection.open(
-            arguments, config: config, context: context, parallelism: parallelism, planServer: plan.server)
+            options, config: config, context: context, parallelism: parallelism, planServer: plan.server)
         defer { connection.close() }
         if !plan.errors.isEmpty {
             throw CommandError.failed(

@@ -56,8 +56,9 @@ struct DriftCommand: Command {
     }
 
     static func report(_ arguments: ParsedArguments, context: CommandContext, format: String) async throws -> ExitCode {
-        let project = try ProjectLoading.load(arguments, context: context)
-        let connection = try ServerConnection.open(arguments, config: project.config, context: context)
+        let options = try ConnectionOptions(arguments, context: context)
+        let project = try ProjectLoading.load(arguments, context: context, credentials: options.credentials)
+        let connection = try ServerConnection.open(options, config: project.config, context: context)
         defer { connection.close() }
         let live = try await PlanMaking.readLive(connection)
         let plan = PlanMaking.plan(

@@ -26,8 +26,9 @@ struct ExportCommand: Command {
         if let extra = arguments.positionals.first {
             throw CommandError.usage(UsageError("export takes no paths, got \(quoteText(extra)); use --out DIR"))
         }
-        let config = try ProjectLoading.config(arguments, context: context)
-        let connection = try ServerConnection.open(arguments, config: config, context: context)
+        let options = try ConnectionOptions(arguments, context: context)
+        let config = try ProjectLoading.config(arguments, context: context, credentials: options.credentials)
+        let connection = try ServerConnection.open(options, config: config, context: context)
         defer { connection.close() }
         let live = try await PlanMaking.readLive(connection)
         let result = Exporter.export(live, scope: config.scope)

@@ -32,8 +32,9 @@ struct PlanCommand: Command {
 
     static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> ExitCode {
         let format = try arguments.choice("--output", ["text", "json", "markdown"]) ?? "text"
-        let project = try ProjectLoading.load(arguments, context: context)
-        let connection = try ServerConnection.open(arguments, config: project.config, context: context)
+        let options = try ConnectionOptions(arguments, context: context)
+        let project = try ProjectLoading.load(arguments, context: context, credentials: options.credentials)
+        let connection = try ServerConnection.open(options, config: project.config, context: context)
         defer { connection.close() }
         let live = try await PlanMaking.readLive(connection)
         let plan = PlanMaking.plan(

@@ -21,10 +21,9 @@ struct ValidateCommand: Command {
 
     static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> ExitCode {
         let format = try arguments.choice("--output", ["text", "json"]) ?? "text"
-        let report = ProjectValidator.validate(
-            explicitConfig: arguments.value("--config"), environment: arguments.value("--env"),
-            manifestPaths: arguments.positionals, processEnvironment: context.environment,
-            currentDirectory: context.currentDirectory)
+        var loader = ProjectLoading.loader(arguments, context: context, credentials: CredentialValues())
+        loader.everyEnvironment = true
+        let report = loader.load()
         if format == "json" {
             context.console.output(ValidationReportRenderer.json(report))
         } else if report.diagnostics.isEmpty {

@@ -13,23 +13,29 @@ struct LoadedProject: Sendable {
 /// The command line's side of ``ProjectLoader``: the flags that choose what to load, and the exit a
 /// problem ends the command with.
 enum ProjectLoading {
-    /// The loader for the flags in `arguments`.
-    static func loader(_ arguments: ParsedArguments, context: CommandContext) -> ProjectLoader {
+    /// The loader for the flags in `arguments`. Besides `credentials` (the command's), the credentials of
+    /// the process environment (`ODAG_TOKEN`, `ODAG_HEADERS`) are never allowed in the project either.
+    static func loader(_ arguments: ParsedArguments, context: CommandContext, credentials: CredentialValues)
+        -> ProjectLoader
+    {
         var loader = ProjectLoader(currentDirectory: context.currentDirectory)
         loader.explicitConfig = arguments.value("--config")
         loader.environment = arguments.value("--env")
         loader.commandLinePaths = arguments.positionals
         loader.processEnvironment = context.environment
         loader.everyEnvironment = false
+        loader.credentials = CredentialValues(
+            credentials.values + CredentialValues.of(environment: context.environment).values)
         return loader
     }
 
     /// Reads the config (when there is one) and resolves the environment (`environment` when `--env`
     /// is not given), without reading manifests.
-    static func config(_ arguments: ParsedArguments, context: CommandContext, environment: String? = nil)
-        throws -> ResolvedConfig
-    {
-        var loader = loader(arguments, context: context)
+    static func config(
+        _ arguments: ParsedArguments, context: CommandContext, environment: String? = nil,
+        credentials: CredentialValues = CredentialValues()
+    ) throws -> ResolvedConfig {
+        var loader = loader(arguments, context: context, credentials: credentials)
         loader.environment = loader.environment ?? environment
         loader.commandLinePaths = []
         loader.readsManifests = false
@@ -42,8 +48,10 @@ enum ProjectLoading {
 
     /// Reads and checks the config and the manifests; any error stops the command (exit 1) after all
     /// of them are printed.
-    static func load(_ arguments: ParsedArguments, context: CommandContext) throws -> LoadedProject {
-        let report = loader(arguments, context: context).load()
+    static func load(_ arguments: ParsedArguments, context: CommandContext, credentials: CredentialValues) throws
+        -> LoadedProject
+    {
+        let report = loader(arguments, context: context, credentials: credentials).load()
         if let config = report.configs.first, config.manifestPaths.isEmpty {
             throw CommandError.usage(
                 UsageError(

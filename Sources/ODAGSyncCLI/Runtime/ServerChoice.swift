@@ -77,4 +77,23 @@ struct ServerChoice: Sendable, Equatable {
                 "no server: give --server URL, set ODAG_SERVER, or set \"server\" in the config (or an environment's)",
                 hint: "to try odag-sync locally, use --emulator STATEFILE"))
     }
+
+    /// Refuses to send credentials to a server named only by the repository's files (the config or a plan
+    /// file), which a pull request can change: credentials go only to a server named by the command line
+    /// or the environment (or to the emulator), unless `--trust-config-server` says to trust the files.
+    func checkTrust(sendsCredentials: Bool, trustsConfigServer: Bool) throws {
+        guard sendsCredentials, !trustsConfigServer, case .url(let url) = target else { return }
+        let namer: String
+        switch source {
+        case .commandLine, .environment: return
+        case .config: namer = "the config"
+        case .planFile: namer = "the plan file"
+        }
+        throw CommandError.refused(
+            "credentials are not sent to \(url): only \(namer) names this server, and the repository's files may "
+                + "come from a pull request; nothing was sent",
+            hint:
+                "name the server from outside the repository with --server URL or ODAG_SERVER=URL (in CI, set it in the pipeline), or pass --trust-config-server to trust it on this run"
+        )
+    }
 }

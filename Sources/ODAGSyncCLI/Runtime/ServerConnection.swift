@@ -37,6 +37,8 @@ struct ServerConnection: Sendable {
         let choice = try ServerChoice.choose(
             commandLineServer: options.server, emulatorPath: options.emulatorPath, environment: context.environment,
             config: config, planServer: planServer)
+        try choice.checkTrust(
+            sendsCredentials: options.sendsCredentials, trustsConfigServer: options.trustsConfigServer)
         if let overridden = choice.overriddenConfigServer {
             context.console.warning("ODAG_SERVER (\(choice.identity)) replaces the config's server \(overridden)")
         }

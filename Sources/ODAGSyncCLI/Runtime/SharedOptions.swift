@@ -11,6 +11,9 @@ enum SharedOptions {
         .value(
             "--header", "'NAME: VALUE'", repeatable: true,
             "Send a header with every request, e.g. 'X-Qlik-User: UserDirectory=CORP; UserId=svc'"),
+        .value(
+            "--header-file", "FILE", repeatable: true,
+            "Send the headers in FILE, one 'NAME: VALUE' per line (also ODAG_HEADERS); kept out of the process list"),
         .value("--token-file", "FILE", "Send the token in FILE as 'Authorization: Bearer' (or ODAG_TOKEN)"),
         .value("--ca-cert", "FILE", "Trust this CA certificate (PEM) for the server's TLS certificate (uses curl)"),
         .value(
@@ -18,6 +21,10 @@ enum SharedOptions {
             "Present this client certificate (PEM), e.g. Qlik's exported client.pem (uses curl)"),
         .value("--client-key", "FILE", "The client certificate's private key (PEM), e.g. client_key.pem (uses curl)"),
         .flag("--insecure", "Do not verify the server's TLS certificate (last resort; warned on every run)"),
+        .flag(
+            "--trust-config-server",
+            "Send credentials to a server named only by the config or a plan file (default: only to --server or ODAG_SERVER)"
+        ),
         .value("--timeout", "SECONDS", "Time limit of each request attempt (default 30)"),
     ]
 
