@@ -85,7 +85,8 @@ public final class Emulator: Sendable {
             server = try HTTPServer(
                 host: configuration.host, port: configuration.port,
                 limits: HTTPRequestParser.Limits(maxBodyBytes: configuration.maxBodyBytes),
-                idleTimeout: configuration.idleTimeout
+                idleTimeout: configuration.idleTimeout, headTimeout: configuration.headTimeout,
+                maxConnections: configuration.maxConnections
             ) { request in
                 gate.handle(request) { router.handle($0) }
             }

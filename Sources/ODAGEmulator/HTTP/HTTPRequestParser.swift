@@ -1,11 +1,13 @@
 import ODAGCore
 
-/// A pure, bounded parser of one HTTP/1.x request from the start of a byte buffer.
+/// A bounded parser of one HTTP/1.x request from the start of a byte buffer.
 ///
-/// It does no I/O and keeps no state between calls: give it everything received so far and it
-/// says whether a complete request is there (and how many bytes it used), more bytes are needed,
-/// or the input is malformed. Work is linear in the buffer and capped by ``Limits``, so it is safe
-/// to fuzz and to feed arbitrary bytes.
+/// It does no I/O. Give it everything received so far and it says whether a complete request is
+/// there (and how many bytes it used), more bytes are needed, or the input is malformed. Called
+/// again with a ``Cursor`` as more bytes arrive, it continues where it stopped instead of starting
+/// over, so the work for a request is linear in its bytes however they are split (a chunked body
+/// sent as one-byte chunks with long extensions included). Sizes are capped by ``Limits``, the
+/// chunk framing included, so it is safe to fuzz and to feed arbitrary bytes.
 public struct HTTPRequestParser: Sendable {
     /// Size limits; exceeding them fails the request instead of buffering without end.
     public struct Limits: Sendable, Hashable {
@@ -15,12 +17,22 @@ public struct HTTPRequestParser: Sendable {
         public var maxHeaderCount: Int
         /// Largest body after de-chunking, in bytes; a larger body fails with `413`.
         public var maxBodyBytes: Int
+        /// Largest chunked body as sent (chunk-size lines and their extensions, data, CRLFs and
+        /// trailers), in bytes; a larger one fails with `413`, so framing cannot make the raw body
+        /// grow without end while the decoded body stays small.
+        public var maxChunkedBodyBytes: Int
 
-        /// Creates limits; the defaults are 16 KiB of headers, 100 fields and a 1 MiB body.
-        public init(maxHeaderBytes: Int = 16 * 1024, maxHeaderCount: Int = 100, maxBodyBytes: Int = 1 << 20) {
+        /// Creates limits; the defaults are 16 KiB of headers, 100 fields, a 1 MiB body and, for a
+        /// chunked body as sent, twice the body limit plus 64 KiB.
+        public init(
+            maxHeaderBytes: Int = 16 * 1024, maxHeaderCount: Int = 100, maxBodyBytes: Int = 1 << 20,
+            maxChunkedBodyBytes: Int? = nil
+        ) {
             self.maxHeaderBytes = maxHeaderBytes
             self.maxHeaderCount = maxHeaderCount
             self.maxBodyBytes = maxBodyBytes
+            let (doubled, overflow) = maxBodyBytes.multipliedReportingOverflow(by: 2)
+            self.maxChunkedBodyBytes = maxChunkedBodyBytes ?? (overflow ? Int.max : doubled &+ 64 * 1024)
         }
     }
 
@@ -51,6 +63,41 @@ public struct HTTPRequestParser: Sendable {
         case failure(HTTPRequestParseError)
     }
 
+    /// How far parsing of one request has got, so that the next call with more bytes continues from
+    /// there. Start each request with a fresh cursor; after `complete` or `failure` it is spent.
+    public struct Cursor: Sendable {
+        enum Stage: Sendable {
+            case leadingLines
+            case head
+            case body
+            case chunkSizeLine
+            case chunkData(size: Int)
+            case trailer
+        }
+
+        var stage = Stage.leadingLines
+        /// The next byte to examine, from the start of the request.
+        var position = 0
+        var lineStart = 0
+        var requestLine: RequestLine?
+        var headers = HTTPFields()
+        var fieldCount = 0
+        var expectsContinue = false
+        var bodyStart = 0
+        var framing = Framing.none
+        var body: [UInt8] = []
+        var trailerBytes = 0
+
+        /// Byte visits so far (scanning, line parsing, copying): stays within a small multiple of
+        /// the request's size however its bytes arrive. For tests that bound the parser's work.
+        public private(set) var work = 0
+
+        /// A cursor at the start of a request.
+        public init() {}
+
+        mutating func count(_ visits: Int) { work += visits }
+    }
+
     /// The limits in force.
     public var limits: Limits
 
@@ -59,103 +106,167 @@ public struct HTTPRequestParser: Sendable {
         self.limits = limits
     }
 
-    /// Parses the request at the start of `buffer`.
+    /// Parses the request at the start of `buffer`, from scratch.
     public func parse(_ buffer: ArraySlice<UInt8>) -> Result {
-        let bytes = Bytes(buffer)
-        var start = 0
-        // RFC 9112 §2.2: ignore empty lines received before the request line.
-        while start + 1 < bytes.count && bytes[start] == cr && bytes[start + 1] == lf && start < limits.maxHeaderBytes {
-            start += 2
-        }
-        // A line's CR must lie below `maxHeaderBytes - 1` so that its LF, and with it the whole header section,
-        // fits within `maxHeaderBytes`: the same limit whether the request arrived whole or in pieces.
-        let searchLimit = min(bytes.count, limits.maxHeaderBytes - 1)
-        // Reject a bad request line as soon as it is complete, without waiting for the headers.
-        guard let requestLineEnd = bytes.findCRLF(from: start, below: searchLimit) else {
-            if bytes.count >= limits.maxHeaderBytes {
-                return .failure(.init(status: 400, message: "request line too long"))
-            }
-            if bytes.firstBareLineFeed(from: start, below: bytes.count) != nil {
-                return .failure(.init(status: 400, message: "request line ends without carriage return"))
-            }
-            return .incomplete(Progress(headersComplete: false, expectsContinue: false, minimumBytes: bytes.count + 1))
-        }
-        let requestLine: RequestLine
-        switch parseRequestLine(bytes, from: start, to: requestLineEnd) {
-        case .success(let line): requestLine = line
-        case .failure(let error): return .failure(error)
-        }
+        var cursor = Cursor()
+        return parse(buffer, resuming: &cursor)
+    }
 
-        // Header fields, one per line, up to the blank line.
-        var headers = HTTPFields()
-        var lineStart = requestLineEnd + 2
-        var headerEnd: Int?
-        var fieldCount = 0
-        while lineStart <= searchLimit {
-            guard let lineEnd = bytes.findCRLF(from: lineStart, below: searchLimit) else { break }
-            if lineEnd == lineStart {
-                headerEnd = lineEnd + 2
-                break
+    /// Parses the request at the start of `buffer`, continuing from `cursor`.
+    ///
+    /// `buffer` must start where the request starts and hold the bytes given before, with more
+    /// appended; each byte is examined a bounded number of times over all calls.
+    public func parse(_ buffer: ArraySlice<UInt8>, resuming cursor: inout Cursor) -> Result {
+        let bytes = Bytes(buffer)
+        while true {
+            switch cursor.stage {
+            case .leadingLines:
+                // RFC 9112 §2.2: ignore empty lines received before the request line.
+                while cursor.position + 1 < bytes.count && bytes[cursor.position] == cr
+                    && bytes[cursor.position + 1] == lf && cursor.position < limits.maxHeaderBytes
+                {
+                    cursor.position += 2
+                    cursor.count(2)
+                }
+                if cursor.position >= limits.maxHeaderBytes {
+                    return .failure(.init(status: 400, message: "request line too long"))
+                }
+                if cursor.position + 1 >= bytes.count {
+                    if cursor.position < bytes.count && bytes[cursor.position] == lf {
+                        return .failure(.init(status: 400, message: "request line ends without carriage return"))
+                    }
+                    if bytes.count >= limits.maxHeaderBytes {
+                        return .failure(.init(status: 400, message: "request line too long"))
+                    }
+                    return .incomplete(
+                        Progress(headersComplete: false, expectsContinue: false, minimumBytes: bytes.count + 1))
+                }
+                cursor.lineStart = cursor.position
+                cursor.stage = .head
+            case .head:
+                if let failure = parseHeadLines(bytes, &cursor) { return failure }
+            case .body:
+                switch cursor.framing {
+                case .none:
+                    return complete(cursor, end: cursor.bodyStart)
+                case .length(let length):
+                    let (end, overflow) = cursor.bodyStart.addingReportingOverflow(length)
+                    if overflow { return .failure(.init(status: 413, message: "request body too large")) }
+                    guard end <= bytes.count else {
+                        return .incomplete(
+                            Progress(headersComplete: true, expectsContinue: cursor.expectsContinue, minimumBytes: end))
+                    }
+                    cursor.body = Array(bytes.slice(cursor.bodyStart, end))
+                    cursor.count(length)
+                    return complete(cursor, end: end)
+                case .chunked:
+                    cursor.stage = .chunkSizeLine
+                    cursor.lineStart = cursor.bodyStart
+                    cursor.position = cursor.bodyStart
+                }
+            case .chunkSizeLine, .chunkData, .trailer:
+                return parseChunked(bytes, &cursor)
             }
-            fieldCount += 1
-            if fieldCount > limits.maxHeaderCount {
+        }
+    }
+
+    private func complete(_ cursor: Cursor, end: Int) -> Result {
+        guard let line = cursor.requestLine else {
+            return .failure(.init(status: 400, message: "malformed request line"))
+        }
+        let request = HTTPServerRequest(
+            method: line.method, target: line.target, version: line.version, headers: cursor.headers,
+            body: cursor.body)
+        return .complete(request, consumed: end)
+    }
+
+    /// Finds the end of the next line from `cursor.position` on: a CR LF whose CR lies at or past
+    /// `lineStart`. Examines each byte once over all calls. `nil` when the buffer ends first.
+    private func nextLineEnd(_ bytes: Bytes, _ cursor: inout Cursor, bareLineFeed: inout Bool) -> Int? {
+        var index = cursor.position
+        defer {
+            cursor.count(index - cursor.position)
+            cursor.position = index
+        }
+        while index < bytes.count {
+            if bytes[index] == lf {
+                if index > cursor.lineStart && bytes[index - 1] == cr {
+                    index += 1
+                    return index - 2
+                }
+                bareLineFeed = true
+                index += 1
+                return nil
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// Reads the request line and header lines that are complete; `nil` to go on to the body.
+    private func parseHeadLines(_ bytes: Bytes, _ cursor: inout Cursor) -> Result? {
+        while true {
+            var bareLineFeed = false
+            let inRequestLine = cursor.requestLine == nil
+            guard let lineEnd = nextLineEnd(bytes, &cursor, bareLineFeed: &bareLineFeed) else {
+                if bareLineFeed {
+                    let message =
+                        inRequestLine
+                        ? "request line ends without carriage return" : "header line ends without carriage return"
+                    return .failure(.init(status: 400, message: message))
+                }
+                if bytes.count >= limits.maxHeaderBytes {
+                    return .failure(
+                        .init(status: 400, message: inRequestLine ? "request line too long" : "header section too large"))
+                }
+                return .incomplete(
+                    Progress(headersComplete: false, expectsContinue: false, minimumBytes: bytes.count + 1))
+            }
+            // A line's CR must lie below `maxHeaderBytes - 1` so that its LF, and with it the whole header section,
+            // fits within `maxHeaderBytes`: the same limit whether the request arrived whole or in pieces.
+            if lineEnd >= limits.maxHeaderBytes - 1 {
+                return .failure(
+                    .init(status: 400, message: inRequestLine ? "request line too long" : "header section too large"))
+            }
+            let lineStart = cursor.lineStart
+            cursor.lineStart = lineEnd + 2
+            cursor.count(lineEnd - lineStart)
+            if inRequestLine {
+                // Rejected as soon as it is complete, without waiting for the headers.
+                switch parseRequestLine(bytes, from: lineStart, to: lineEnd) {
+                case .success(let line): cursor.requestLine = line
+                case .failure(let error): return .failure(error)
+                }
+                continue
+            }
+            if lineEnd == lineStart {
+                return startBody(&cursor, bodyStart: lineEnd + 2)
+            }
+            cursor.fieldCount += 1
+            if cursor.fieldCount > limits.maxHeaderCount {
                 return .failure(.init(status: 400, message: "too many header fields"))
             }
             switch parseField(bytes, from: lineStart, to: lineEnd) {
-            case .success(let field): headers.add(name: field.name, value: field.value)
+            case .success(let field): cursor.headers.add(name: field.name, value: field.value)
             case .failure(let error): return .failure(error)
             }
-            lineStart = lineEnd + 2
         }
-        guard let bodyStart = headerEnd else {
-            if bytes.count >= limits.maxHeaderBytes {
-                return .failure(.init(status: 400, message: "header section too large"))
-            }
-            if bytes.firstBareLineFeed(from: lineStart, below: bytes.count) != nil {
-                return .failure(.init(status: 400, message: "header line ends without carriage return"))
-            }
-            return .incomplete(Progress(headersComplete: false, expectsContinue: false, minimumBytes: bytes.count + 1))
-        }
+    }
 
-        let expectsContinue =
-            requestLine.version.minor >= 1 && (headers["Expect"]?.trimmingSpaces().lowercased() == "100-continue")
-        let framing: Framing
-        switch bodyFraming(headers, version: requestLine.version) {
-        case .success(let value): framing = value
+    private func startBody(_ cursor: inout Cursor, bodyStart: Int) -> Result? {
+        guard let version = cursor.requestLine?.version else {
+            return .failure(.init(status: 400, message: "malformed request line"))
+        }
+        cursor.expectsContinue =
+            version.minor >= 1 && (cursor.headers["Expect"]?.trimmingSpaces().lowercased() == "100-continue")
+        switch bodyFraming(cursor.headers, version: version) {
+        case .success(let value): cursor.framing = value
         case .failure(let error): return .failure(error)
         }
-
-        let body: [UInt8]
-        let consumed: Int
-        switch framing {
-        case .none:
-            body = []
-            consumed = bodyStart
-        case .length(let length):
-            let (end, overflow) = bodyStart.addingReportingOverflow(length)
-            if overflow { return .failure(.init(status: 413, message: "request body too large")) }
-            guard end <= bytes.count else {
-                return .incomplete(Progress(headersComplete: true, expectsContinue: expectsContinue, minimumBytes: end))
-            }
-            body = Array(bytes.slice(bodyStart, end))
-            consumed = end
-        case .chunked:
-            switch parseChunked(bytes, from: bodyStart) {
-            case .complete(let decoded, let end):
-                body = decoded
-                consumed = end
-            case .incomplete(let minimum):
-                return .incomplete(
-                    Progress(headersComplete: true, expectsContinue: expectsContinue, minimumBytes: minimum))
-            case .failure(let error):
-                return .failure(error)
-            }
-        }
-
-        let request = HTTPServerRequest(
-            method: requestLine.method, target: requestLine.target, version: requestLine.version, headers: headers,
-            body: body)
-        return .complete(request, consumed: consumed)
+        cursor.bodyStart = bodyStart
+        cursor.position = bodyStart
+        cursor.stage = .body
+        return nil
     }
 
     // MARK: - Request line
@@ -305,79 +416,122 @@ public struct HTTPRequestParser: Sendable {
         return .success(.length(length))
     }
 
-    enum ChunkedResult {
-        case complete([UInt8], end: Int)
-        case incomplete(minimumBytes: Int)
-        case failure(HTTPRequestParseError)
-    }
-
-    func parseChunked(_ bytes: Bytes, from bodyStart: Int) -> ChunkedResult {
+    /// Decodes as much of a chunked body as has arrived.
+    private func parseChunked(_ bytes: Bytes, _ cursor: inout Cursor) -> Result {
         let maxChunkLine = 1024
-        var body: [UInt8] = []
-        var position = bodyStart
+        let rawLimit = limits.maxChunkedBodyBytes
+        let tooLarge = Result.failure(.init(status: 413, message: "request body too large"))
         while true {
-            // chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF
-            // As for headers, the line's CRLF must fit within the limit however the bytes arrived.
-            let lineLimit = min(bytes.count, position + maxChunkLine - 1)
-            guard let lineEnd = bytes.findCRLF(from: position, below: lineLimit) else {
-                if bytes.count - position >= maxChunkLine {
+            // The raw body, framing included, never grows past its limit in the buffer either.
+            if cursor.position - cursor.bodyStart > rawLimit { return tooLarge }
+            switch cursor.stage {
+            case .chunkSizeLine:
+                // chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF
+                var bareLineFeed = false
+                guard let lineEnd = nextLineEnd(bytes, &cursor, bareLineFeed: &bareLineFeed) else {
+                    if bareLineFeed { return .failure(.init(status: 400, message: "malformed chunk size")) }
+                    // As for headers, the line's CRLF must fit within the limit however the bytes arrived.
+                    if bytes.count - cursor.lineStart >= maxChunkLine {
+                        return .failure(.init(status: 400, message: "chunk size line too long"))
+                    }
+                    return incompleteBody(bytes, cursor, minimumBytes: bytes.count + 1)
+                }
+                if lineEnd - cursor.lineStart >= maxChunkLine - 1 {
                     return .failure(.init(status: 400, message: "chunk size line too long"))
                 }
-                return .incomplete(minimumBytes: bytes.count + 1)
-            }
-            var size = 0
-            var digits = 0
-            var index = position
-            while index < lineEnd, let digit = HTTPServerRequest.hexValue(bytes[index]) {
-                size = size * 16 + Int(digit)
-                digits += 1
-                index += 1
-                if digits > 8 || size > limits.maxBodyBytes {
-                    return .failure(.init(status: 413, message: "request body too large"))
+                cursor.count(lineEnd - cursor.lineStart)
+                let size: Int
+                switch parseChunkSize(bytes, from: cursor.lineStart, to: lineEnd) {
+                case .success(let value): size = value
+                case .failure(let error): return .failure(error)
                 }
-            }
-            guard digits > 0 else { return .failure(.init(status: 400, message: "malformed chunk size")) }
-            while index < lineEnd && (bytes[index] == space || bytes[index] == tab) { index += 1 }
-            if index < lineEnd && bytes[index] != UInt8(ascii: ";") {
-                return .failure(.init(status: 400, message: "malformed chunk size"))
-            }
-            for extensionIndex in index..<lineEnd where bytes[extensionIndex] < 0x20 && bytes[extensionIndex] != tab {
-                return .failure(.init(status: 400, message: "malformed chunk extension"))
-            }
-            position = lineEnd + 2
-            if size == 0 {
+                cursor.lineStart = lineEnd + 2
+                if size == 0 {
+                    cursor.stage = .trailer
+                    continue
+                }
+                if cursor.body.count + size > limits.maxBodyBytes { return tooLarge }
+                cursor.stage = .chunkData(size: size)
+            case .chunkData(let size):
+                let dataEnd = cursor.position + size
+                if dataEnd + 2 - cursor.bodyStart > rawLimit { return tooLarge }
+                guard dataEnd + 2 <= bytes.count else {
+                    return incompleteBody(bytes, cursor, minimumBytes: dataEnd + 2)
+                }
+                guard bytes[dataEnd] == cr && bytes[dataEnd + 1] == lf else {
+                    return .failure(.init(status: 400, message: "chunk data not followed by crlf"))
+                }
+                cursor.body.append(contentsOf: bytes.slice(cursor.position, dataEnd))
+                cursor.count(size + 2)
+                cursor.position = dataEnd + 2
+                cursor.lineStart = cursor.position
+                cursor.stage = .chunkSizeLine
+            case .trailer:
                 // trailer-section CRLF: header-like lines up to a blank line, read and ignored.
-                var trailerBytes = 0
-                while true {
-                    let budget = limits.maxHeaderBytes - trailerBytes
-                    let limit = min(bytes.count, position + budget - 1)
-                    guard let trailerEnd = bytes.findCRLF(from: position, below: limit) else {
-                        if bytes.count - position >= budget {
-                            return .failure(.init(status: 400, message: "chunked trailer section too large"))
-                        }
-                        return .incomplete(minimumBytes: bytes.count + 1)
+                let budget = limits.maxHeaderBytes - cursor.trailerBytes
+                var bareLineFeed = false
+                guard let lineEnd = nextLineEnd(bytes, &cursor, bareLineFeed: &bareLineFeed) else {
+                    if bareLineFeed {
+                        return .failure(.init(status: 400, message: "trailer line ends without carriage return"))
                     }
-                    if trailerEnd == position {
-                        return .complete(body, end: trailerEnd + 2)
+                    if bytes.count - cursor.lineStart >= budget {
+                        return .failure(.init(status: 400, message: "chunked trailer section too large"))
                     }
-                    if case .failure(let error) = parseField(bytes, from: position, to: trailerEnd) {
-                        return .failure(error)
-                    }
-                    trailerBytes += trailerEnd + 2 - position
-                    position = trailerEnd + 2
+                    return incompleteBody(bytes, cursor, minimumBytes: bytes.count + 1)
                 }
+                if lineEnd - cursor.lineStart >= budget - 1 {
+                    return .failure(.init(status: 400, message: "chunked trailer section too large"))
+                }
+                let lineStart = cursor.lineStart
+                cursor.lineStart = lineEnd + 2
+                if lineEnd == lineStart {
+                    if lineEnd + 2 - cursor.bodyStart > rawLimit { return tooLarge }
+                    return complete(cursor, end: lineEnd + 2)
+                }
+                cursor.count(lineEnd - lineStart)
+                if case .failure(let error) = parseField(bytes, from: lineStart, to: lineEnd) {
+                    return .failure(error)
+                }
+                cursor.trailerBytes += lineEnd + 2 - lineStart
+            case .leadingLines, .head, .body:
+                return .failure(.init(status: 400, message: "malformed chunked body"))
             }
-            if body.count + size > limits.maxBodyBytes {
+        }
+    }
+
+    private func incompleteBody(_ bytes: Bytes, _ cursor: Cursor, minimumBytes: Int) -> Result {
+        // More bytes than the raw limit already buffered and the body still not over: it is too large.
+        if bytes.count - cursor.bodyStart > limits.maxChunkedBodyBytes {
+            return .failure(.init(status: 413, message: "request body too large"))
+        }
+        return .incomplete(
+            Progress(headersComplete: true, expectsContinue: cursor.expectsContinue, minimumBytes: minimumBytes))
+    }
+
+    /// `chunk-size [ chunk-ext ]` between `start` and the line's CR.
+    private func parseChunkSize(_ bytes: Bytes, from start: Int, to lineEnd: Int) -> Swift.Result<
+        Int, HTTPRequestParseError
+    > {
+        var size = 0
+        var digits = 0
+        var index = start
+        while index < lineEnd, let digit = HTTPServerRequest.hexValue(bytes[index]) {
+            size = size * 16 + Int(digit)
+            digits += 1
+            index += 1
+            if digits > 8 || size > limits.maxBodyBytes {
                 return .failure(.init(status: 413, message: "request body too large"))
             }
-            let dataEnd = position + size
-            guard dataEnd + 2 <= bytes.count else { return .incomplete(minimumBytes: dataEnd + 2) }
-            guard bytes[dataEnd] == cr && bytes[dataEnd + 1] == lf else {
-                return .failure(.init(status: 400, message: "chunk data not followed by crlf"))
-            }
-            body.append(contentsOf: bytes.slice(position, dataEnd))
-            position = dataEnd + 2
         }
+        guard digits > 0 else { return .failure(.init(status: 400, message: "malformed chunk size")) }
+        while index < lineEnd && (bytes[index] == space || bytes[index] == tab) { index += 1 }
+        if index < lineEnd && bytes[index] != UInt8(ascii: ";") {
+            return .failure(.init(status: 400, message: "malformed chunk size"))
+        }
+        for extensionIndex in index..<lineEnd where bytes[extensionIndex] < 0x20 && bytes[extensionIndex] != tab {
+            return .failure(.init(status: 400, message: "malformed chunk extension"))
+        }
+        return .success(size)
     }
 }
 
@@ -434,30 +588,10 @@ struct Bytes {
 
     func slice(_ from: Int, _ to: Int) -> ArraySlice<UInt8> { storage[(base + from)..<(base + to)] }
 
-    /// Offset of the first CR LF starting at or after `from` whose CR is below `below`.
-    func findCRLF(from: Int, below: Int) -> Int? {
-        var index = from
-        while index + 1 < count && index < below {
-            if storage[base + index] == cr && storage[base + index + 1] == lf { return index }
-            index += 1
-        }
-        return nil
-    }
-
     func firstIndex(of byte: UInt8, from: Int, below: Int) -> Int? {
         var index = from
         while index < below {
             if storage[base + index] == byte { return index }
-            index += 1
-        }
-        return nil
-    }
-
-    /// Offset of the first LF not preceded by CR.
-    func firstBareLineFeed(from: Int, below: Int) -> Int? {
-        var index = from
-        while index < below {
-            if storage[base + index] == lf && (index == from || storage[base + index - 1] != cr) { return index }
             index += 1
         }
         return nil

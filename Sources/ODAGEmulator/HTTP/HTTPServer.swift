@@ -10,6 +10,13 @@ import Synchronization
 /// and chunked request bodies, `Expect: 100-continue`, HTTP/1.0, an idle timeout, and `400`/`413`
 /// then close on bad input. It never crashes on what a client sends.
 ///
+/// Slow or hostile clients are bounded: at most `maxConnections` connections (so as many threads)
+/// are open; a new one beyond that closes the connection that has waited longest for its next
+/// request head (idle, or sending its head slowly), or, when every connection is busy with a
+/// request, is answered `503` and closed. A request head must arrive whole within `headTimeout`
+/// seconds of its first byte (`408` and close otherwise), however slowly its bytes trickle in.
+/// Parsing is linear in the bytes received and the bytes buffered are capped by the parser's limits.
+///
 /// ```swift
 /// let server = try HTTPServer(port: 0) { request in
 ///     .text(401, "no", headers: ["WWW-Authenticate": "Basic realm=\"x\""])
@@ -32,13 +39,20 @@ public final class HTTPServer: Sendable {
     private let handler: Handler
     private let parser: HTTPRequestParser
     private let idleTimeout: Double
+    private let headTimeout: Double
+    private let maxConnections: Int
     private let state: Mutex<State>
     private let threads = DispatchGroup()
     private let lifetime = DispatchGroup()
 
     private struct State: ~Copyable {
         var listener: Int32
-        var connections: Set<Int32> = []
+        /// Each open connection, with the time (monotonic nanoseconds) since when it has been waiting
+        /// for a request head, or `nil` while it is busy with a request.
+        var connections: [Int32: UInt64?] = [:]
+        var evicted = 0
+        var refused = 0
+        var parserWork = 0
         var stopping = false
         var stopped = false
     }
@@ -50,6 +64,8 @@ public final class HTTPServer: Sendable {
     ///   - port: the port, `0` for any free one (read it back from ``port``).
     ///   - limits: header and body size limits (bodies over `maxBodyBytes` get `413`).
     ///   - idleTimeout: seconds a connection may stay silent before it is closed.
+    ///   - headTimeout: seconds from a request's first byte by which its whole head must have arrived.
+    ///   - maxConnections: the most connections open at once (at least 1).
     ///   - handler: answers each request.
     /// - Throws: ``HTTPServerError`` when the address is invalid or cannot be bound.
     public init(
@@ -57,6 +73,8 @@ public final class HTTPServer: Sendable {
         port: Int = 0,
         limits: HTTPRequestParser.Limits = HTTPRequestParser.Limits(),
         idleTimeout: Double = 60,
+        headTimeout: Double = 30,
+        maxConnections: Int = 512,
         handler: @escaping Handler
     ) throws(HTTPServerError) {
         let listening = try Socket.listen(host: host, port: port, backlog: 1024)
@@ -65,6 +83,8 @@ public final class HTTPServer: Sendable {
         self.handler = handler
         self.parser = HTTPRequestParser(limits: limits)
         self.idleTimeout = idleTimeout
+        self.headTimeout = headTimeout
+        self.maxConnections = max(1, maxConnections)
         self.state = Mutex(State(listener: listening.fd))
         lifetime.enter()
         threads.enter()
@@ -84,7 +104,7 @@ public final class HTTPServer: Sendable {
             if state.stopping { return false }
             state.stopping = true
             Socket.shutdownBoth(state.listener)
-            for fd in state.connections { Socket.shutdownBoth(fd) }
+            for fd in state.connections.keys { Socket.shutdownBoth(fd) }
             return true
         }
         guard first else {
@@ -106,6 +126,22 @@ public final class HTTPServer: Sendable {
         state.withLock { $0.connections.count }
     }
 
+    /// Connections closed to make room for new ones because they were waiting for a request head.
+    public var evictedConnectionCount: Int {
+        state.withLock { $0.evicted }
+    }
+
+    /// Connections answered `503` and closed because every open connection was busy with a request.
+    public var refusedConnectionCount: Int {
+        state.withLock { $0.refused }
+    }
+
+    /// Byte visits of the request parser over all connections so far (see
+    /// ``HTTPRequestParser/Cursor/work``): for tests that bound the work per byte received.
+    public var parserWork: Int {
+        state.withLock { $0.parserWork }
+    }
+
     // MARK: - Accepting
 
     private func acceptLoop(_ listener: Int32) {
@@ -118,20 +154,43 @@ public final class HTTPServer: Sendable {
                 usleep(10_000)
                 continue
             }
-            let accepted = state.withLock { state -> Bool in
-                if state.stopping { return false }
-                state.connections.insert(fd)
-                return true
+            let now = DispatchTime.now().uptimeNanoseconds
+            let admission = state.withLock { state -> Admission in
+                if state.stopping { return .stopping }
+                if state.connections.count >= maxConnections {
+                    // The connection that has waited longest for a request head makes room: a slow or idle
+                    // client cannot keep a working one out.
+                    let waiting = state.connections.compactMap { fd, since in since.map { (fd, $0) } }
+                    guard let oldest = waiting.min(by: { $0.1 < $1.1 }) else {
+                        state.refused += 1
+                        return .refused
+                    }
+                    state.connections[oldest.0] = nil
+                    state.evicted += 1
+                    // Its thread sees the end of the stream and closes the descriptor itself.
+                    Socket.shutdownBoth(oldest.0)
+                }
+                state.connections[fd] = .some(now)
+                return .accepted
             }
-            guard accepted else {
+            switch admission {
+            case .stopping:
                 Socket.closeDescriptor(fd)
+            case .refused:
+                Socket.configureConnection(fd, receiveTimeout: 1, sendTimeout: 1)
+                let response = HTTPServer.errorResponse(status: 503, message: "too many connections")
+                _ = Socket.sendAll(fd, response.serialized(close: true, omitBody: false))
+                Socket.closeDescriptor(fd)
+                continue
+            case .accepted:
                 break
             }
+            guard admission == .accepted else { break }
             Socket.configureConnection(fd, receiveTimeout: idleTimeout, sendTimeout: max(idleTimeout, 10))
             threads.enter()
             let thread = Thread { [self] in
                 serve(fd)
-                state.withLock { _ = $0.connections.remove(fd) }
+                state.withLock { _ = $0.connections.removeValue(forKey: fd) }
                 Socket.closeDescriptor(fd)
                 threads.leave()
             }
@@ -141,6 +200,12 @@ public final class HTTPServer: Sendable {
         Socket.closeDescriptor(listener)
     }
 
+    private enum Admission {
+        case accepted
+        case refused
+        case stopping
+    }
+
     // MARK: - One connection
 
     private func serve(_ fd: Int32) {
@@ -148,22 +213,42 @@ public final class HTTPServer: Sendable {
         var start = 0
         var minimumBytes = 1
         var sentContinue = false
+        var cursor = HTTPRequestParser.Cursor()
+        var reportedWork = 0
+        // When the current request's first byte arrived (monotonic nanoseconds); nil before it.
+        var headStarted: UInt64?
+        var headComplete = false
+        var receiveTimeoutShortened = false
         var scratch = [UInt8](repeating: 0, count: 64 * 1024)
+        defer { update(fd, waiting: nil, parserWork: cursor.work - reportedWork) }
         while true {
             if buffer.count - start >= minimumBytes {
-                switch parser.parse(buffer[start...]) {
+                let result = parser.parse(buffer[start...], resuming: &cursor)
+                switch result {
                 case .complete(let request, let consumed):
                     start += consumed
                     minimumBytes = 1
                     sentContinue = false
+                    // Busy while the handler runs, so it is never closed to make room.
+                    update(fd, waiting: headComplete ? nil : false, parserWork: cursor.work - reportedWork)
+                    cursor = HTTPRequestParser.Cursor()
+                    reportedWork = 0
+                    headStarted = nil
+                    headComplete = false
                     if !respond(to: request, on: fd) { return }
                     if start == buffer.count {
                         buffer.removeAll(keepingCapacity: true)
                         start = 0
                     }
+                    update(fd, waiting: true)
                     continue
                 case .incomplete(let progress):
                     minimumBytes = progress.minimumBytes
+                    if progress.headersComplete && !headComplete {
+                        headComplete = true
+                        update(fd, waiting: false, parserWork: cursor.work - reportedWork)
+                        reportedWork = cursor.work
+                    }
                     if progress.headersComplete && progress.expectsContinue && !sentContinue {
                         sentContinue = true
                         guard Socket.sendAll(fd, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)) else { return }
@@ -179,8 +264,48 @@ public final class HTTPServer: Sendable {
                 buffer.removeFirst(start)
                 start = 0
             }
+            if buffer.count > start && headStarted == nil { headStarted = DispatchTime.now().uptimeNanoseconds }
+            // Until the head is whole, each wait is cut to what is left of the head's time, so a byte
+            // now and then does not keep a connection (and its thread) forever.
+            if !headComplete, let headStarted {
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds &- headStarted) / 1e9
+                let left = headTimeout - elapsed
+                if left <= 0 {
+                    let response = HTTPServer.errorResponse(status: 408, message: "request head not received in time")
+                    _ = Socket.sendAll(fd, response.serialized(close: true, omitBody: false))
+                    Socket.lingeringClose(fd)
+                    return
+                }
+                Socket.setTimeout(fd, option: SO_RCVTIMEO, seconds: min(idleTimeout, max(left, 0.001)))
+                receiveTimeoutShortened = true
+            } else if receiveTimeoutShortened {
+                Socket.setTimeout(fd, option: SO_RCVTIMEO, seconds: idleTimeout)
+                receiveTimeoutShortened = false
+            }
             let received = Socket.receive(fd, into: &buffer, scratch: &scratch)
-            if received <= 0 { return }
+            if received > 0 { continue }
+            let code = errno
+            // A wait cut short by the head's deadline answers 408; the idle timeout or the end of the stream just closes.
+            if received < 0 && (code == EAGAIN || code == EWOULDBLOCK) && !headComplete, let headStarted,
+                Double(DispatchTime.now().uptimeNanoseconds &- headStarted) / 1e9 >= headTimeout
+            {
+                let response = HTTPServer.errorResponse(status: 408, message: "request head not received in time")
+                _ = Socket.sendAll(fd, response.serialized(close: true, omitBody: false))
+                Socket.lingeringClose(fd)
+            }
+            return
+        }
+    }
+
+    /// Records whether a connection waits for a request head (and so may make room for a new one),
+    /// `nil` to leave that as it is, and adds the parser's work since the last report.
+    private func update(_ fd: Int32, waiting: Bool?, parserWork: Int = 0) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        state.withLock { state in
+            state.parserWork += max(0, parserWork)
+            // An evicted connection is no longer listed and must not come back.
+            guard let waiting, state.connections[fd] != nil else { return }
+            state.connections[fd] = .some(waiting ? now : nil)
         }
     }
 

@@ -14,7 +14,10 @@ struct EmulatorCommand: Command {
         --drop-rate (does the work, then closes the connection without answering), --seed.
         Authentication rehearsal: --require-token T (Authorization: Bearer T, else 401),
         --require-header NAME (missing: a virtual proxy's redirect to an HTML login page).
-        It binds to 127.0.0.1 unless --host says otherwise. Stops cleanly on Ctrl-C or SIGTERM.
+        It binds to 127.0.0.1 unless --host says otherwise. Slow clients are bounded: at most
+        --max-connections are open (a new one closes the one waiting longest for a request, or gets
+        503 when all are busy), and a request head must arrive within 30 s of its first byte (408).
+        Stops cleanly on Ctrl-C or SIGTERM.
         """
     static let examples = [
         "odag-sync emulator --port 8080 --state /tmp/odag-state.json",
@@ -36,6 +39,9 @@ struct EmulatorCommand: Command {
         .value(
             "--require-token", "TOKEN",
             "Require 'Authorization: Bearer TOKEN' (use ODAG_EMULATOR_TOKEN to keep it off the command line)"),
+        .value(
+            "--max-connections", "N",
+            "Most connections open at once (default 512); beyond it the one idle longest is closed"),
         .flag("--quiet", "Print only the listening line and errors"),
     ]
 
@@ -56,6 +62,7 @@ struct EmulatorCommand: Command {
             configuration.seed = value
         }
         configuration.retryAfterSeconds = try arguments.int("--retry-after", in: 0...3600) ?? 1
+        configuration.maxConnections = try arguments.int("--max-connections", in: 1...100_000) ?? 512
         configuration.requireHeader = arguments.value("--require-header")
         configuration.requireToken = arguments.value("--require-token") ?? context.environment["ODAG_EMULATOR_TOKEN"]
 

@@ -76,6 +76,25 @@ private func checkPrefixes(_ parser: HTTPRequestParser, _ bytes: [UInt8], reques
     else {
         fatalError("a slice with a non-zero start index parses differently")
     }
+    // Fed in pieces with a cursor, as the server does, it parses to the same request in linear work.
+    for piece in [1, 3, 64] {
+        var cursor = HTTPRequestParser.Cursor()
+        var length = 0
+        var result = HTTPRequestParser.Result.incomplete(
+            .init(headersComplete: false, expectsContinue: false, minimumBytes: 1))
+        while length < bytes.count {
+            length = min(bytes.count, length + piece)
+            result = parser.parse(bytes[0..<length], resuming: &cursor)
+            if case .incomplete = result { continue }
+            break
+        }
+        guard case .complete(let resumed, let used) = result, resumed == request, used == bytes.count else {
+            fatalError("fed in pieces of \(piece) bytes, the request parses differently: \(result)")
+        }
+        guard cursor.work <= 3 * bytes.count + 8 else {
+            fatalError("fed in pieces of \(piece) bytes, the parser did \(cursor.work) work for \(bytes.count) bytes")
+        }
+    }
     // Checking every prefix would be quadratic; a few cuts find the same bugs.
     for cut in Set([0, 1, bytes.count / 3, bytes.count / 2, bytes.count - 2, bytes.count - 1])
     where cut >= 0 && cut < bytes.count {
