@@ -59,6 +59,35 @@ import Testing
         #expect(submitted.json?["selectionState"] == selection)
     }
 
+    /// Kept on purpose (README, "The emulator"): `null` for an optional member means absent.
+    @Test func nullForAnOptionalMemberIsReadAsAbsent() throws {
+        let emulator = try Fixtures.makeEmulator()
+        defer { emulator.stop() }
+        let client = try RawHTTPClient(port: emulator.port)
+        let link: JSONValue = [
+            "name": "Sales", "selectionAppId": .string(Fixtures.selectionAppId),
+            "templateAppId": .string(Fixtures.templateAppId),
+            "properties": ["retention": ["maxAge": 60, "maxCount": nil]],
+        ]
+        let created = try client.call("POST", "/links", json: link)
+        #expect(created.status == 201, "\(created.text)")
+        #expect(created.json?["properties"]?["retention"] == ["maxAge": 60])
+    }
+
+    /// Kept on purpose (README, "The emulator"): clients can only cancel a request.
+    @Test func aRequestStatusOtherThanCancelledIsRefused() throws {
+        let emulator = try Fixtures.makeEmulator()
+        defer { emulator.stop() }
+        let client = try RawHTTPClient(port: emulator.port)
+        let linkId = try #require(Fixtures.createLink(client)["id"]?.stringValue)
+        let submitted = try client.call(
+            "POST", "/links/\(linkId)/requests", json: ["selectionState": ["Region": ["North"]]])
+        let id = try #require(submitted.json?["id"]?.stringValue)
+        let active = try client.call("PUT", "/requests/\(id)", json: ["status": "active"])
+        #expect(active.status == 400)
+        #expect(active.message?.contains("only \"cancelled\"") == true)
+    }
+
     /// Kept on purpose (README, "The emulator"): a bound field's selection is checked, as the real
     /// service validates a selection against the link's bindings; the document lists `400` here.
     @Test func aRequiredBindingWithoutSelectionIsStillRefused() throws {

@@ -44,6 +44,17 @@ import Testing
         #expect(try contents(victim) == Self.victimText)
     }
 
+    @Test func aLockPathThatIsNotAPlainFileIsRefused() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        #expect(mkfifo(folder.file(".state.json.lock"), 0o600) == 0)
+        #expect {
+            try Fixtures.makeEmulator(statePath: folder.file("state.json"))
+        } throws: { error in
+            "\(error)".contains("not a plain file of this user with a single link")
+        }
+    }
+
     /// The old temporary name was `.NAME.tmp-PID`: predictable, and opened with `O_CREAT|O_TRUNC`.
     @Test func symbolicLinksAtPredictableTemporaryNamesAreNeverWrittenThrough() throws {
         let folder = try TemporaryFolder()
