@@ -217,7 +217,8 @@ public struct HTTPRequestParser: Sendable {
                 }
                 if bytes.count >= limits.maxHeaderBytes {
                     return .failure(
-                        .init(status: 400, message: inRequestLine ? "request line too long" : "header section too large"))
+                        .init(
+                            status: 400, message: inRequestLine ? "request line too long" : "header section too large"))
                 }
                 return .incomplete(
                     Progress(headersComplete: false, expectsContinue: false, minimumBytes: bytes.count + 1))
@@ -509,9 +510,11 @@ public struct HTTPRequestParser: Sendable {
     }
 
     /// `chunk-size [ chunk-ext ]` between `start` and the line's CR.
-    private func parseChunkSize(_ bytes: Bytes, from start: Int, to lineEnd: Int) -> Swift.Result<
-        Int, HTTPRequestParseError
-    > {
+    private func parseChunkSize(_ bytes: Bytes, from start: Int, to lineEnd: Int)
+        -> Swift.Result<
+            Int, HTTPRequestParseError
+        >
+    {
         var size = 0
         var digits = 0
         var index = start
