@@ -34,3 +34,16 @@ import Testing
         #expect(E2E.json(out.text)?["generatedAt"]?.stringValue == "2023-11-14T22:13:20Z", "\(out.text)")
     }
 }
+
+/// Bounded inputs through the command line.
+@Suite struct EndToEndBoundedInputTests {
+    @Test func aConfigListingTheWholeDiskIsRefusedWithoutSearchingIt() async throws {
+        let project = try TemporaryFolder(prefix: "bounded")
+        try project.write("odag-sync.json", #"{"manifests": ["/"]}"#)
+        let run = await CapturedRun.run(["validate"], directory: project.root)
+        #expect(run.code == .failure, "\(run)")
+        #expect(
+            run.stderr.contains(#"odag-sync.json:1:16: manifests[0]: "/" leads outside the project folder"#),
+            "\(run.stderr)")
+    }
+}

@@ -12,11 +12,110 @@ public struct ManifestLoader: Sendable {
     /// Files never treated as manifests (the config file, when it lies under a manifest folder), as
     /// absolute paths.
     public var excludedFiles: Set<String>
+    /// The project folder (the config file's folder, or the current folder without one), absolute:
+    /// paths from the config and symbolic links found while searching must stay inside it (a link may
+    /// also stay inside the command-line path it was found under). `nil` places no bound.
+    public var projectFolder: String?
+    /// How much may be read.
+    public var limits: InputLimits
 
     /// Creates a loader that resolves relative paths against `currentDirectory`.
-    public init(currentDirectory: String, excludedFiles: Set<String> = []) {
+    public init(
+        currentDirectory: String, excludedFiles: Set<String> = [], projectFolder: String? = nil,
+        limits: InputLimits = .standard
+    ) {
         self.currentDirectory = currentDirectory
         self.excludedFiles = Set(excludedFiles.map { Self.absolute($0, in: currentDirectory) })
+        self.projectFolder = projectFolder.map { Self.realPath(Self.absolute($0, in: currentDirectory)) }
+        self.limits = limits
+    }
+
+    /// Why a path could not be searched.
+    enum PathProblem: Sendable, Equatable {
+        /// The path does not exist.
+        case missing
+        /// A path from the config leads outside the project folder (to `realPath`).
+        case outsideProject(realPath: String)
+        /// A symbolic link found while searching leads outside the project (to `realPath`).
+        case linkOutsideProject(realPath: String)
+        /// More manifest files than ``InputLimits/maxFiles``.
+        case tooManyFiles
+        /// More entries to search than ``InputLimits/maxEntries``.
+        case tooManyEntries
+    }
+
+    /// The manifest files under `paths` and what went wrong: each problem with the given path it
+    /// concerns (`index` into `paths`) and the path to name (the path itself or a link under it).
+    /// `fromConfig` paths must lie inside ``projectFolder``.
+    func find(_ paths: [String], fromConfig: Bool) -> (
+        files: [String], problems: [(index: Int, path: String, problem: PathProblem)]
+    ) {
+        var search = Search(limits: limits)
+        var problems: [(index: Int, path: String, problem: PathProblem)] = []
+        let manager = FileManager.default
+        for (index, path) in paths.enumerated() {
+            let absolutePath = Self.absolute(path, in: currentDirectory)
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: absolutePath, isDirectory: &isDirectory) else {
+                problems.append((index, path, .missing))
+                continue
+            }
+            let real = Self.realPath(absolutePath)
+            if fromConfig, let projectFolder, !Self.isInside(real, projectFolder) {
+                problems.append((index, path, .outsideProject(realPath: real)))
+                continue
+            }
+            if isDirectory.boolValue {
+                search.bounds = projectFolder.map { [$0, real] } ?? []
+                search.visited = []
+                collect(folder: absolutePath, display: Self.trimmingSlashes(path), depth: 0, search: &search)
+                problems += search.problems.map { (index, $0.path, $0.problem) }
+                search.problems = []
+            } else if !excludedFiles.contains(Self.standardized(absolutePath)) {
+                search.files.append(path)
+            }
+            if search.stopped { break }
+        }
+        var seen: Set<String> = []
+        let unique = search.files.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.filter {
+            seen.insert($0).inserted
+        }
+        return (unique, problems)
+    }
+
+    /// What a folder search has found so far.
+    struct Search {
+        let limits: InputLimits
+        var files: [String] = []
+        var problems: [(path: String, problem: PathProblem)] = []
+        var visited: Set<String> = []
+        var entries = 0
+        var stopped = false
+        /// The real folders a symbolic link may lead into.
+        var bounds: [String] = []
+
+        init(limits: InputLimits) { self.limits = limits }
+    }
+
+    /// The message for a problem with `path`.
+    func message(for problem: PathProblem) -> String {
+        let project = quoted(projectFolder ?? currentDirectory)
+        switch problem {
+        case .missing:
+            return "no such file or folder; expected a manifest or a folder of manifests"
+        case .outsideProject(let real):
+            return "leads outside the project folder \(project) (to \(quoted(real))); the config's manifest paths "
+                + "must stay inside the config file's folder (give other paths on the command line)"
+        case .linkOutsideProject(let real):
+            return "is a symbolic link to \(quoted(real)), outside the project folder \(project); "
+                + "odag-sync does not follow links out of the project"
+        case .tooManyFiles:
+            return
+                "holds more than \(limits.maxFiles) manifest files, the most odag-sync reads; is this the right path?"
+        case .tooManyEntries:
+            return "holds more than \(limits.maxEntries) files and folders, the most odag-sync searches for "
+                + "manifests; is this the right path?"
+        }
     }
 
     /// Finds, reads and checks the manifests under `paths` in one step.
@@ -30,44 +129,41 @@ public struct ManifestLoader: Sendable {
     }
 
     /// The manifest files under `paths`, as display paths (the given path followed by the path found
-    /// under it), in sorted order without repeats; a path that does not exist is a diagnostic.
+    /// under it), in sorted order without repeats; a path that does not exist, a symbolic link out of the
+    /// project and a search past the limits are diagnostics.
     public func findFiles(_ paths: [String]) -> (files: [String], diagnostics: [Diagnostic]) {
-        var files: [String] = []
-        var diagnostics: [Diagnostic] = []
-        let manager = FileManager.default
-        for path in paths {
-            let absolutePath = Self.absolute(path, in: currentDirectory)
-            var isDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: absolutePath, isDirectory: &isDirectory) else {
-                diagnostics.append(
-                    .error(
-                        file: path, location: nil,
-                        "no such file or folder; expected a manifest or a folder of manifests"))
-                continue
-            }
-            if isDirectory.boolValue {
-                var visited: Set<String> = []
-                collect(
-                    folder: absolutePath, display: Self.trimmingSlashes(path), depth: 0, visited: &visited, into: &files
-                )
-            } else if !excludedFiles.contains(Self.standardized(absolutePath)) {
-                files.append(path)
-            }
-        }
-        var seen: Set<String> = []
-        let unique = files.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.filter { seen.insert($0).inserted }
-        return (unique, diagnostics)
+        let found = find(paths, fromConfig: false)
+        return (found.files, found.problems.map { .error(file: $0.path, location: nil, message(for: $0.problem)) })
     }
 
-    /// Reads and parses each file; a file that cannot be read or parsed carries its diagnostic.
+    /// Reads and parses each file; a file that cannot be read or parsed carries its diagnostic. Past
+    /// ``InputLimits/maxTotalBytes`` the file that crosses the limit carries the error and no more are read.
     public func readFiles(_ files: [String]) -> [ManifestFile] {
-        files.map { file in
+        var total = 0
+        var read: [ManifestFile] = []
+        read.reserveCapacity(files.count)
+        for file in files {
             let absolutePath = Self.absolute(file, in: currentDirectory)
-            guard let data = FileManager.default.contents(atPath: absolutePath) else {
-                return ManifestFile(file: file, failure: .error(file: file, location: nil, "cannot be read"))
+            let size = (try? FileManager.default.attributesOfItem(atPath: absolutePath)[.size] as? Int) ?? 0
+            if total + size > limits.maxTotalBytes {
+                let limit = InputLimits.describe(bytes: limits.maxTotalBytes)
+                read.append(
+                    ManifestFile(
+                        file: file,
+                        failure: .error(
+                            file: file, location: nil,
+                            "the manifests exceed \(limit) in total, the most odag-sync reads; this file and the "
+                                + "ones after it were not read")))
+                break
             }
-            return ManifestFile(file: file, bytes: [UInt8](data))
+            guard let data = FileManager.default.contents(atPath: absolutePath) else {
+                read.append(ManifestFile(file: file, failure: .error(file: file, location: nil, "cannot be read")))
+                continue
+            }
+            total += data.count
+            read.append(ManifestFile(file: file, bytes: [UInt8](data)))
         }
+        return read
     }
 
     /// Checks parsed files with one set of variables: each link's shape, then the rules across files
@@ -160,28 +256,60 @@ public struct ManifestLoader: Sendable {
             links: links, diagnostics: Diagnostic.normalized(diagnostics), fileCount: files.count, linkCount: linkCount)
     }
 
-    private func collect(
-        folder: String, display: String, depth: Int, visited: inout Set<String>, into files: inout [String]
-    ) {
+    private func collect(folder: String, display: String, depth: Int, search: inout Search) {
         // Each real folder and file is read once, so a symbolic link loop (or two links to one place)
         // neither recurses nor declares the same links twice; the depth limit is a last resort.
-        let real = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
-        guard depth < 32, visited.insert(real).inserted,
+        guard !search.stopped, depth < 32, search.visited.insert(Self.realPath(folder)).inserted,
             let entries = try? FileManager.default.contentsOfDirectory(atPath: folder)
         else { return }
-        for entry in entries where !entry.hasPrefix(".") {
+        for entry in entries.sorted() where !entry.hasPrefix(".") {
+            search.entries += 1
+            if search.entries > limits.maxEntries {
+                search.problems.append((display, .tooManyEntries))
+                search.stopped = true
+                return
+            }
             let absolutePath = folder + "/" + entry
             let displayPath = display.isEmpty || display == "." ? entry : display + "/" + entry
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: absolutePath, isDirectory: &isDirectory) else { continue }
+            guard isDirectory.boolValue || entry.hasSuffix(".json") else { continue }
+            if Self.isSymbolicLink(absolutePath), !search.bounds.isEmpty {
+                let real = Self.realPath(absolutePath)
+                guard search.bounds.contains(where: { Self.isInside(real, $0) }) else {
+                    search.problems.append((displayPath, .linkOutsideProject(realPath: real)))
+                    continue
+                }
+            }
             if isDirectory.boolValue {
-                collect(folder: absolutePath, display: displayPath, depth: depth + 1, visited: &visited, into: &files)
-            } else if entry.hasSuffix(".json"), !excludedFiles.contains(Self.standardized(absolutePath)),
-                visited.insert(URL(fileURLWithPath: absolutePath).resolvingSymlinksInPath().path).inserted
+                collect(folder: absolutePath, display: displayPath, depth: depth + 1, search: &search)
+                if search.stopped { return }
+            } else if !excludedFiles.contains(Self.standardized(absolutePath)),
+                search.visited.insert(Self.realPath(absolutePath)).inserted
             {
-                files.append(displayPath)
+                if search.files.count >= limits.maxFiles {
+                    search.problems.append((display, .tooManyFiles))
+                    search.stopped = true
+                    return
+                }
+                search.files.append(displayPath)
             }
         }
+    }
+
+    /// Whether `path` itself (not what it leads to) is a symbolic link.
+    static func isSymbolicLink(_ path: String) -> Bool {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeSymbolicLink
+    }
+
+    /// `path` with every symbolic link resolved.
+    static func realPath(_ path: String) -> String {
+        URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+    }
+
+    /// Whether `path` is `folder` or lies under it (both real, absolute paths).
+    static func isInside(_ path: String, _ folder: String) -> Bool {
+        folder == "/" || path == folder || path.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
     }
 
     /// `path` made absolute against `directory`.

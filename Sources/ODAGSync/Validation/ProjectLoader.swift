@@ -24,6 +24,8 @@ public struct ProjectLoader: Sendable {
     /// The credentials the command was given: a config or manifest value that holds one, or a manifest
     /// string that expands to one, is an error (``CredentialValues``).
     public var credentials = CredentialValues()
+    /// How much the manifests may make odag-sync read.
+    public var limits = InputLimits.standard
 
     /// A loader for the project seen from `currentDirectory`.
     public init(currentDirectory: String) {
@@ -71,19 +73,30 @@ public struct ProjectLoader: Sendable {
                     file: project?.file ?? "", location: nil,
                     "no manifest paths; give them on the command line or as \"manifests\" in \(ConfigLoader.fileName)"))
         }
+        // The project is the config file's folder (the current folder without one).
+        let projectFolder =
+            project.map { ManifestLoader.absolute($0.folder.isEmpty ? "." : $0.folder, in: currentDirectory) }
+            ?? currentDirectory
         let loader = ManifestLoader(
-            currentDirectory: currentDirectory, excludedFiles: Set(project.map { [$0.file] } ?? []))
-        let found = loader.findFiles(paths)
-        diagnostics += found.diagnostics.map { diagnostic in
-            // A missing path the config lists is reported where the config lists it.
-            guard !fromCommandLine, let project, diagnostic.location == nil,
-                let index = paths.firstIndex(of: diagnostic.file)
-            else { return diagnostic }
+            currentDirectory: currentDirectory, excludedFiles: Set(project.map { [$0.file] } ?? []),
+            projectFolder: projectFolder, limits: limits)
+        let found = loader.find(paths, fromConfig: !fromCommandLine)
+        for (index, path, problem) in found.problems {
+            // A path the config lists is reported where the config lists it.
+            guard !fromCommandLine, let project, path == paths[index] else {
+                diagnostics.append(.error(file: path, location: nil, loader.message(for: problem)))
+                continue
+            }
+            let written = quoted(project.manifests?[index] ?? path)
             let location = index < project.manifestLocations.count ? project.manifestLocations[index] : nil
-            return .error(
-                file: project.file, location: location, path: JSONPath.appending(index: index, to: "manifests"),
-                "\(quoted(project.manifests?[index] ?? diagnostic.file)) does not exist; "
-                    + "expected a manifest file or folder (relative to the config file's folder)")
+            let message =
+                problem == .missing
+                ? "\(written) does not exist; expected a manifest file or folder (relative to the config file's folder)"
+                : "\(written) \(loader.message(for: problem))"
+            diagnostics.append(
+                .error(
+                    file: project.file, location: location, path: JSONPath.appending(index: index, to: "manifests"),
+                    message))
         }
         let manifests = loader.readFiles(found.files)
         files += found.files
