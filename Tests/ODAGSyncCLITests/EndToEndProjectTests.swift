@@ -23,7 +23,9 @@ import Testing
 
     @Test func theConfigIsFoundFromAnotherFolderWithPathsRelativeToIt() async throws {
         let scenario = try Scenario()
-        try scenario.project.write("conf/odag-sync.json", #"{ "manifests": ["../links"] }"# + "\n")
+        // The config's paths stay inside its own folder (the project), so the manifests sit beside it.
+        try scenario.project.write("conf/odag-sync.json", #"{ "manifests": ["links"] }"# + "\n")
+        try scenario.project.write("conf/links/sales.json", scenario.project.read("links/sales.json"))
         let elsewhere = try TemporaryFolder(prefix: "cwd")
         defer { elsewhere.remove() }
         let run = try await OdagSyncBinary.run(
