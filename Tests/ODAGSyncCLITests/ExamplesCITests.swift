@@ -98,6 +98,25 @@ import Testing
         #expect(!folder.exists("bin"))
     }
 
+    /// A release whose binary does not run here (another architecture, a broken build) installs nothing.
+    @Test func refusesABinaryThatDoesNotRun() async throws {
+        let folder = try TemporaryFolder(prefix: "install")
+        defer { folder.remove() }
+        let name = "odag-sync-0.0.0-test-linux-aarch64"
+        try folder.write("release/\(name)/odag-sync", "#!/bin/sh\nexit 126\n")
+        try #require(chmod(folder.path("release/\(name)/odag-sync"), 0o755) == 0)
+        let tar = try await ChildProcess.run(
+            "/usr/bin/tar", ["-czf", "\(name).tar.gz", name], environment: [:], directory: folder.path("release"))
+        try #require(tar.code == 0, "\(tar)")
+        let sum = try await ChildProcess.run(
+            "/usr/bin/sha256sum", [folder.path("release/\(name).tar.gz")], environment: [:], directory: folder.root)
+        let run = try await Self.install(
+            ["file://" + folder.path("release/\(name).tar.gz"), String(sum.stdout.prefix(64)), folder.path("bin")],
+            in: folder)
+        #expect(run.code == 1 && run.stderr.contains("does not run on this machine"), "\(run)")
+        #expect(!folder.exists("bin"))
+    }
+
     /// A cached tarball is used without downloading; a tampered one is never installed.
     @Test func reusesACachedTarballOnlyWhenItsChecksumMatches() async throws {
         let folder = try TemporaryFolder(prefix: "install")
@@ -251,6 +270,7 @@ import Testing
         #expect(jobs["apply"]?.allSatisfy { $0.environment["ODAG_TOKEN"] == "${{ secrets.ODAG_APPLY_TOKEN }}" } == true)
         #expect(scripts.allSatisfy { $0.environment["ODAG_SERVER"] == "${{ vars.ODAG_SERVER }}" })
         #expect(!scripts.contains { $0.text.contains("--server") || $0.text.contains("${{") }, "no expression in shell")
+        #expect(!yaml.contains("swift build") && !yaml.contains("swift run"), "no recipe builds from source")
         let applyJob = try #require(yaml.range(of: "\n  apply:\n")).upperBound
         #expect(yaml[..<applyJob].components(separatedBy: "secrets.ODAG_APPLY_TOKEN").count == 1)
         #expect(yaml[applyJob...].contains("    environment: production\n"))
@@ -297,6 +317,7 @@ import Testing
         #expect(byJob["plan"]?.environment["ODAG_TOKEN"] == "$ODAG_PLAN_TOKEN")
         #expect(byJob["apply"]?.environment["ODAG_TOKEN"] == "$ODAG_APPLY_TOKEN")
         #expect(!scripts.contains { $0.text.contains("--server") || $0.text.contains("ODAG_APPLY_TOKEN") })
+        #expect(!yaml.contains("swift build") && !yaml.contains("swift run"), "no recipe builds from source")
         let applyJob = try #require(yaml.range(of: "\napply:\n")).upperBound
         #expect(yaml[applyJob...].contains("  environment: production\n"))
         #expect(yaml[applyJob...].contains("  resource_group: production\n"), "one apply at a time")

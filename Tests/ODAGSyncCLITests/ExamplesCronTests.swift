@@ -128,6 +128,27 @@ import Testing
         #expect(files == ["odag_sync.prom", "odag_sync_drift.json"], "\(files)")
     }
 
+    /// A binary installed beside the script (as in the crontab example, /opt/odag-sync/) is found
+    /// with neither PATH nor HOME pointing at it.
+    @Test func findsTheBinaryBesideTheScript() async throws {
+        let folder = try TemporaryFolder(prefix: "cron")
+        defer { folder.remove() }
+        let installed = try folder.copy(Self.script, to: "opt/odag-sync-drift.sh")
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.path("opt/odag-sync"), withDestinationPath: OdagSyncBinary.path)
+        let state = try folder.write("state.json", #"{"links": []}"#)
+        let assignments = [
+            "ODAG_SYNC_PROJECT=" + ExamplesTests.example("multi-env"), "TEXTFILE_DIR=" + folder.path("collector"),
+        ]
+        let run = try await ChildProcess.run(
+            "/usr/bin/env", ["-i", "PATH=/usr/bin:/bin"] + assignments + [installed, "--emulator", state],
+            environment: [:], directory: folder.root)
+        #expect(run.code == 0, "\(run)")
+        let (metrics, text, _) = try Self.collected(folder)
+        #expect(metrics.value("odag_sync_last_run_success") == 1, "\(text)")
+        #expect(metrics.value("odag_sync_drift_detected") == 1, "both links are missing: \(text)")
+    }
+
     /// `ODAG_SYNC_BIN` names the binary; `--token-file` reaches odag-sync; a server that refuses the
     /// run, or arguments odag-sync rejects, leave success 0 on the series an alert watches.
     @Test func passesArgumentsThroughAndReportsFailures() async throws {
