@@ -123,6 +123,18 @@ import Testing
         #expect(zsh.contains("completion environments ${opt_args[--config]}"))
         #expect(zsh.contains("'1:shell:(bash zsh fish)'"))
         #expect(zsh.contains("'--report[Also write the JSON drift report to FILE]:file:_files'"))
+        // Each _arguments spec is one single-quoted word of a known shape (help and value names are
+        // stripped of the characters that would end it early).
+        for line in zsh.split(separator: "\n") where line.contains("_arguments ") {
+            let specs = line.matches(of: /'([^']*)'/).map { String($0.1) }
+            let rest = line.replacing(/'[^']*'/, with: "").replacing(/^ *[a-z]+\) _arguments +/, with: "")
+            #expect(rest.allSatisfy { $0 == " " || $0 == ";" }, "\(line)")
+            for spec in specs {
+                let option = spec.wholeMatch(of: /\*?--[a-z-]+\[[^\[\]:]*\](:[^:]*:.*)?/) != nil
+                let positional = spec.wholeMatch(of: /(\*|1):[a-z]+:.+/) != nil
+                #expect(option || positional, "\(spec)")
+            }
+        }
         let fish = await CapturedRun.run(["completion", "fish"]).stdout
         #expect(fish.contains("-n '__fish_seen_subcommand_from plan' -l output -x -a 'text json markdown'"))
         #expect(fish.contains("-l env -x -a '(odag-sync completion environments 2>/dev/null)'"))

@@ -193,7 +193,9 @@ struct CompletionCommand: Command {
             for option in command.options + [.flag("--help", "Show help")] {
                 let spec = "\(option.repeatable ? "*" : "")\(option.name)[\(zshHelp(option.help))]"
                 switch valueKind(option, command: command.name) {
-                case .none: specs.append(option.takesValue ? "'\(spec):\(option.valueName ?? "value"): '" : "'\(spec)'")
+                case .none:
+                    let value = zshHelp(option.valueName ?? "value")
+                    specs.append(option.takesValue ? "'\(spec):\(value): '" : "'\(spec)'")
                 case .file: specs.append("'\(spec):file:_files'")
                 case .folderOrDash: specs.append("'\(spec):folder:_files -/'")
                 case .environment: specs.append("'\(spec):environment:_odag_sync_environments'")
