@@ -17,8 +17,10 @@ let package = Package(
     targets: [
         // JSON value, strict positional JSON reader, deterministic writer, API models.
         .target(name: "ODAGCore", linkerSettings: [.linkedLibrary("m")]),
-        // The ODAG REST API client: transports (URLSession, curl program), retries, errors.
-        .target(name: "ODAGClient", dependencies: ["ODAGCore"]),
+        // Fixed-argument C wrappers around libcurl, which is loaded at run time (no curl headers or -dev package).
+        .target(name: "CCurlShim", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
+        // The ODAG REST API client: the libcurl transport, retries, errors.
+        .target(name: "ODAGClient", dependencies: ["ODAGCore", "CCurlShim"]),
         // A faithful local ODAG service over HTTP/1.1 on POSIX sockets.
         .target(name: "ODAGEmulator", dependencies: ["ODAGCore"]),
         // Manifests, config, validation, diff, plan, apply, drift, export, renderers.

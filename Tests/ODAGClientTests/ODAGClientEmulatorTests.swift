@@ -5,14 +5,9 @@ import Testing
 
 @testable import ODAGClient
 
-/// The client against the emulator over real loopback HTTP, through both transports.
+/// The client against the emulator over real loopback HTTP, through every transport.
 @Suite("ODAGClient against the emulator")
 struct ODAGClientEmulatorTests {
-    enum TransportKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
-        case urlSession, curl
-        var testDescription: String { rawValue }
-    }
-
     static let selectionApp = "a5b6c7d8-0000-4000-8000-000000000001"
     static let templateApp = "4e2c0b7e-5d0a-4c8e-9b7a-1f0c2d3e4a5b"
     static let user: HTTPFields = ["X-Qlik-User": "UserDirectory=CORP; UserId=svc"]
@@ -24,21 +19,19 @@ struct ODAGClientEmulatorTests {
     }
 
     static func transport(_ kind: TransportKind) throws -> any HTTPTransport {
-        switch kind {
-        case .urlSession: return URLSessionTransport()
-        case .curl: return try CurlTransport(curlPath: try #require(Tools.find("curl")))
-        }
+        try kind.make()
     }
 
     static func client(
-        _ emulator: Emulator, transport: any HTTPTransport = URLSessionTransport(), headers: HTTPFields = user,
+        _ emulator: Emulator, transport: (any HTTPTransport)? = nil, headers: HTTPFields = user,
         token: String? = nil, retry: RetryPolicy = .default, sleeps: SleepRecorder = SleepRecorder(),
         timeout: Double = 10
     ) throws -> ODAGClient {
         let configuration = ODAGClientConfiguration(
             baseURL: try #require(URL(string: emulator.baseURL)), headers: headers, bearerToken: token,
             timeout: timeout, retryPolicy: retry)
-        return try ODAGClient(configuration: configuration, transport: transport, sleeper: sleeps.sleeper)
+        return try ODAGClient(
+            configuration: configuration, transport: transport ?? LibcurlTransport(), sleeper: sleeps.sleeper)
     }
 
     static func linkCreate(name: String = "Sales detail by region") -> OdagLinkCreate {
@@ -53,7 +46,7 @@ struct ODAGClientEmulatorTests {
 
     @Test(
         "all 14 operations, from create to delete",
-        arguments: TransportKind.allCases.filter { $0 == .urlSession || Tools.find("curl") != nil })
+        arguments: TransportKind.allCases)
     func allOperations(kind: TransportKind) async throws {
         let clock = ManualClock()
         let emulator = try Self.start { $0.clock = clock }
@@ -166,7 +159,7 @@ struct ODAGClientEmulatorTests {
     func badXrfkey() async throws {
         let emulator = try Self.start()
         defer { emulator.stop() }
-        let transport = URLSessionTransport()
+        let transport = try LibcurlTransport()
         let url = try #require(URL(string: emulator.baseURL + "/links?Xrfkey=abcdefghijklmnop"))
         let mismatched = try await transport.send(
             HTTPRequest(method: "GET", url: url, headers: ["X-Qlik-Xrfkey": "ponmlkjihgfedcba"]))

@@ -10,22 +10,14 @@ import Testing
 /// does not give: Basic challenges, HTML pages, silence, `Retry-After`, lost answers.
 @Suite("ODAGClient over loopback HTTP with custom handlers")
 struct ODAGClientLoopbackTests {
-    enum TransportKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
-        case urlSession, curl
-        var testDescription: String { rawValue }
-    }
-
-    static let kinds = TransportKind.allCases.filter { $0 == .urlSession || Tools.find("curl") != nil }
+    static let kinds = TransportKind.allCases
 
     static func transport(_ kind: TransportKind) throws -> any HTTPTransport {
-        switch kind {
-        case .urlSession: return URLSessionTransport()
-        case .curl: return try CurlTransport(curlPath: try #require(Tools.find("curl")))
-        }
+        try kind.make()
     }
 
     static func client(
-        _ server: HTTPServer, kind: TransportKind = .urlSession, retry: RetryPolicy = .default,
+        _ server: HTTPServer, kind: TransportKind = .libcurl, retry: RetryPolicy = .default,
         sleeps: SleepRecorder = SleepRecorder(), timeout: Double = 10
     ) throws -> ODAGClient {
         let configuration = ODAGClientConfiguration(

@@ -74,7 +74,9 @@ struct ODAGClientTests {
     func invalidBaseURL() throws {
         for text in ["ftp://x/api/odag/v1", "file:///tmp/x", "/api/odag/v1"] {
             let configuration = ODAGClientConfiguration(baseURL: try #require(URL(string: text)))
-            #expect(throws: ODAGClientError.self) { try ODAGClient(configuration: configuration) }
+            #expect(throws: ODAGClientError.self) {
+                try ODAGClient(configuration: configuration, transport: ScriptedTransport([]))
+            }
         }
     }
 

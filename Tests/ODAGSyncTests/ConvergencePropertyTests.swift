@@ -280,13 +280,12 @@ struct Harness: Sendable {
         configure(&configuration)
         emulator = try Emulator.start(configuration)
         let base = try #require(URL(string: emulator.baseURL))
-        // Retries without real waiting: the emulator answers Retry-After 0 and backoff is capped low. The
-        // timeout is short because URLSession on Linux does not always notice a dropped answer to a PUT or
-        // POST on a reused connection and waits for the timeout instead (a lost answer either way).
+        // Retries without real waiting: the emulator answers Retry-After 0 and backoff is capped low. A dropped
+        // answer is noticed at once, so the timeout is only a guard against a hang.
         let retry = RetryPolicy(maxAttempts: 10, baseDelay: 0.001, maxDelay: 0.005, maxRetryAfter: 0.01)
         client = try ODAGClient(
-            configuration: ODAGClientConfiguration(baseURL: base, timeout: 2, retryPolicy: retry),
-            transport: URLSessionTransport(maximumConnectionsPerHost: 4, defaultTimeout: 2),
+            configuration: ODAGClientConfiguration(baseURL: base, timeout: 30, retryPolicy: retry),
+            transport: try TransportFactory.make(for: base, parallelism: 4).transport,
             logger: { [faults] entry in if entry.status == nil || entry.status == 503 { faults.add() } })
     }
 

@@ -151,8 +151,7 @@ extension ODAGClient {
                     }
                     outcomeUnknownEarlier = true
                 }
-                guard attempt < policy.maxAttempts, error.kind != .transportUnavailable, error.kind != .invalidRequest
-                else { throw failure }
+                guard attempt < policy.maxAttempts, error.isWorthRetrying else { throw failure }
                 try await pause(policy.delay(beforeRetry: attempt, retryAfter: nil, random: random))
                 continue
             }

@@ -29,8 +29,7 @@ public struct ODAGClient: Sendable {
     ///
     /// - Parameters:
     ///   - configuration: base URL, headers, token, timeout and retry policy.
-    ///   - transport: how requests are sent (``URLSessionTransport`` by default; ``SocketTransport`` for plain http,
-    ///     ``CurlTransport`` for custom TLS).
+    ///   - transport: how requests are sent (``TransportFactory/make(for:tls:parallelism:)`` chooses one).
     ///   - sleeper: how to wait between attempts; `Task.sleep` by default.
     ///   - random: the source of xrfkeys and jitter.
     ///   - now: the current time, for `Retry-After` dates.
@@ -38,7 +37,7 @@ public struct ODAGClient: Sendable {
     /// - Throws: ``ODAGClientError/invalidConfiguration(_:)`` when the base URL is not `http(s)://host…`.
     public init(
         configuration: ODAGClientConfiguration,
-        transport: any HTTPTransport = URLSessionTransport(),
+        transport: any HTTPTransport,
         sleeper: @escaping Sleeper = { try await Task.sleep(for: $0) },
         random: RandomSource = .system,
         now: @escaping @Sendable () -> Date = { Date() },

@@ -16,7 +16,7 @@ struct ConnectionOptions: Sendable {
     /// `--timeout`, in seconds.
     var timeout: Double = 30
     /// `--ca-cert`, `--client-cert`, `--client-key` and `--insecure`.
-    var tls = CurlTransport.TLSOptions()
+    var tls = LibcurlTransport.TLSOptions()
     /// `--trust-config-server`: credentials may go to a server named only by the config or a plan file.
     var trustsConfigServer = false
 
@@ -49,7 +49,7 @@ struct ConnectionOptions: Sendable {
         context.redactions.add(secrets)
         trustsConfigServer = arguments.has("--trust-config-server")
         timeout = try arguments.double("--timeout", in: 1...3600) ?? 30
-        tls = CurlTransport.TLSOptions(
+        tls = LibcurlTransport.TLSOptions(
             caCertPath: arguments.value("--ca-cert").map { absolutePath($0, context) },
             clientCertPath: arguments.value("--client-cert").map { absolutePath($0, context) },
             clientKeyPath: arguments.value("--client-key").map { absolutePath($0, context) },

@@ -75,34 +75,19 @@ struct ServerConnection: Sendable {
                     hint: "use --token-file, ODAG_TOKEN, --header or a client certificate instead"))
         }
 
+        if tls.insecure {
+            context.console.warning(
+                "--insecure: the server's TLS certificate is NOT verified; anyone on the network path can read and change this traffic. Use --ca-cert instead."
+            )
+        }
         let transport: any HTTPTransport
-        if tls.caCertPath != nil || tls.clientCertPath != nil || tls.insecure {
-            if tls.insecure {
-                context.console.warning(
-                    "--insecure: the server's TLS certificate is NOT verified; anyone on the network path can read and change this traffic. Use --ca-cert instead."
-                )
-            }
-            do {
-                transport = try CurlTransport(tls: tls, searchPath: context.environment["PATH"])
-            } catch {
-                emulator?.stop()
-                throw CommandError.failed("\(error)")
-            }
-            context.console.debug("transport: the curl program (TLS options given)")
-        } else if url.scheme?.lowercased() == "http",
-            emulator != nil || SocketTransport.proxyVariable(for: url, environment: context.environment) == nil
-        {
-            // Plain http (the emulator included) goes through our own HTTP/1.1 client, which can keep
-            // connections alive safely; a configured proxy is honoured by URLSession instead.
-            transport = SocketTransport(maximumIdleConnectionsPerHost: max(8, parallelism))
-            context.console.debug("transport: the built-in HTTP/1.1 client (plain http)")
-        } else {
-            transport = URLSessionTransport(maximumConnectionsPerHost: max(8, parallelism), defaultTimeout: timeout)
-            let why =
-                url.scheme?.lowercased() == "http"
-                ? "\(SocketTransport.proxyVariable(for: url, environment: context.environment) ?? "a proxy") is set"
-                : "https"
-            context.console.debug("transport: URLSession (\(why))")
+        do {
+            let choice = try TransportFactory.make(for: url, tls: tls, parallelism: parallelism)
+            transport = choice.transport
+            context.console.debug("transport: \(choice.summary)")
+        } catch {
+            emulator?.stop()
+            throw CommandError.failed("\(error.detail)")
         }
 
         let console = context.console
@@ -127,7 +112,7 @@ struct ServerConnection: Sendable {
     /// The warning for credentials sent in clear text (plain http to a host other than this machine), or `nil`.
     static func plainTextWarning(url: URL, configuration: ODAGClientConfiguration) -> String? {
         guard url.scheme?.lowercased() == "http", !configuration.secrets.isEmpty else { return nil }
-        let host = SocketTransport.comparableHost(of: url)
+        let host = TransportFactory.comparableHost(of: url)
         guard host != "localhost", host != "::1", !host.hasPrefix("127.") else { return nil }
         return "credentials are sent to \(host) over plain http, readable by anyone on the network path; use https"
     }

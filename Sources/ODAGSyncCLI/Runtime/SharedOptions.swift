@@ -15,11 +15,11 @@ enum SharedOptions {
             "--header-file", "FILE", repeatable: true,
             "Send the headers in FILE, one 'NAME: VALUE' per line (also ODAG_HEADERS); kept out of the process list"),
         .value("--token-file", "FILE", "Send the token in FILE as 'Authorization: Bearer' (or ODAG_TOKEN)"),
-        .value("--ca-cert", "FILE", "Trust this CA certificate (PEM) for the server's TLS certificate (uses curl)"),
+        .value("--ca-cert", "FILE", "Trust this CA certificate (PEM) for the server's TLS certificate"),
         .value(
             "--client-cert", "FILE",
-            "Present this client certificate (PEM), e.g. Qlik's exported client.pem (uses curl)"),
-        .value("--client-key", "FILE", "The client certificate's private key (PEM), e.g. client_key.pem (uses curl)"),
+            "Present this client certificate (PEM), e.g. Qlik's exported client.pem"),
+        .value("--client-key", "FILE", "The client certificate's private key (PEM), e.g. client_key.pem"),
         .flag("--insecure", "Do not verify the server's TLS certificate (last resort; warned on every run)"),
         .flag(
             "--trust-config-server",

@@ -49,7 +49,7 @@ final class TestEmulator: Sendable {
         guard let base = URL(string: url) else { throw CocoaError(.fileReadInvalidFileName) }
         return try ODAGClient(
             configuration: ODAGClientConfiguration(baseURL: base, bearerToken: token, retryPolicy: .never),
-            transport: URLSessionTransport())
+            transport: try TransportFactory.make(for: base).transport)
     }
 
     /// Stops the emulator.
