@@ -61,6 +61,9 @@ public final class LibcurlTransport: HTTPTransport, Sendable {
     public let maximumBodyBytes: Int
     /// The longest wait for a connection (TCP and TLS), in seconds; never longer than a request's own timeout.
     public let connectTimeout: Double
+    /// The proxy every request goes through (`http://host:port`), or `nil` for the environment's proxy variables
+    /// as libcurl reads them.
+    public let proxy: String?
     /// libcurl's version line.
     public let libcurlVersion: String
     static let maximumHeadBytes = 64 * 1024
@@ -72,7 +75,7 @@ public final class LibcurlTransport: HTTPTransport, Sendable {
     /// - Throws: ``HTTPTransportError`` of kind `.transportUnavailable` when libcurl cannot be loaded.
     public init(
         tls: TLSOptions = TLSOptions(), maximumIdleHandles: Int = 8, maximumBodyBytes: Int = 1 << 30,
-        connectTimeout: Double = 30
+        connectTimeout: Double = 30, proxy: String? = nil
     ) throws(HTTPTransportError) {
         libcurlVersion = try Libcurl.load()
         guard let share = SharedState() else {
@@ -83,6 +86,7 @@ public final class LibcurlTransport: HTTPTransport, Sendable {
         self.maximumBodyBytes = max(0, min(maximumBodyBytes, Int(Int32.max) * 16))
         self.connectTimeout = connectTimeout.isFinite && connectTimeout > 0 ? min(connectTimeout, 1e6) : 30
         self.share = share
+        self.proxy = proxy
         self.idle = Mutex([])
     }
 
@@ -148,6 +152,7 @@ public final class LibcurlTransport: HTTPTransport, Sendable {
             let code = body.withUnsafeBufferPointer { odag_transfer_set_body(transfer, $0.baseAddress, $0.count) }
             if code != 0 && failedOption == 0 { failedOption = Int32(ODAG_OPT_COPYPOSTFIELDS) }
         }
+        if let proxy { set(Int32(ODAG_OPT_PROXY), proxy) }
         if request.needsFreshConnection {
             set(Int32(ODAG_OPT_FRESH_CONNECT), 1)
         }
@@ -171,7 +176,8 @@ public final class LibcurlTransport: HTTPTransport, Sendable {
             throw CurlFailure(
                 code: code, message: String(cString: odag_transfer_error_text(transfer)),
                 limit: odag_transfer_limit_hit(transfer),
-                pretransferMicroseconds: odag_transfer_info_size(transfer, Int32(ODAG_INFO_PRETRANSFER_TIME_T))
+                pretransferMicroseconds: odag_transfer_info_size(transfer, Int32(ODAG_INFO_PRETRANSFER_TIME_T)),
+                systemError: Int32(truncatingIfNeeded: odag_transfer_info_long(transfer, Int32(ODAG_INFO_OS_ERRNO)))
             ).error(for: request)
         }
         var headCount = 0

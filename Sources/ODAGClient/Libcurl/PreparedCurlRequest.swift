@@ -81,6 +81,8 @@ struct CurlFailure: Error {
     /// When the request started to be sent, in microseconds from the start; `0` when it never started, negative
     /// when unknown.
     let pretransferMicroseconds: Int64
+    /// The system's `errno` of the failed connect or I/O, or `0`.
+    var systemError: Int32 = 0
 
     /// libcurl's message for the failure, lowercased at the start.
     private var said: String {
@@ -100,7 +102,7 @@ struct CurlFailure: Error {
         case 5:
             return HTTPTransportError(.cannotResolveHost, detail: "cannot resolve the proxy for \(endpoint) (\(said))")
         case 7:
-            if lower.contains("refused") {
+            if systemError == ECONNREFUSED || lower.contains("refused") {
                 return HTTPTransportError(.cannotConnect, detail: "connection refused by \(endpoint)")
             }
             return HTTPTransportError(.cannotConnect, detail: "cannot connect to \(endpoint) (\(said))")

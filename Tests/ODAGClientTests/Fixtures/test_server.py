@@ -26,6 +26,10 @@ Paths:
   /await-hits/ID/N  like /hits/ID, but answers only once N is reached (or after 10 s)
   /garbage          a head that is not HTTP, then close
   /huge-head        200 with 100 KiB of header fields
+  /endless          200 with a chunked body that never ends (until the client goes away)
+
+Over TLS the server offers ALPN h2 before http/1.1, and /echo reports the protocol the client chose
+("alpn"), so a test can see that the client offers HTTP/1.1 only.
 """
 import argparse
 import http.server
@@ -75,6 +79,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 "headers": [[k, v] for k, v in self.headers.items()],
                 "body": body.decode("utf-8", "replace"),
                 "peer_port": self.client_address[1],
+                "alpn": getattr(self.connection, "selected_alpn_protocol", lambda: None)(),
             }
             self.answer(200, json.dumps(described))
         elif path.startswith("/status/"):
@@ -129,6 +134,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif path == "/garbage":
             self.wfile.write(b"NOT HTTP AT ALL\r\n\r\n")
             self.close_connection = True
+        elif path == "/endless":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+            chunk = b"4000\r\n" + b" " * 0x4000 + b"\r\n"
+            try:
+                while True:
+                    self.wfile.write(chunk)
+            except OSError:
+                self.close_connection = True
         elif path == "/huge-head":
             self.answer(200, "{}", extra=[("X-Filler-%d" % i, "x" * 1000) for i in range(100)])
         elif path.startswith("/retry-after/"):
@@ -156,6 +169,7 @@ def main():
     if args.cert:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(args.cert, args.key)
+        context.set_alpn_protocols(["h2", "http/1.1"])
         if args.client_ca:
             context.verify_mode = ssl.CERT_REQUIRED
             context.load_verify_locations(args.client_ca)

@@ -60,8 +60,11 @@ final class PythonTestServer: @unchecked Sendable {
     private let input: Pipe
 
     /// Starts the server (TLS when `cert` is given) and waits for its `listening PORT` line.
-    init(python: String, cert: String? = nil, key: String? = nil, clientCA: String? = nil) throws {
-        var arguments = [Tools.fixtures.appendingPathComponent("test_server.py").path]
+    init(
+        python: String, script: String = "test_server.py", cert: String? = nil, key: String? = nil,
+        clientCA: String? = nil
+    ) throws {
+        var arguments = [Tools.fixtures.appendingPathComponent(script).path]
         if let cert, let key { arguments += ["--cert", cert, "--key", key] }
         if let clientCA { arguments += ["--client-ca", clientCA] }
         let process = Process()
@@ -155,9 +158,12 @@ func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async t
 extension PythonTestServer {
     /// Starts the server without blocking the caller's thread.
     static func start(
-        python: String, cert: String? = nil, key: String? = nil, clientCA: String? = nil
+        python: String, script: String = "test_server.py", cert: String? = nil, key: String? = nil,
+        clientCA: String? = nil
     ) async throws -> PythonTestServer {
-        try await offThePool { try PythonTestServer(python: python, cert: cert, key: key, clientCA: clientCA) }
+        try await offThePool {
+            try PythonTestServer(python: python, script: script, cert: cert, key: key, clientCA: clientCA)
+        }
     }
 }
 
