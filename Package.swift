@@ -2,7 +2,7 @@
 import PackageDescription
 
 // odag-sync takes no package dependencies: everything below is built from the Swift toolchain alone
-// (Foundation, FoundationNetworking, Dispatch, Glibc, Swift Testing, XCTest).
+// (Foundation, Dispatch, Glibc, Swift Testing, XCTest). libcurl is loaded at run time, not linked.
 let package = Package(
     name: "odag-sync",
     platforms: [.macOS(.v15)],

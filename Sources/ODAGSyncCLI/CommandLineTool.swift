@@ -1,4 +1,5 @@
 import Foundation
+import ODAGClient
 import ODAGCore
 
 /// The `odag-sync` command line: finds the subcommand, parses its flags, runs it, and maps what
@@ -86,6 +87,9 @@ public enum CommandLineTool {
             if case .usage = error, hint == nil { hint = "see \"odag-sync \(command.name) --help\"" }
             context.console.error(error.description, hint: hint)
             return error.exitCode
+        } catch let error as ODAGClientError {
+            context.console.error(error.description, hint: ClientErrorHints.hint(for: error))
+            return .failure
         } catch {
             context.console.error("\(error)")
             return .failure

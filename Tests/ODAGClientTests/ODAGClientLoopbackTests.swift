@@ -83,18 +83,13 @@ struct ODAGClientLoopbackTests {
                 headers: ["WWW-Authenticate": #"Basic realm="Qlik""#])
         }
         defer { server.stop() }
-        let clock = ContinuousClock()
-        let started = clock.now
         let error = await #expect(throws: ODAGClientError.self) {
             try await Self.client(server, kind: kind, timeout: 60).listLinks()
         }
-        // A hang would end only by the 60 s timeout, as a timeout error; the bound leaves room for a loaded machine.
-        #expect(clock.now - started < .seconds(30))
         #expect(
             error
                 == .authenticationFailed(
                     method: "GET", path: "/api/odag/v1/links", status: 401, message: "Basic authentication required"))
-        #expect(error?.description.contains("--token-file") == true)
     }
 
     @Test("an HTML login page is named as such", arguments: kinds)

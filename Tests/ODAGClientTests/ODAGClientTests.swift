@@ -178,7 +178,7 @@ struct ODAGClientTests {
 
     // MARK: Errors
 
-    @Test("401 and 403 say authentication failed and what to check, without the token")
+    @Test("401 and 403 say authentication failed, without the token and without naming any option")
     func authenticationErrors() async throws {
         for status in [401, 403] {
             let transport = ScriptedTransport([
@@ -187,10 +187,8 @@ struct ODAGClientTests {
             let error = await #expect(throws: ODAGClientError.self) { try await Make.client(transport).listLinks() }
             let text = try #require(error).description
             #expect(text.hasPrefix("GET /api/odag/v1/links: authentication failed (\(status))"))
-            #expect(text.contains("--token-file"))
-            #expect(text.contains("X-Qlik-User"))
-            #expect(text.contains("virtual proxy"))
-            #expect(text.contains("--client-cert"))
+            // Advice in terms of options belongs to the command line, which reads the error's case.
+            #expect(!text.contains("--"))
             #expect(!text.contains(Make.token))
             #expect(text.contains("<redacted>"))
             #expect(transport.requests.count == 1)

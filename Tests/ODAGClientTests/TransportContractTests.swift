@@ -225,7 +225,13 @@ struct TransportContractTests {
         }
         #expect(map(6).kind == .cannotResolveHost)
         #expect(map(6).delivery == .notSent)
-        #expect(map(7, "Failed to connect: Connection refused").detail == "connection refused by qlik.example.com:4242")
+        #expect(
+            map(7, "Failed to connect to qlik.example.com port 4242 after 1 ms: Connection refused").detail
+                == "connection refused by qlik.example.com:4242")
+        // Through a proxy the refusal is the proxy's: libcurl's own words, which name it, are kept.
+        #expect(
+            map(7, "Failed to connect to proxy.example.com port 3128 after 1 ms: Connection refused").detail
+                .contains("proxy.example.com port 3128"))
         #expect(map(28).kind == .cannotConnect)
         #expect(map(28, started: 1200).kind == .timedOut)
         #expect(map(28, started: 1200).delivery == .mayHaveBeenSent)

@@ -152,7 +152,9 @@ extension ODAGClient {
                     outcomeUnknownEarlier = true
                 }
                 guard attempt < policy.maxAttempts, error.isWorthRetrying else { throw failure }
-                try await pause(policy.delay(beforeRetry: attempt, retryAfter: nil, random: random))
+                let wait = policy.delay(beforeRetry: attempt, retryAfter: nil, random: random)
+                announce(operation, attempt: attempt, wait: wait, reason: redact(error.detail))
+                try await pause(wait)
                 continue
             }
             logger?(
@@ -176,8 +178,20 @@ extension ODAGClient {
             }
             if serverSide { outcomeUnknownEarlier = true }
             let retryAfter = response.headers["Retry-After"].flatMap { RetryAfter.seconds(from: $0, now: now()) }
-            try await pause(policy.delay(beforeRetry: attempt, retryAfter: retryAfter, random: random))
+            let wait = policy.delay(beforeRetry: attempt, retryAfter: retryAfter, random: random)
+            announce(operation, attempt: attempt, wait: wait, reason: "the server answered \(response.status)")
+            try await pause(wait)
         }
+    }
+
+    /// Tells the retry observer, if any, that `operation` is retried after `wait` seconds.
+    private func announce(_ operation: Operation, attempt: Int, wait: Double, reason: String) {
+        guard let retryObserver else { return }
+        retryObserver(
+            RetryNotice(
+                method: operation.method, path: urlPath(of: operation), failedAttempt: attempt,
+                maximumAttempts: configuration.retryPolicy.maxAttempts, wait: wait.isFinite ? max(0, wait) : 0,
+                reason: reason))
     }
 
     private func pause(_ seconds: Double) async throws {

@@ -14,6 +14,8 @@ public struct ODAGClient: Sendable {
     public typealias Sleeper = @Sendable (Duration) async throws -> Void
     /// A function that receives one entry per HTTP exchange (for `--verbose`).
     public typealias RequestLogger = @Sendable (RequestLogEntry) -> Void
+    /// A function told of each retry before its wait begins.
+    public typealias RetryObserver = @Sendable (RetryNotice) -> Void
 
     /// The configuration.
     public let configuration: ODAGClientConfiguration
@@ -23,6 +25,7 @@ public struct ODAGClient: Sendable {
     let random: RandomSource
     let now: @Sendable () -> Date
     let logger: RequestLogger?
+    let retryObserver: RetryObserver?
     let basePath: String
 
     /// Creates a client.
@@ -34,6 +37,7 @@ public struct ODAGClient: Sendable {
     ///   - random: the source of xrfkeys and jitter.
     ///   - now: the current time, for `Retry-After` dates.
     ///   - logger: receives one ``RequestLogEntry`` per exchange, or `nil`.
+    ///   - retryObserver: told of each retry and its wait before the wait begins, or `nil`.
     /// - Throws: ``ODAGClientError/invalidConfiguration(_:)`` when the base URL is not `http(s)://host…`.
     public init(
         configuration: ODAGClientConfiguration,
@@ -41,7 +45,8 @@ public struct ODAGClient: Sendable {
         sleeper: @escaping Sleeper = { try await Task.sleep(for: $0) },
         random: RandomSource = .system,
         now: @escaping @Sendable () -> Date = { Date() },
-        logger: RequestLogger? = nil
+        logger: RequestLogger? = nil,
+        retryObserver: RetryObserver? = nil
     ) throws(ODAGClientError) {
         let url = configuration.baseURL
         guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
@@ -60,6 +65,7 @@ public struct ODAGClient: Sendable {
         self.random = random
         self.now = now
         self.logger = logger
+        self.retryObserver = retryObserver
     }
 
     // MARK: About

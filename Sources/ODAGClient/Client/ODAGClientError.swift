@@ -1,5 +1,6 @@
 /// A failed ODAG API call, described for a person: a lowercase sentence naming the method, the URL path and the
-/// status, and saying what to check. No message ever contains the token or an authentication header.
+/// status. No message ever contains the token or an authentication header, and none names a command-line option:
+/// a caller chooses its advice from the case (and a transport failure's ``HTTPTransportError/kind``).
 public enum ODAGClientError: Error, Equatable, Sendable, CustomStringConvertible {
     /// `401` or `403`: the server did not accept who we are. `message` is the server's own explanation, if any.
     case authenticationFailed(method: String, path: String, status: Int, message: String?)
@@ -64,25 +65,17 @@ public enum ODAGClientError: Error, Equatable, Sendable, CustomStringConvertible
         }
     }
 
-    /// What the CLI should say to fix authentication.
-    static let authenticationAdvice =
-        "check the token (--token-file or ODAG_TOKEN), the user header (--header 'X-Qlik-User: UserDirectory=…;"
-        + " UserId=…'), the virtual proxy prefix in the server URL, and the client certificate (--client-cert and"
-        + " --client-key)"
-
     /// The description without the leading method and path.
     var reason: String {
         switch self {
         case .authenticationFailed(_, _, let status, let message):
-            return "authentication failed (\(status))\(Self.quote(message)); \(Self.authenticationAdvice)"
+            return "authentication failed (\(status))\(Self.quote(message))"
         case .htmlPage(_, _, let status):
             return "the server answered with an HTML page (likely a virtual proxy's login page) instead of JSON"
-                + " (status \(status)); check that the server URL ends in /api/odag/v1 and the authentication"
-                + " options (--token-file, --header, --client-cert)"
+                + " (status \(status))"
         case .redirected(_, _, let status, let location):
             let target = location.map { " to \"\($0)\"" } ?? ""
-            return "the server redirected\(target) (status \(status)), likely to a virtual proxy's login page;"
-                + " check the server URL and the authentication options (--token-file, --header, --client-cert)"
+            return "the server redirected\(target) (status \(status)), likely to a virtual proxy's login page"
         case .notFound(_, _, let object, let message):
             if let object { return "\(object) not found (404)" }
             return "not found (404)\(Self.quote(message)); check that the server URL ends in /api/odag/v1"

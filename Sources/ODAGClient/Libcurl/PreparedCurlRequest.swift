@@ -13,6 +13,8 @@ struct PreparedCurlRequest: Sendable {
     let timeoutText: String
     /// `host:port`, for messages.
     let endpoint: String
+    /// The server's port.
+    let port: Int
     let isHTTPS: Bool
     /// Whether the request must not go on a reused connection, which libcurl may silently re-send it on.
     let needsFreshConnection: Bool
@@ -38,6 +40,7 @@ struct PreparedCurlRequest: Sendable {
         self.url = text
         self.isHTTPS = scheme == "https"
         let port = url.port ?? (isHTTPS ? 443 : 80)
+        self.port = port
         self.endpoint = "\(host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host):\(port)"
         self.needsFreshConnection = method == "POST" || method == "DELETE"
 
@@ -102,7 +105,9 @@ struct CurlFailure: Error {
         case 5:
             return HTTPTransportError(.cannotResolveHost, detail: "cannot resolve the proxy for \(endpoint) (\(said))")
         case 7:
-            if systemError == ECONNREFUSED || lower.contains("refused") {
+            // Through a proxy, libcurl connects to the proxy: its message then names the proxy's port, not ours.
+            let toServer = lower.contains("port \(request.port) ")
+            if (systemError == ECONNREFUSED || lower.contains("refused")) && toServer {
                 return HTTPTransportError(.cannotConnect, detail: "connection refused by \(endpoint)")
             }
             return HTTPTransportError(.cannotConnect, detail: "cannot connect to \(endpoint) (\(said))")

@@ -11,23 +11,8 @@ enum PlanMaking {
             return try await connection.client.listLinks()
         } catch let error as ODAGClientError {
             throw CommandError.failed(
-                "cannot read the links from \(connection.identity): \(error)", hint: hint(for: error))
-        }
-    }
-
-    /// What to try for a failed call, when something helps.
-    static func hint(for error: ODAGClientError) -> String? {
-        switch error {
-        case .authenticationFailed:
-            return
-                "check --token-file / ODAG_TOKEN, the --header a header-authenticated virtual proxy needs (X-Qlik-User), or --client-cert/--client-key"
-        case .htmlPage, .redirected:
-            return
-                "point --server at a virtual proxy that accepts API calls (header, JWT or certificate authentication), ending in /api/odag/v1"
-        case .transport(_, _, let transportError) where "\(transportError)".lowercased().contains("certificate"):
-            return "trust the server's CA with --ca-cert FILE; --insecure only as a last resort"
-        default:
-            return nil
+                "cannot read the links from \(connection.identity): \(error)",
+                hint: ClientErrorHints.hint(for: error, timeout: connection.client.configuration.timeout))
         }
     }
 

@@ -100,8 +100,15 @@ struct ServerConnection: Sendable {
         if console.verbose {
             logger = { entry in console.debug("http: \(entry)") }
         }
+        // A server that accepts and never answers would otherwise give minutes of silence: each retry and its
+        // wait is shown where a person is watching (a terminal) or asked to see details.
+        var retryObserver: ODAGClient.RetryObserver?
+        if console.verbose || (console.errorIsTerminal && !console.quiet) {
+            retryObserver = { notice in console.warning("retrying \(notice)") }
+        }
         do {
-            let client = try ODAGClient(configuration: configuration, transport: transport, logger: logger)
+            let client = try ODAGClient(
+                configuration: configuration, transport: transport, logger: logger, retryObserver: retryObserver)
             return ServerConnection(client: client, identity: choice.identity, emulator: emulator)
         } catch {
             emulator?.stop()
