@@ -30,7 +30,8 @@ struct TransportContractTests {
     }
 
     static func expectFailure(
-        _ transport: any HTTPTransport, _ request: HTTPRequest, sourceLocation: Testing.SourceLocation = #_sourceLocation
+        _ transport: any HTTPTransport, _ request: HTTPRequest,
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
     ) async -> HTTPTransportError? {
         await #expect(throws: HTTPTransportError.self, sourceLocation: sourceLocation) {
             try await transport.send(request)
@@ -39,7 +40,8 @@ struct TransportContractTests {
 
     // MARK: Framing and keep-alive
 
-    @Test("method, headers and body arrive as given; GET and PUT reuse one connection", arguments: TransportKind.allCases)
+    @Test(
+        "method, headers and body arrive as given; GET and PUT reuse one connection", arguments: TransportKind.allCases)
     func echoAndKeepAlive(kind: TransportKind) async throws {
         let server = try await PythonTestServer.start(python: try Self.python())
         let transport = try kind.make()
@@ -63,7 +65,9 @@ struct TransportContractTests {
             #expect(sent.contains(["Accept", "application/json"]))
             // Nothing the caller did not ask for that changes meaning: no form type, no 100-continue.
             #expect(!sent.contains { $0.first?.lowercased() == "expect" })
-            if method != "POST" && method != "PUT" { #expect(!sent.contains { $0.first?.lowercased() == "content-type" }) }
+            if method != "POST" && method != "PUT" {
+                #expect(!sent.contains { $0.first?.lowercased() == "content-type" })
+            }
             ports[method + "\(ports.count)"] = echo["peer_port"]?.intValue
         }
         // GET, PUT, GET on one kept-alive connection; POST and DELETE each on a fresh one (see LibcurlTransport).
@@ -72,7 +76,8 @@ struct TransportContractTests {
         #expect(ports["DELETE4"] != ports["POST3"], "\(ports)")
     }
 
-    @Test("parallel workers share kept-alive connections: 64 requests, 8 at a time, over at most 8 connections",
+    @Test(
+        "parallel workers share kept-alive connections: 64 requests, 8 at a time, over at most 8 connections",
         arguments: TransportKind.allCases)
     func connectionsAreReusedAcrossWorkers(kind: TransportKind) async throws {
         let server = try await PythonTestServer.start(python: try Self.python())
@@ -105,7 +110,8 @@ struct TransportContractTests {
         #expect(try await transport.send(testRequest(server.url("/echo"))).status == 200)
     }
 
-    @Test("a 401 with WWW-Authenticate comes back as it is; a redirect is returned, not followed",
+    @Test(
+        "a 401 with WWW-Authenticate comes back as it is; a redirect is returned, not followed",
         arguments: TransportKind.allCases)
     func answersAreReturnedAsTheyAre(kind: TransportKind) async throws {
         let server = try await PythonTestServer.start(python: try Self.python())
@@ -120,7 +126,8 @@ struct TransportContractTests {
 
     // MARK: Lost answers
 
-    @Test("a connection the server closed after answering is not used for the next request",
+    @Test(
+        "a connection the server closed after answering is not used for the next request",
         arguments: TransportKind.allCases)
     func closedConnectionIsNotReused(kind: TransportKind) async throws {
         let server = try await PythonTestServer.start(python: try Self.python())
@@ -156,7 +163,8 @@ struct TransportContractTests {
 
     // MARK: Limits
 
-    @Test("refused is not sent; not HTTP, a head or body over the limit, an endless body: each fails, none retried",
+    @Test(
+        "refused is not sent; not HTTP, a head or body over the limit, an endless body: each fails, none retried",
         arguments: TransportKind.allCases)
     func limits(kind: TransportKind) async throws {
         let server = try await PythonTestServer.start(python: try Self.python())
@@ -221,7 +229,8 @@ struct TransportContractTests {
         let request = try PreparedCurlRequest(
             HTTPRequest(method: "GET", url: try #require(URL(string: "https://qlik.example.com:4242/x"))))
         func map(_ code: Int32, _ message: String = "", started: Int64 = 0, limit: Int32 = 0) -> HTTPTransportError {
-            CurlFailure(code: code, message: message, limit: limit, pretransferMicroseconds: started).error(for: request)
+            CurlFailure(code: code, message: message, limit: limit, pretransferMicroseconds: started).error(
+                for: request)
         }
         #expect(map(6).kind == .cannotResolveHost)
         #expect(map(6).delivery == .notSent)
@@ -235,11 +244,15 @@ struct TransportContractTests {
         #expect(map(28).kind == .cannotConnect)
         #expect(map(28, started: 1200).kind == .timedOut)
         #expect(map(28, started: 1200).delivery == .mayHaveBeenSent)
-        #expect(map(60, "SSL certificate problem: unable to get local issuer certificate").kind == .untrustedServerCertificate)
-        #expect(map(60, "SSL certificate problem: unable to get local issuer certificate").detail.contains("local issuer"))
+        #expect(
+            map(60, "SSL certificate problem: unable to get local issuer certificate").kind
+                == .untrustedServerCertificate)
+        #expect(
+            map(60, "SSL certificate problem: unable to get local issuer certificate").detail.contains("local issuer"))
         #expect(map(58, "could not load PEM client certificate").kind == .certificateFileUnusable)
-        #expect(map(56, "OpenSSL SSL_read: error:0A00045C:SSL routines::tlsv13 alert certificate required", started: 9).kind
-            == .clientCertificateRejected)
+        #expect(
+            map(56, "OpenSSL SSL_read: error:0A00045C:SSL routines::tlsv13 alert certificate required", started: 9).kind
+                == .clientCertificateRejected)
         #expect(map(35, "error:0A00010B:SSL routines::wrong version number").kind == .serverNotTLS)
         #expect(map(52, started: 9).kind == .connectionLost)
         #expect(map(52, started: 9).delivery == .mayHaveBeenSent)
@@ -256,7 +269,8 @@ struct TransportContractTests {
 
     // MARK: Cancellation
 
-    @Test("cancelling a request blocked on a silent server ends it with CancellationError",
+    @Test(
+        "cancelling a request blocked on a silent server ends it with CancellationError",
         arguments: TransportKind.allCases)
     func cancellation(kind: TransportKind) async throws {
         let server = try await PythonTestServer.start(python: try Self.python())
@@ -287,11 +301,13 @@ struct TransportContractTests {
 
     // MARK: TLS
 
-    @Test("TLS: a private CA is trusted only when given; HTTP/1.1 is what the client offers",
+    @Test(
+        "TLS: a private CA is trusted only when given; HTTP/1.1 is what the client offers",
         arguments: TransportKind.allCases)
     func privateCA(kind: TransportKind) async throws {
         let tls = try await TLSMaterials.make(openssl: try Self.openssl())
-        let server = try await PythonTestServer.start(python: try Self.python(), cert: tls.serverCert, key: tls.serverKey)
+        let server = try await PythonTestServer.start(
+            python: try Self.python(), cert: tls.serverCert, key: tls.serverKey)
         let url = server.url("/echo")
 
         let untrusted = await Self.expectFailure(try kind.make(), testRequest(url))
@@ -319,7 +335,8 @@ struct TransportContractTests {
         #expect(missing?.kind == .certificateFileUnusable || missing?.kind == .untrustedServerCertificate)
     }
 
-    @Test("TLS: a server that wants a client certificate names the problem without one, answers with one",
+    @Test(
+        "TLS: a server that wants a client certificate names the problem without one, answers with one",
         arguments: TransportKind.allCases)
     func clientCertificate(kind: TransportKind) async throws {
         let tls = try await TLSMaterials.make(openssl: try Self.openssl())
@@ -327,8 +344,16 @@ struct TransportContractTests {
             python: try Self.python(), cert: tls.serverCert, key: tls.serverKey, clientCA: tls.ca)
         let url = server.url("/echo")
         let without = await Self.expectFailure(try kind.make(tls: .init(caCertPath: tls.ca)), testRequest(url))
-        #expect(without?.kind == .clientCertificateRejected)
-        #expect(without?.delivery == .notSent)
+        // Over TLS 1.3 the server refuses after the client has finished its side of the handshake and sent the
+        // request: its alert usually arrives and is named, but a reset can overtake it, which is then only a lost
+        // connection (and conservatively one that may have been received).
+        if without?.kind == .clientCertificateRejected {
+            #expect(without?.delivery == .notSent)
+            #expect(without?.detail.contains("certificate") == true)
+        } else {
+            #expect(without?.kind == .connectionLost, "\(String(describing: without))")
+            #expect(without?.delivery == .mayHaveBeenSent)
+        }
         let with = try kind.make(
             tls: .init(caCertPath: tls.ca, clientCertPath: tls.clientCert, clientKeyPath: tls.clientKey))
         #expect(try await with.send(testRequest(url)).status == 200)
@@ -338,7 +363,8 @@ struct TransportContractTests {
         #expect(wrongKey?.kind == .certificateFileUnusable)
     }
 
-    @Test("https:// against a plain-http server, and http:// against a TLS server, say so",
+    @Test(
+        "https:// against a plain-http server, and http:// against a TLS server, say so",
         arguments: TransportKind.allCases)
     func wrongScheme(kind: TransportKind) async throws {
         let plain = try await PythonTestServer.start(python: try Self.python())
@@ -350,7 +376,8 @@ struct TransportContractTests {
         #expect(https?.delivery == .notSent)
 
         let tls = try await TLSMaterials.make(openssl: try Self.openssl())
-        let secure = try await PythonTestServer.start(python: try Self.python(), cert: tls.serverCert, key: tls.serverKey)
+        let secure = try await PythonTestServer.start(
+            python: try Self.python(), cert: tls.serverCert, key: tls.serverKey)
         let http = await Self.expectFailure(
             transport, testRequest(try #require(URL(string: "http://127.0.0.1:\(secure.port)/echo"))))
         #expect(http?.kind == .invalidAnswer || http?.kind == .connectionLost, "\(String(describing: http))")

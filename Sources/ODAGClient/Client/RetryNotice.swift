@@ -15,8 +15,7 @@ public struct RetryNotice: Sendable, Equatable, CustomStringConvertible {
     public var reason: String
 
     /// Creates a notice.
-    public init(method: String, path: String, failedAttempt: Int, maximumAttempts: Int, wait: Double, reason: String)
-    {
+    public init(method: String, path: String, failedAttempt: Int, maximumAttempts: Int, wait: Double, reason: String) {
         self.method = method
         self.path = path
         self.failedAttempt = failedAttempt

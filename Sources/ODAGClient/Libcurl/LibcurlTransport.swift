@@ -99,7 +99,8 @@ public final class LibcurlTransport: HTTPTransport, Sendable {
         }
         let exchange = CurlExchange(handle)
         let outcome = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Result<HTTPResponse, any Error>, Never>) in
+            await withCheckedContinuation {
+                (continuation: CheckedContinuation<Result<HTTPResponse, any Error>, Never>) in
                 Thread.detachNewThread { [self] in
                     continuation.resume(returning: Result { try perform(prepared, on: handle) })
                 }
@@ -168,7 +169,8 @@ public final class LibcurlTransport: HTTPTransport, Sendable {
         }
         guard failedOption == 0 else {
             throw HTTPTransportError(
-                .transportUnavailable, detail: "this libcurl (\(libcurlVersion)) does not support option \(failedOption)")
+                .transportUnavailable,
+                detail: "this libcurl (\(libcurlVersion)) does not support option \(failedOption)")
         }
         let code = odag_transfer_perform(transfer, Self.maximumHeadBytes, maximumBodyBytes)
         if odag_transfer_cancelled(transfer) != 0 { throw CancellationError() }

@@ -4,7 +4,9 @@ import ODAGClient
 /// in terms of this tool's options. The client library's messages say what happened; this says what to do.
 enum ClientErrorHints {
     /// What to try for `error`, or `nil` when nothing specific helps.
-    static func hint(for error: ODAGClientError, timeout: Double? = nil) -> String? {
+    static func hint(for error: ODAGClientError, timeout: Double? = nil, clientCertificate: Bool = true)
+        -> String?
+    {
         switch error {
         case .authenticationFailed:
             return "check the token (--token-file or ODAG_TOKEN), the header a header-authenticated virtual proxy"
@@ -16,9 +18,13 @@ enum ClientErrorHints {
         case .notFound(_, _, nil, _):
             return "the server URL must end in /api/odag/v1 (https://HOST/PREFIX/api/odag/v1)"
         case .transport(_, _, let failure):
+            if failure.kind == .connectionLost && !clientCertificate {
+                // Over TLS 1.3 a server that wants a client certificate may just drop the connection.
+                return "if the server requires a client certificate, give --client-cert FILE and --client-key FILE"
+            }
             return hint(for: failure.kind, timeout: timeout)
         case .outcomeUnknown(_, let underlying):
-            return hint(for: underlying, timeout: timeout)
+            return hint(for: underlying, timeout: timeout, clientCertificate: clientCertificate)
         default:
             return nil
         }

@@ -12,7 +12,12 @@ enum PlanMaking {
         } catch let error as ODAGClientError {
             throw CommandError.failed(
                 "cannot read the links from \(connection.identity): \(error)",
-                hint: ClientErrorHints.hint(for: error, timeout: connection.client.configuration.timeout))
+                hint: ClientErrorHints.hint(
+                    for: error, timeout: connection.client.configuration.timeout,
+                    clientCertificate: connection.presentsClientCertificate
+                        || connection.client.configuration.baseURL
+                            .scheme?.lowercased() != "https"
+                ))
         }
     }
 

@@ -12,6 +12,8 @@ struct ServerConnection: Sendable {
     let identity: String
     /// The in-process emulator, when `--emulator` was given.
     let emulator: Emulator?
+    /// Whether a client certificate is presented over TLS.
+    var presentsClientCertificate = false
 
     /// Stops what the connection started.
     func close() {
@@ -109,7 +111,9 @@ struct ServerConnection: Sendable {
         do {
             let client = try ODAGClient(
                 configuration: configuration, transport: transport, logger: logger, retryObserver: retryObserver)
-            return ServerConnection(client: client, identity: choice.identity, emulator: emulator)
+            return ServerConnection(
+                client: client, identity: choice.identity, emulator: emulator,
+                presentsClientCertificate: tls.clientCertPath != nil)
         } catch {
             emulator?.stop()
             throw CommandError.usage(UsageError("\(error)"))
