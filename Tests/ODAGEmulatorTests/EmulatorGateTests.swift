@@ -1,6 +1,7 @@
 import Foundation
 import ODAGCore
 import ODAGEmulator
+import ODAGTestSupport
 import Testing
 
 /// Injected faults, latency and authentication in front of the API.
@@ -41,8 +42,7 @@ import Testing
 
     @Test func dropRateDoesTheWorkSavesItAndClosesWithoutAnswer() throws {
         let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
-        let path = folder.file("state.json")
+        let path = folder.path("state.json")
         let emulator = try Fixtures.makeEmulator(statePath: path) {
             $0.dropRate = 1
             $0.seed = 7

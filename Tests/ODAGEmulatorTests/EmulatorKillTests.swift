@@ -1,6 +1,7 @@
 import Foundation
 import ODAGCore
 import ODAGEmulator
+import ODAGTestSupport
 import Synchronization
 import Testing
 
@@ -18,51 +19,34 @@ import Testing
     static let stateVariable = "ODAG_EMULATOR_KILL_TEST_STATE"
     static let portMarker = "odag-emulator-kill-test-port="
 
-    @Test func killMinus9LosesNothingAcknowledged() throws {
+    @Test func killMinus9LosesNothingAcknowledged() async throws {
         if let statePath = ProcessInfo.processInfo.environment[Self.stateVariable] {
             try runChild(statePath: statePath)
             return
         }
-        let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
-        let path = folder.file("state.json")
+        let folder = try TemporaryFolder(prefix: "kill")
+        let path = folder.path("state.json")
 
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        child.arguments = ["--testing-library", "swift-testing", "--filter", "EmulatorKillTests"]
         var environment = ProcessInfo.processInfo.environment
         environment[Self.stateVariable] = path
-        child.environment = environment
-        let output = Pipe()
-        child.standardOutput = output
-        child.standardError = FileHandle.nullDevice
-        try child.run()
-        defer { if child.isRunning { kill(child.processIdentifier, SIGKILL) } }
+        // The shared runner: every wait on the child has a hang guard, and the child dies with the value.
+        let child = try ChildProcess(
+            URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path,
+            ["--testing-library", "swift-testing", "--filter", "EmulatorKillTests"], environment: environment)
 
-        // The child prints its port once it listens (among Swift Testing's own lines). Every read waits
-        // at most until a generous deadline (a hang guard, not a speed limit): a child that never
-        // prints fails the test instead of hanging the run.
-        var text = ""
-        var port: Int?
-        let deadline = Date().addingTimeInterval(300)
-        while port == nil {
-            let remaining = Int32(max(0, min(deadline.timeIntervalSinceNow, 300)) * 1000)
-            var waiting = pollfd(fd: output.fileHandleForReading.fileDescriptor, events: Int16(POLLIN), revents: 0)
-            guard remaining > 0, poll(&waiting, 1, remaining) > 0 else {
-                text += "\n(no port within the hang guard's 300 s)"
-                break
-            }
-            let data = output.fileHandleForReading.availableData
-            guard !data.isEmpty else { break }
-            text += String(decoding: data, as: UTF8.self)
-            if let range = text.range(of: Self.portMarker) {
-                port = Int(text[range.upperBound...].prefix { $0.isNumber })
-            }
+        // The child prints its port once it listens (among Swift Testing's own lines).
+        let marker = Self.portMarker
+        let started = try await child.waitFor("its port", timeout: .seconds(300)) { output in
+            guard let range = output.stdout.range(of: marker) else { return false }
+            return output.stdout[range.upperBound...].contains("\n")
         }
-        let childPort = try #require(port, "the child emulator did not start: \(text)")
+        let port = started.stdout.range(of: marker).flatMap {
+            Int(started.stdout[$0.upperBound...].prefix { $0.isNumber })
+        }
+        let childPort = try #require(port, "the child emulator did not start: \(started.stdout)\n\(started.stderr)")
 
         let acknowledged = Mutex<[String]>([])
-        let pid = child.processIdentifier
+        let pid = child.pid
         _ = runOnThreads(8) { index in
             let client = try RawHTTPClient(port: childPort)
             for round in 0..<10_000 {
@@ -76,10 +60,10 @@ import Testing
                 if count == 150 { kill(pid, SIGKILL) }
             }
         }
-        // Killed here too when the clients stopped before 150 creates, so this wait always ends.
-        if child.isRunning { kill(pid, SIGKILL) }
-        child.waitUntilExit()
-        #expect(child.terminationReason == .uncaughtSignal)
+        // Killed here too when the clients stopped before 150 creates, so the wait ends.
+        child.send(SIGKILL)
+        let ended = try await child.waitForExit(timeout: .seconds(300))
+        #expect(ended.signalled && ended.status == SIGKILL)
 
         let ids = acknowledged.withLock { $0 }
         #expect(ids.count >= 150)

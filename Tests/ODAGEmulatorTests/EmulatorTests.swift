@@ -1,6 +1,7 @@
 import Foundation
 import ODAGCore
 import ODAGEmulator
+import ODAGTestSupport
 import Testing
 
 /// The 14 operations over real loopback HTTP: success paths, then error paths.
@@ -465,8 +466,7 @@ import Testing
 
     @Test func fiftyConcurrentClientsCreateAndReadLinks() throws {
         let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
-        let emulator = try Fixtures.makeEmulator(statePath: folder.file("state.json"))
+        let emulator = try Fixtures.makeEmulator(statePath: folder.path("state.json"))
         defer { emulator.stop() }
         let port = emulator.port
         let errors = runOnThreads(50) { index in

@@ -1,6 +1,7 @@
 import Foundation
 import ODAGCore
 import ODAGEmulator
+import ODAGTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -18,12 +19,11 @@ import Testing
 
     @Test func aSymbolicLinkAtTheLockPathIsRefusedAndItsTargetUntouched() throws {
         let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
-        let victim = folder.file("victim")
+        let victim = folder.path("victim")
         try Self.victimText.write(toFile: victim, atomically: false, encoding: .utf8)
-        try FileManager.default.createSymbolicLink(atPath: folder.file(".state.json.lock"), withDestinationPath: victim)
+        try FileManager.default.createSymbolicLink(atPath: folder.path(".state.json.lock"), withDestinationPath: victim)
         #expect {
-            try Fixtures.makeEmulator(statePath: folder.file("state.json"))
+            try Fixtures.makeEmulator(statePath: folder.path("state.json"))
         } throws: { error in
             "\(error)".contains("lock file") && "\(error)".contains("symbolic link")
         }
@@ -32,12 +32,11 @@ import Testing
 
     @Test func aHardLinkAtTheLockPathIsRefusedAndItsTargetUntouched() throws {
         let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
-        let victim = folder.file("victim")
+        let victim = folder.path("victim")
         try Self.victimText.write(toFile: victim, atomically: false, encoding: .utf8)
-        try FileManager.default.linkItem(atPath: victim, toPath: folder.file(".state.json.lock"))
+        try FileManager.default.linkItem(atPath: victim, toPath: folder.path(".state.json.lock"))
         #expect {
-            try Fixtures.makeEmulator(statePath: folder.file("state.json"))
+            try Fixtures.makeEmulator(statePath: folder.path("state.json"))
         } throws: { error in
             "\(error)".contains("not a plain file of this user with a single link")
         }
@@ -46,10 +45,9 @@ import Testing
 
     @Test func aLockPathThatIsNotAPlainFileIsRefused() throws {
         let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
-        #expect(mkfifo(folder.file(".state.json.lock"), 0o600) == 0)
+        #expect(mkfifo(folder.path(".state.json.lock"), 0o600) == 0)
         #expect {
-            try Fixtures.makeEmulator(statePath: folder.file("state.json"))
+            try Fixtures.makeEmulator(statePath: folder.path("state.json"))
         } throws: { error in
             "\(error)".contains("not a plain file of this user with a single link")
         }
@@ -58,15 +56,14 @@ import Testing
     /// The old temporary name was `.NAME.tmp-PID`: predictable, and opened with `O_CREAT|O_TRUNC`.
     @Test func symbolicLinksAtPredictableTemporaryNamesAreNeverWrittenThrough() throws {
         let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
-        let victim = folder.file("victim")
+        let victim = folder.path("victim")
         try Self.victimText.write(toFile: victim, atomically: false, encoding: .utf8)
-        let path = folder.file("state.json")
+        let path = folder.path("state.json")
         let emulator = try Fixtures.makeEmulator(statePath: path)
         defer { emulator.stop() }
         // Planted after start (which clears leftovers), before the saves below.
         for name in [".state.json.tmp-\(getpid())", ".state.json.tmp", ".state.json.tmp-\(getpid())-0"] {
-            try FileManager.default.createSymbolicLink(atPath: folder.file(name), withDestinationPath: victim)
+            try FileManager.default.createSymbolicLink(atPath: folder.path(name), withDestinationPath: victim)
         }
         let client = try RawHTTPClient(port: emulator.port)
         for index in 0..<3 { _ = try Fixtures.createLink(client, Fixtures.makeLink(name: "l\(index)")) }
@@ -77,8 +74,7 @@ import Testing
 
     @Test func aPrivateStateFileStaysPrivateWhenRewritten() throws {
         let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
-        let path = folder.file("state.json")
+        let path = folder.path("state.json")
         try #"{"links": []}"#.write(toFile: path, atomically: false, encoding: .utf8)
         #expect(chmod(path, 0o600) == 0)
         let emulator = try Fixtures.makeEmulator(statePath: path)

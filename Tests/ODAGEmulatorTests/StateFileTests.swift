@@ -1,6 +1,7 @@
 import Foundation
 import ODAGCore
 import ODAGEmulator
+import ODAGTestSupport
 import Testing
 
 /// The state file: round trips, seeds, errors, and "on disk before the 2xx".
@@ -11,25 +12,23 @@ import Testing
 
     @Test func aMissingFileIsCreatedAndStaleTemporaryFilesRemoved() throws {
         let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
-        let path = folder.file("new.json")
+        let path = folder.path("new.json")
         // What an emulator killed in the middle of a save leaves behind.
-        try "{\"links\":[".write(toFile: folder.file(".new.json.tmp-12345"), atomically: false, encoding: .utf8)
-        try "keep".write(toFile: folder.file("other.json"), atomically: false, encoding: .utf8)
+        try "{\"links\":[".write(toFile: folder.path(".new.json.tmp-12345"), atomically: false, encoding: .utf8)
+        try "keep".write(toFile: folder.path("other.json"), atomically: false, encoding: .utf8)
         let emulator = try Fixtures.makeEmulator(statePath: path)
         defer { emulator.stop() }
         #expect(try read(path) == ["formatVersion": 1, "links": [], "requests": []])
         #expect(
-            try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == [
+            try FileManager.default.contentsOfDirectory(atPath: folder.root).sorted() == [
                 ".new.json.lock", "new.json", "other.json",
             ])
     }
 
     @Test func aSecondEmulatorOnTheSameFileIsRefusedUntilTheFirstStops() throws {
         let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
-        let path = folder.file("state.json")
-        let lockPath = folder.file(".state.json.lock")
+        let path = folder.path("state.json")
+        let lockPath = folder.path(".state.json.lock")
         let first = try Fixtures.makeEmulator(statePath: path)
         #expect(FileManager.default.fileExists(atPath: lockPath))
         #expect {
@@ -53,10 +52,9 @@ import Testing
 
     @Test func aLockFileLeftByAKilledEmulatorDoesNotBlock() throws {
         let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
-        let path = folder.file("state.json")
+        let path = folder.path("state.json")
         // What `kill -9` leaves: the file, with a process id, but no lock (the kernel dropped it).
-        try "999999\n".write(toFile: folder.file(".state.json.lock"), atomically: false, encoding: .utf8)
+        try "999999\n".write(toFile: folder.path(".state.json.lock"), atomically: false, encoding: .utf8)
         let emulator = try Fixtures.makeEmulator(statePath: path)
         defer { emulator.stop() }
         #expect(emulator.linkCount == 0)
@@ -65,8 +63,7 @@ import Testing
     @Test(arguments: [true, false])
     func everyAcknowledgedChangeIsAlreadyOnDisk(sync: Bool) throws {
         let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
-        let path = folder.file("state.json")
+        let path = folder.path("state.json")
         let emulator = try Fixtures.makeEmulator(statePath: path) { $0.syncStateWrites = sync }
         defer { emulator.stop() }
         let client = try RawHTTPClient(port: emulator.port)
@@ -81,15 +78,14 @@ import Testing
         #expect(try read(path)["links"] == [])
         // No temporary file is left behind; the running emulator's lock file is there.
         #expect(
-            try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == [
+            try FileManager.default.contentsOfDirectory(atPath: folder.root).sorted() == [
                 ".state.json.lock", "state.json",
             ])
     }
 
     @Test func restartingOnTheSameFileGivesTheSameState() throws {
         let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
-        let path = folder.file("state.json")
+        let path = folder.path("state.json")
         let clock = ManualClock()
         let first = try Fixtures.makeEmulator(statePath: path, clock: clock)
         let client = try RawHTTPClient(port: first.port)
@@ -111,8 +107,7 @@ import Testing
 
     @Test func aRequestInProgressKeepsProgressingAfterARestart() throws {
         let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
-        let path = folder.file("state.json")
+        let path = folder.path("state.json")
         let clock = ManualClock()
         let first = try Fixtures.makeEmulator(statePath: path, clock: clock)
         let client = try RawHTTPClient(port: first.port)
@@ -131,8 +126,7 @@ import Testing
 
     @Test func aHandWrittenSeedIsCompletedAndKeepsUnknownFields() throws {
         let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
-        let path = folder.file("seed.json")
+        let path = folder.path("seed.json")
         let seed = """
             {
               "formatVersion": 1,
@@ -194,8 +188,7 @@ import Testing
     ])
     func aCorruptFileIsAClearErrorAtStart(content: String, expected: String) throws {
         let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
-        let path = folder.file("state.json")
+        let path = folder.path("state.json")
         try content.write(toFile: path, atomically: true, encoding: .utf8)
         do {
             let emulator = try Fixtures.makeEmulator(statePath: path)
@@ -216,8 +209,7 @@ import Testing
 
     @Test func aSyntaxErrorNamesLineAndColumn() throws {
         let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
-        let path = folder.file("state.json")
+        let path = folder.path("state.json")
         try "{\n  \"links\": [,]\n}".write(toFile: path, atomically: true, encoding: .utf8)
         #expect(throws: EmulatorError.self) { try Fixtures.makeEmulator(statePath: path) }
         do {
@@ -238,8 +230,7 @@ import Testing
 
     @Test func parallelWritersAreAllSaved() throws {
         let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
-        let path = folder.file("state.json")
+        let path = folder.path("state.json")
         let emulator = try Fixtures.makeEmulator(statePath: path)
         defer { emulator.stop() }
         let port = emulator.port
@@ -256,8 +247,7 @@ import Testing
 
     @Test func listingTenThousandSeededLinksIsCheap() throws {
         let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
-        let path = folder.file("big.json")
+        let path = folder.path("big.json")
         // Built as text: building 10,000 JSON values is slow in a debug build.
         let template = JSONWriter.string(Fixtures.makeLink(name: "NAME"))
         var text = "{\"formatVersion\":1,\"requests\":[],\"links\":["

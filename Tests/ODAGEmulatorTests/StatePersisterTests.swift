@@ -3,13 +3,13 @@ import Synchronization
 import Testing
 
 @testable import ODAGEmulator
+import ODAGTestSupport
 
 @Suite struct StatePersisterTests {
     /// Parallel changes share writes, and each waiter returns only once a write covering its change is done.
     @Test func groupCommitCoversEveryWaiterWithFewerWrites() throws {
         let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
-        let path = folder.file("state.json")
+        let path = folder.path("state.json")
         let version = Atomic<UInt64>(0)
         let snapshots = Atomic<Int>(0)
         let persister = StatePersister(path: path, initialVersion: 0) {

@@ -2,20 +2,6 @@ import Foundation
 import ODAGCore
 import ODAGEmulator
 
-/// A fresh temporary folder, removed by `cleanup()`.
-struct TemporaryFolder {
-    let path: String
-
-    init() throws {
-        path = NSTemporaryDirectory() + "odag-emulator-tests-" + UUID().uuidString.lowercased()
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    func file(_ name: String) -> String { path + "/" + name }
-
-    func cleanup() { try? FileManager.default.removeItem(atPath: path) }
-}
-
 enum Fixtures {
     static let selectionAppId = "11111111-1111-4111-8111-111111111111"
     static let templateAppId = "22222222-2222-4222-8222-222222222222"
