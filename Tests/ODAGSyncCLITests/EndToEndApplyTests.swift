@@ -177,7 +177,7 @@ import Testing
             "links/sales.json",
             E2E.manifest(
                 Scenario.declaredLinks + [E2E.declared("Sales huge", properties: ["rowEstExpr": .string(huge)])]))
-        let run = try await OdagSyncBinary.run(
+        let run = await InProcess.run(
             ["apply", "--server", server.url, "--auto-approve", "links"], in: project.root)
         #expect(run.code == 1, "\(run)")
         #expect(run.stdout.contains("✗ create \"Sales huge\""), "\(run.stdout)")
@@ -186,7 +186,7 @@ import Testing
         let names = try server.names()
         #expect(names.contains("Sales D") && !names.contains("Sales huge"))
 
-        let json = try await OdagSyncBinary.run(
+        let json = await InProcess.run(
             ["apply", "--server", server.url, "--auto-approve", "--output", "json", "links"], in: project.root)
         #expect(json.code == 1, "\(json)")
         let report = try #require(E2E.json(json.stdout), "not JSON: \(json.stdout)")

@@ -20,7 +20,7 @@ import Testing
         defer { project.remove() }
         var outputs: [String] = []
 
-        let plan = try await OdagSyncBinary.run(
+        let plan = await InProcess.run(
             [
                 "plan", "--server", server.url, "--token-file", "token.txt", "--verbose", "--out", "p.plan.json",
                 "links",
@@ -33,20 +33,20 @@ import Testing
         #expect(!plan.stderr.contains("plain http,"), "no clear-text warning for this machine: \(plan.stderr)")
         outputs += [plan.stdout, plan.stderr, project.read("p.plan.json")]
 
-        let apply = try await OdagSyncBinary.run(
+        let apply = await InProcess.run(
             ["apply", "p.plan.json", "--server", server.url, "--token-file", "token.txt", "--verbose"],
             in: project.root)
         #expect(apply.code == 0, "\(apply)")
         outputs += [apply.stdout, apply.stderr]
         #expect(try server.linksByName()["Sales D"] != nil, "the apply really happened")
 
-        let drift = try await OdagSyncBinary.run(
+        let drift = await InProcess.run(
             ["drift", "--server", server.url, "--verbose", "--output", "json", "--report", "d.json", "links"],
             in: project.root, environment: ["ODAG_TOKEN": Self.token])
         #expect(drift.code == 2, "ODAG_TOKEN works too: \(drift)")
         outputs += [drift.stdout, drift.stderr, project.read("d.json")]
 
-        let export = try await OdagSyncBinary.run(
+        let export = await InProcess.run(
             ["export", "--server", server.url, "--token-file", "token.txt", "--verbose"], in: project.root)
         #expect(export.code == 0, "\(export)")
         outputs += [export.stdout, export.stderr]
@@ -84,19 +84,19 @@ import Testing
         let (server, project) = try Self.tokenServer()
         defer { project.remove() }
         let before = try server.links()
-        let missing = try await OdagSyncBinary.run(["plan", "--server", server.url, "links"], in: project.root)
+        let missing = await InProcess.run(["plan", "--server", server.url, "links"], in: project.root)
         #expect(missing.code == 1, "\(missing)")
         #expect(missing.stderr.lowercased().contains("authentication"), "\(missing.stderr)")
         #expect(missing.stderr.contains("--token-file"), "says how to fix it: \(missing.stderr)")
 
-        let wrong = try await OdagSyncBinary.run(
+        let wrong = await InProcess.run(
             ["apply", "--server", server.url, "--token-file", "wrong.txt", "--auto-approve", "--verbose", "links"],
             in: project.root)
         #expect(wrong.code == 1, "\(wrong)")
         #expect(!wrong.stderr.contains("not-the-token") && !wrong.stdout.contains("not-the-token"), "\(wrong.stderr)")
         #expect(try server.links() == before, "nothing was applied")
 
-        let unreadable = try await OdagSyncBinary.run(
+        let unreadable = await InProcess.run(
             ["plan", "--server", server.url, "--token-file", "nope.txt", "links"], in: project.root)
         #expect(unreadable.code == 1, "\(unreadable)")
         #expect(unreadable.stderr.contains("nope.txt"))
@@ -107,12 +107,12 @@ import Testing
         let project = try TemporaryFolder(prefix: "auth")
         defer { project.remove() }
         try project.write("links/sales.json", E2E.manifest(Scenario.declaredLinks))
-        let refused = try await OdagSyncBinary.run(["plan", "--server", server.url, "links"], in: project.root)
+        let refused = await InProcess.run(["plan", "--server", server.url, "links"], in: project.root)
         #expect(refused.code == 1, "\(refused)")
         let message = refused.stderr.lowercased()
         #expect(
             message.contains("login") || message.contains("html") || message.contains("redirect"), "\(refused.stderr)")
-        let accepted = try await OdagSyncBinary.run(
+        let accepted = await InProcess.run(
             [
                 "apply", "--server", server.url, "--header", "X-Qlik-User: UserDirectory=CORP; UserId=svc_odag",
                 "--auto-approve", "links",
@@ -133,7 +133,7 @@ import Testing
         let project = try TemporaryFolder(prefix: "failing")
         defer { project.remove() }
         try project.write("links/sales.json", E2E.manifest(Scenario.declaredLinks))
-        let run = try await OdagSyncBinary.run(
+        let run = await InProcess.run(
             ["apply", "--server", server.url, "--auto-approve", "links"], in: project.root)
         #expect(run.code == 1, "\(run)")
         #expect(run.stderr.contains("503") || run.stderr.contains("unavailable"), "quotes the server: \(run.stderr)")
@@ -142,7 +142,7 @@ import Testing
     @Test func insecureIsWarnedAndTheTokenIsNeverShown() async throws {
         let (server, project) = try Self.tokenServer()
         defer { project.remove() }
-        let run = try await OdagSyncBinary.run(
+        let run = await InProcess.run(
             [
                 "apply", "--server", server.url, "--insecure", "--token-file", "token.txt", "--auto-approve",
                 "--verbose", "links",
@@ -152,7 +152,7 @@ import Testing
         #expect(run.stderr.contains("warning: --insecure"), "\(run.stderr)")
         #expect(!run.stdout.contains(Self.token) && !run.stderr.contains(Self.token))
         try EndToEndApplyTests.expectConverged(Scenario(server: server, project: project))
-        let missing = try await OdagSyncBinary.run(
+        let missing = await InProcess.run(
             ["plan", "--server", server.url, "--ca-cert", "no-such-ca.pem", "links"], in: project.root)
         #expect(missing.code == 1, "\(missing)")
         #expect(missing.stderr.contains("no-such-ca.pem"))

@@ -10,7 +10,7 @@ import Testing
 
     @Test func noDriftExits0() async throws {
         let scenario = try Self.inSync()
-        let run = try await scenario.against("drift")
+        let run = try await scenario.against("drift", binary: true)
         #expect(run.code == 0, "\(run)")
         let json = try await scenario.against("drift", ["--output", "json"])
         #expect(json.code == 0, "\(json)")
@@ -20,7 +20,7 @@ import Testing
     @Test func driftExits2AndNamesEveryKind() async throws {
         let scenario = try Scenario()
         let before = try scenario.server.links()
-        let run = try await scenario.against("drift")
+        let run = try await scenario.against("drift", binary: true)
         #expect(run.code == 2, "\(run)")
         for name in ["Sales B", "Sales C", "Sales D", "Hand made"] {
             #expect(run.stdout.contains(name), "\(name) missing from: \(run.stdout)")

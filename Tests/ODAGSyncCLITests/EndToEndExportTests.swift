@@ -35,7 +35,7 @@ import Testing
         let server = try TestEmulator(links: Self.liveLinks)
         let project = try TemporaryFolder(prefix: "export")
         defer { project.remove() }
-        let export = try await OdagSyncBinary.run(
+        let export = await InProcess.run(
             ["export", "--server", server.url, "--out", "links"], in: project.root)
         #expect(export.code == 0, "\(export)")
         #expect(export.stdout.isEmpty, "files, not stdout: \(export.stdout)")
@@ -43,9 +43,9 @@ import Testing
         #expect(files.count == Self.liveLinks.count, "one manifest per link: \(files)")
         #expect(files.allSatisfy { $0.hasSuffix(".json") && !$0.contains("/") })
 
-        let validate = try await OdagSyncBinary.run(["validate", "links"], in: project.root)
+        let validate = await InProcess.run(["validate", "links"], in: project.root)
         #expect(validate.code == 0, "exported manifests must validate: \(validate)")
-        let plan = try await OdagSyncBinary.run(
+        let plan = await InProcess.run(
             ["plan", "--server", server.url, "--detailed-exitcode", "--output", "json", "links"], in: project.root)
         #expect(plan.code == 0, "exported manifests must plan to no changes: \(plan)")
         #expect(E2E.json(plan.stdout)?["summary"]?["unchanged"] == .int(Self.liveLinks.count), "\(plan.stdout)")
@@ -57,18 +57,18 @@ import Testing
         let server = try TestEmulator(links: Self.liveLinks)
         let project = try TemporaryFolder(prefix: "export")
         defer { project.remove() }
-        let export = try await OdagSyncBinary.run(["export", "--server", server.url, "--out", "-"], in: project.root)
+        let export = await InProcess.run(["export", "--server", server.url, "--out", "-"], in: project.root)
         #expect(export.code == 0, "\(export)")
         let manifest = try #require(E2E.json(export.stdout), "stdout is one manifest: \(export.stdout)")
         #expect(manifest["links"]?.arrayValue?.count == Self.liveLinks.count)
         try project.write("all.json", export.stdout)
-        let validate = try await OdagSyncBinary.run(["validate", "all.json"], in: project.root)
+        let validate = await InProcess.run(["validate", "all.json"], in: project.root)
         #expect(validate.code == 0, "\(validate)")
-        let plan = try await OdagSyncBinary.run(
+        let plan = await InProcess.run(
             ["plan", "--server", server.url, "--detailed-exitcode", "all.json"], in: project.root)
         #expect(plan.code == 0, "\(plan)")
 
-        let byDefault = try await OdagSyncBinary.run(["export", "--server", server.url], in: project.root)
+        let byDefault = await InProcess.run(["export", "--server", server.url], in: project.root)
         #expect(byDefault.stdout == export.stdout, "--out - is the default")
     }
 
@@ -76,7 +76,7 @@ import Testing
         let server = try TestEmulator(links: [E2E.live(1, "Twin"), E2E.live(2, "Twin"), E2E.live(3, "Single")])
         let project = try TemporaryFolder(prefix: "export")
         defer { project.remove() }
-        let export = try await OdagSyncBinary.run(
+        let export = await InProcess.run(
             ["export", "--server", server.url, "--out", "links"], in: project.root)
         #expect(export.code == 1, "\(export)")
         #expect(export.stderr.contains("\"Twin\""), "\(export.stderr)")
@@ -84,7 +84,7 @@ import Testing
     }
 
     @Test func exportTakesNoPaths() async throws {
-        let run = try await OdagSyncBinary.run(["export", "--server", "http://127.0.0.1:9/api/odag/v1", "links"])
+        let run = await InProcess.run(["export", "--server", "http://127.0.0.1:9/api/odag/v1", "links"])
         #expect(run.code == 64, "\(run)")
     }
 }

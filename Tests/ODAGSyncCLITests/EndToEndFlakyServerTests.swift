@@ -20,7 +20,7 @@ import Testing
         let arguments = ["apply", "--server", server.url, "--auto-approve", "--prune", "--timeout", "2", "links"]
         var codes: [Int32] = []
         for _ in 1...2 {
-            let run = try await OdagSyncBinary.run(arguments, in: project.root)
+            let run = await InProcess.run(arguments, in: project.root)
             codes.append(run.code)
             #expect(run.code == 0 || run.code == 1, "\(run)")
             let names = try server.names()
@@ -28,7 +28,7 @@ import Testing
             if run.code == 0 { break }
         }
         #expect(codes.last == 0, "not converged after two applies: \(codes)")
-        let plan = try await OdagSyncBinary.run(
+        let plan = await InProcess.run(
             ["plan", "--server", server.url, "--prune", "--timeout", "2", "--detailed-exitcode", "links"],
             in: project.root)
         #expect(plan.code == 0, "\(plan)")

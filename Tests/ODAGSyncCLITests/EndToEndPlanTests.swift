@@ -130,7 +130,7 @@ import Testing
 
     @Test func pruningWithManifestsThatDeclareNothingIsRefusedWith3() async throws {
         let scenario = try Scenario(declared: [])
-        let run = try await scenario.against("plan", ["--prune"])
+        let run = try await scenario.against("plan", ["--prune"], binary: true)
         #expect(run.code == 3, "\(run)")
         #expect(run.stderr.contains("declare no link") || run.stderr.contains("no link"), "\(run.stderr)")
         #expect(try scenario.server.links().count == Scenario.liveLinks.count)
@@ -140,7 +140,7 @@ import Testing
         let scenario = try Scenario()
         let url = scenario.server.url
         scenario.server.stop()
-        let run = try await scenario.run(["plan", "--server", url, "--timeout", "5", "links"])
+        let run = try await scenario.runBinary(["plan", "--server", url, "--timeout", "5", "links"])
         #expect(run.code == 1, "\(run)")
         #expect(run.stderr.contains("127.0.0.1"), "\(run.stderr)")
     }

@@ -28,7 +28,7 @@ import Testing
         try scenario.project.write("conf/links/sales.json", scenario.project.read("links/sales.json"))
         let elsewhere = try TemporaryFolder(prefix: "cwd")
         defer { elsewhere.remove() }
-        let run = try await OdagSyncBinary.run(
+        let run = await InProcess.run(
             [
                 "plan", "--config", scenario.project.path("conf/odag-sync.json"), "--server", scenario.server.url,
                 "--output", "json",
@@ -36,7 +36,7 @@ import Testing
         #expect(run.code == 0, "\(run)")
         #expect(E2E.json(run.stdout)?["summary"]?["create"] == 1, "\(run.stdout)")
 
-        let unknown = try await OdagSyncBinary.run(
+        let unknown = await InProcess.run(
             [
                 "plan", "--config", scenario.project.path("conf/odag-sync.json"), "--env", "prod",
                 "--server", scenario.server.url,
@@ -50,19 +50,19 @@ import Testing
         defer { folder.remove() }
         try folder.copy(OdagSyncBinary.inPackage("examples/quickstart/emulator-state.json"), to: "state.json")
         try folder.copy(OdagSyncBinary.inPackage("examples/quickstart/links"), to: "links")
-        let plan = try await OdagSyncBinary.run(
+        let plan = await InProcess.run(
             ["plan", "--emulator", "state.json", "--out", "p.json", "links"], in: folder.root)
         #expect(plan.code == 0, "\(plan)")
         #expect(E2E.json(folder.read("p.json"))?["server"]?.stringValue == "emulator:" + folder.path("state.json"))
 
         try folder.copy(folder.path("state.json"), to: "other.json")
-        let other = try await OdagSyncBinary.run(["apply", "p.json", "--emulator", "other.json"], in: folder.root)
+        let other = await InProcess.run(["apply", "p.json", "--emulator", "other.json"], in: folder.root)
         #expect(other.code == 3, "\(other)")
 
-        let apply = try await OdagSyncBinary.run(["apply", "p.json"], in: folder.root)
+        let apply = await InProcess.run(["apply", "p.json"], in: folder.root)
         #expect(apply.code == 0, "\(apply)")
         #expect(apply.stdout.contains("Apply complete: 3 succeeded"), "\(apply.stdout)")
-        let again = try await OdagSyncBinary.run(
+        let again = await InProcess.run(
             ["plan", "--emulator", "state.json", "--detailed-exitcode", "links"], in: folder.root)
         #expect(again.code == 0, "\(again)")
     }

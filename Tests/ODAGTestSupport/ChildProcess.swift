@@ -17,6 +17,15 @@ public struct ProcessResult: Sendable, CustomStringConvertible {
     /// Whether the run was killed by its hang guard.
     public let timedOut: Bool
 
+    /// A result made of its parts (a command run in process gives one too, so a check can use either).
+    public init(code: Int32, signalled: Bool = false, stdout: String, stderr: String, timedOut: Bool = false) {
+        self.code = code
+        self.signalled = signalled
+        self.stdout = stdout
+        self.stderr = stderr
+        self.timedOut = timedOut
+    }
+
     /// The exit, then both streams, for a failed expectation's message.
     public var description: String {
         "exit \(code)\(timedOut ? " (timed out)" : "")\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)"

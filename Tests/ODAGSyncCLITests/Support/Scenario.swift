@@ -39,13 +39,20 @@ struct Scenario: Sendable {
         self.project = project
     }
 
-    /// Runs `odag-sync arguments…` in the project folder.
+    /// Runs `odag-sync arguments…` in process, in the project folder.
     func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> ProcessResult {
+        await InProcess.run(arguments, in: project.root, environment: environment)
+    }
+
+    /// Runs the built `odag-sync arguments…` in the project folder, where the process is the point.
+    func runBinary(_ arguments: [String], environment: [String: String] = [:]) async throws -> ProcessResult {
         try await OdagSyncBinary.run(arguments, in: project.root, environment: environment)
     }
 
-    /// Runs `odag-sync COMMAND --server URL links OTHER…` in the project folder.
-    func against(_ command: String, _ arguments: [String] = []) async throws -> ProcessResult {
-        try await run([command, "--server", server.url, "links"] + arguments)
+    /// Runs `odag-sync COMMAND --server URL links OTHER…` in the project folder: in process, or the
+    /// built binary when `binary` (where the exit code as a shell sees it is the point).
+    func against(_ command: String, _ arguments: [String] = [], binary: Bool = false) async throws -> ProcessResult {
+        let arguments = [command, "--server", server.url, "links"] + arguments
+        return binary ? try await runBinary(arguments) : try await run(arguments)
     }
 }
