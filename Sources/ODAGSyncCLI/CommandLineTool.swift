@@ -72,13 +72,26 @@ public enum CommandLineTool {
                 context.console.output(HelpText.help(for: command))
                 return .success
             }
-            if parsed.has("--no-color") {
+            // Not every command has the output flags.
+            if parsed.declares("--no-color") && parsed.has("--no-color") {
                 context.console.colorOutput = false
                 context.console.colorErrors = false
             }
-            context.console.quiet = parsed.has("--quiet")
-            context.console.verbose = parsed.has("--verbose")
-            return try await command.run(parsed, context: context)
+            context.console.quiet = parsed.declares("--quiet") && parsed.has("--quiet")
+            context.console.verbose = parsed.declares("--verbose") && parsed.has("--verbose")
+            let outcome: Result<ExitCode, any Error>
+            do {
+                outcome = .success(try await command.run(parsed, context: context))
+            } catch {
+                outcome = .failure(error)
+            }
+            if let name = parsed.undeclaredReads.first {
+                context.console.error(
+                    "internal error: \"odag-sync \(command.name)\" read \(name), which it does not declare",
+                    hint: "please report this bug")
+                return .failure
+            }
+            return try outcome.get()
         } catch let error as UsageError {
             context.console.error(error.message, hint: error.hint ?? "see \"odag-sync \(command.name) --help\"")
             return .usage

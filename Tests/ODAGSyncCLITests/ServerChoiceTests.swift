@@ -82,3 +82,42 @@ import Testing
         }
     }
 }
+
+/// A server URL must be the API's base, not one of its operations.
+@Suite struct ServerBaseURLTests {
+    static func problem(_ url: String, source: ServerChoice.Source = .commandLine) -> CommandError? {
+        do {
+            try ServerChoice(target: .url(url), source: source).checkBaseURL()
+            return nil
+        } catch let error as CommandError {
+            return error
+        } catch {
+            return .failed("\(error)")
+        }
+    }
+
+    @Test(arguments: [
+        "https://qlik.example.com/api/odag/v1", "https://qlik.example.com/api/odag/v1/",
+        "https://qlik.example.com/hdr/api/odag/v1", "http://127.0.0.1:8080/api/odag/v1",
+        "https://qlik.example.com/some/proxy",
+    ])
+    func aBaseURLIsAccepted(url: String) {
+        #expect(Self.problem(url) == nil)
+    }
+
+    @Test func aURLNamingAnOperationSaysWhatTheBaseMustBe() {
+        let links = Self.problem("https://qlik.example.com/hdr/api/odag/v1/links")
+        #expect(links?.exitCode == .usage)
+        #expect(
+            links?.description
+                == #"the server URL "https://qlik.example.com/hdr/api/odag/v1/links" names an operation (/links); the base URL must end in /api/odag/v1"#
+        )
+        #expect(links?.hint == "use https://qlik.example.com/hdr/api/odag/v1")
+        let request = Self.problem(
+            "https://q.example.com/api/odag/v1/links/00000000-0000-4000-8000-000000000001/requests")
+        #expect(request?.description.contains("(/links/00000000-0000-4000-8000-000000000001/requests)") == true)
+        let bare = Self.problem("https://q.example.com/links", source: .config)
+        #expect(bare?.exitCode == .failure, "a config's server is reported as an error of the input")
+        #expect(bare?.description.contains("names an operation (/links)") == true)
+    }
+}

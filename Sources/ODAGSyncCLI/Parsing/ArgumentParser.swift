@@ -1,4 +1,5 @@
 import ODAGCore
+import Synchronization
 
 /// Parses a command's arguments: `--flag value`, `--flag=value`, repeatable flags, flags without a
 /// value, positional arguments, and `--` after which everything is positional.
@@ -14,6 +15,7 @@ public struct ArgumentParser: Sendable {
     /// Parses `arguments` (without the program and command names).
     public func parse(_ arguments: [String]) throws(UsageError) -> ParsedArguments {
         var result = ParsedArguments()
+        result.declared = Set(options.map(\.name))
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
@@ -67,6 +69,10 @@ public struct ArgumentParser: Sendable {
 }
 
 /// What ``ArgumentParser`` found.
+///
+/// Reading a flag the command does not declare is a bug (it can never be given, so the read always
+/// finds nothing): such reads are recorded in ``undeclaredReads``, and the command line reports them as
+/// an internal error when the command ends.
 public struct ParsedArguments: Sendable, Equatable {
     /// Arguments that are not flags, in order.
     public var positionals: [String] = []
@@ -74,18 +80,53 @@ public struct ParsedArguments: Sendable, Equatable {
     public var values: [String: [String]] = [:]
     /// Whether `--help` or `-h` was given.
     public var helpRequested = false
+    /// The flags the command declares; empty for arguments made by hand, which are not checked.
+    public var declared: Set<String> = []
+    private let reads = ReadLog()
 
     /// Creates an empty result.
     public init() {}
 
+    /// Whether the command declares the flag.
+    public func declares(_ name: String) -> Bool { declared.contains(name) }
+
     /// Whether the flag was given.
-    public func has(_ name: String) -> Bool { values[name] != nil }
+    public func has(_ name: String) -> Bool {
+        check(name)
+        return values[name] != nil
+    }
 
     /// The flag's value (the last one for a repeatable flag).
-    public func value(_ name: String) -> String? { values[name]?.last }
+    public func value(_ name: String) -> String? {
+        check(name)
+        return values[name]?.last
+    }
 
     /// All of a repeatable flag's values, in order.
-    public func all(_ name: String) -> [String] { values[name] ?? [] }
+    public func all(_ name: String) -> [String] {
+        check(name)
+        return values[name] ?? []
+    }
+
+    /// The flags read that the command does not declare, in the order first read.
+    public var undeclaredReads: [String] { reads.names.withLock { $0 } }
+
+    private func check(_ name: String) {
+        guard !declared.isEmpty, !declared.contains(name) else { return }
+        reads.names.withLock { names in
+            if !names.contains(name) { names.append(name) }
+        }
+    }
+
+    public static func == (lhs: ParsedArguments, rhs: ParsedArguments) -> Bool {
+        lhs.positionals == rhs.positionals && lhs.values == rhs.values && lhs.helpRequested == rhs.helpRequested
+            && lhs.declared == rhs.declared
+    }
+
+    /// Shared by copies, so that a read through any copy is recorded.
+    private final class ReadLog: Sendable {
+        let names = Mutex<[String]>([])
+    }
 
     /// The flag's value as a whole number within `range`.
     public func int(_ name: String, in range: ClosedRange<Int>) throws(UsageError) -> Int? {

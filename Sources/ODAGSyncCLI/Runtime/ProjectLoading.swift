@@ -60,7 +60,8 @@ enum ProjectLoading {
         guard report.isValid, var config = report.configs.first else {
             throw diagnosticsFailure(report.diagnostics, context: context)
         }
-        if arguments.has("--prune") { config = config.overriding(prune: true) }
+        // drift loads the project too, and has no --prune.
+        if arguments.declares("--prune") && arguments.has("--prune") { config = config.overriding(prune: true) }
         for warning in report.diagnostics { context.console.standardError.write(warning.description + "\n") }
         let project = LoadedProject(config: config, links: report.links)
         FreedMemory.release()

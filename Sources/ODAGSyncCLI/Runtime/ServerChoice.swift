@@ -1,3 +1,4 @@
+import Foundation
 import ODAGSync
 
 /// The server a command talks to, and who named it: the one place that applies the precedence rules
@@ -95,5 +96,41 @@ struct ServerChoice: Sendable, Equatable {
             hint:
                 "name the server from outside the repository with --server URL or ODAG_SERVER=URL (in CI, set it in the pipeline), or pass --trust-config-server to trust it on this run"
         )
+    }
+
+    /// The path segments of the API's operations; a base URL ending in one names an operation.
+    static let operationSegments: Set<String> = ["links", "requests", "apps", "cancreate", "selapplinkusages"]
+
+    /// Refuses a server URL that names an operation (`…/api/odag/v1/links`) rather than the API's base,
+    /// which would otherwise fail later with a puzzling answer (`linkId "links" is not a UUID`).
+    func checkBaseURL() throws {
+        guard case .url(let url) = target, let path = URL(string: url)?.path else { return }
+        let segments = path.split(separator: "/").map(String.init)
+        let base = ["api", "odag", "v1"]
+        var operation: [String] = []
+        var suggestion: String?
+        let lowered = segments.map { $0.lowercased() }
+        let starts = lowered.count >= base.count ? Array(0...(lowered.count - base.count)) : []
+        if let start = starts.last(where: { Array(lowered[$0..<$0 + base.count]) == base }) {
+            operation = Array(segments[(start + base.count)...])
+            if !operation.isEmpty,
+                let range = url.range(of: "/" + operation.joined(separator: "/"), options: .backwards)
+            {
+                suggestion = String(url[..<range.lowerBound])
+            }
+        } else if let last = segments.last, Self.operationSegments.contains(last.lowercased()) {
+            operation = [last]
+        }
+        guard !operation.isEmpty else { return }
+        let message =
+            "the server URL \(quoteText(url)) names an operation (/\(operation.joined(separator: "/"))); "
+            + "the base URL must end in /api/odag/v1"
+        let hint =
+            suggestion.map { "use \($0)" }
+            ?? "e.g. https://qlik.example.com/api/odag/v1 (behind a virtual proxy: https://host/PREFIX/api/odag/v1)"
+        switch source {
+        case .commandLine, .environment: throw CommandError.usage(UsageError(message, hint: hint))
+        case .config, .planFile: throw CommandError.failed(message, hint: hint)
+        }
     }
 }

@@ -39,6 +39,7 @@ struct ServerConnection: Sendable {
         let choice = try ServerChoice.choose(
             commandLineServer: options.server, emulatorPath: options.emulatorPath, environment: context.environment,
             config: config, planServer: planServer)
+        try choice.checkBaseURL()
         try choice.checkTrust(
             sendsCredentials: options.sendsCredentials, trustsConfigServer: options.trustsConfigServer)
         if let overridden = choice.overriddenConfigServer {
