@@ -1,5 +1,6 @@
 import Foundation
 import ODAGCore
+import ODAGTestSupport
 import Testing
 
 @testable import ODAGSync
@@ -12,12 +13,14 @@ import Testing
         """#
 
     /// A project folder and a folder beside it (outside the project) holding a manifest.
-    static func world(config: String) throws -> (root: String, project: String, outside: String) {
-        let root = try FixtureFiles.temporaryProject([
-            "project/odag-sync.json": config, "project/links/a.json": manifest,
-            "outside/b.json": manifest.replacingOccurrences(of: "Sales", with: "Other"),
-        ])
-        return (root, root + "/project", root + "/outside")
+    static func world(config: String) throws -> (folder: TemporaryFolder, project: String, outside: String) {
+        let temporary = try TemporaryFolder(
+            prefix: "project",
+            files: [
+                "project/odag-sync.json": config, "project/links/a.json": manifest,
+                "outside/b.json": manifest.replacingOccurrences(of: "Sales", with: "Other"),
+            ])
+        return (temporary, temporary.path("project"), temporary.path("outside"))
     }
 
     static func load(_ folder: String, paths: [String] = [], limits: InputLimits = .standard) -> ValidationReport {
@@ -32,8 +35,8 @@ import Testing
         (#"["../outside"]"#, #"odag-sync.json:1:16: manifests[0]: "../outside" leads outside the project folder"#),
     ])
     func aConfigPathOutsideTheProjectIsAnErrorAtItsPlace(manifests: String, expected: String) throws {
-        let (root, project, _) = try Self.world(config: #"{"manifests": \#(manifests)}"#)
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let (folder, project, _) = try Self.world(config: #"{"manifests": \#(manifests)}"#)
+        defer { folder.remove() }
         let report = Self.load(project)
         #expect(report.diagnostics.map(\.description).contains { $0.hasPrefix(expected) }, "\(report.diagnostics)")
         #expect(!report.isValid)
@@ -41,8 +44,8 @@ import Testing
     }
 
     @Test func theSamePathOnTheCommandLineIsTheUsersChoice() throws {
-        let (root, project, outside) = try Self.world(config: #"{"manifests": ["links"]}"#)
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let (folder, project, outside) = try Self.world(config: #"{"manifests": ["links"]}"#)
+        defer { folder.remove() }
         let report = Self.load(project, paths: ["../outside"])
         #expect(report.isValid, "\(report.diagnostics)")
         #expect(report.links.map(\.name) == ["Other"])
@@ -50,8 +53,8 @@ import Testing
     }
 
     @Test func aConfigPathThatIsALinkOutOfTheProjectIsRefused() throws {
-        let (root, project, outside) = try Self.world(config: #"{"manifests": ["elsewhere"]}"#)
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let (folder, project, outside) = try Self.world(config: #"{"manifests": ["elsewhere"]}"#)
+        defer { folder.remove() }
         try FileManager.default.createSymbolicLink(atPath: project + "/elsewhere", withDestinationPath: outside)
         let report = Self.load(project)
         #expect(
@@ -61,8 +64,8 @@ import Testing
     }
 
     @Test func aLinkFoundWhileSearchingStaysInsideTheProject() throws {
-        let (root, project, outside) = try Self.world(config: #"{"manifests": ["links"]}"#)
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let (folder, project, outside) = try Self.world(config: #"{"manifests": ["links"]}"#)
+        defer { folder.remove() }
         let manager = FileManager.default
         try manager.createSymbolicLink(atPath: project + "/links/out.json", withDestinationPath: outside + "/b.json")
         try manager.createSymbolicLink(atPath: project + "/links/outdir", withDestinationPath: outside)
@@ -91,8 +94,8 @@ import Testing
         var files = ["odag-sync.json": #"{"manifests": ["links"]}"#]
         for n in 0..<5 { files["links/m\(n).json"] = Self.manifest.replacingOccurrences(of: "Sales", with: "S\(n)") }
         files["links/notes.txt"] = "not a manifest"
-        let project = try FixtureFiles.temporaryProject(files)
-        defer { try? FileManager.default.removeItem(atPath: project) }
+        let temporary = try TemporaryFolder(prefix: "project", files: files)
+        let project = temporary.root
 
         let fewFiles = Self.load(project, limits: InputLimits(maxFiles: 3, maxEntries: 100, maxTotalBytes: 1 << 20))
         #expect(

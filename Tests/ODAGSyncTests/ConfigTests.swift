@@ -1,5 +1,6 @@
 import Foundation
 import ODAGCore
+import ODAGTestSupport
 import Testing
 
 @testable import ODAGSync
@@ -125,8 +126,8 @@ import Testing
     }
 
     @Test func locatesTheConfigInTheCurrentFolder() throws {
-        let folder = try FixtureFiles.temporaryProject(["odag-sync.json": "{}"])
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder(prefix: "project", files: ["odag-sync.json": "{}"])
+        let folder = temporary.root
         #expect(ConfigLoader.locate(explicit: nil, currentDirectory: folder) == "odag-sync.json")
         #expect(ConfigLoader.locate(explicit: nil, currentDirectory: folder + "/missing") == nil)
         #expect(ConfigLoader.locate(explicit: "other.json", currentDirectory: folder) == "other.json")

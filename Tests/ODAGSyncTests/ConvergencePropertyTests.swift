@@ -1,8 +1,9 @@
 import Foundation
 import ODAGClient
-import ODAGSyncCLI
 import ODAGCore
 import ODAGEmulator
+import ODAGSyncCLI
+import ODAGTestSupport
 import Synchronization
 import Testing
 
@@ -262,7 +263,7 @@ struct World: Sendable {
 
 /// An emulator seeded with a world's live links, and a client talking to it over loopback.
 struct Harness: Sendable {
-    let folder: String
+    let folder: TemporaryFolder
     let statePath: String
     let emulator: Emulator
     let client: ODAGClient
@@ -270,10 +271,8 @@ struct Harness: Sendable {
     let faults = FaultCounter()
 
     init(world: World, configure: (inout EmulatorConfiguration) -> Void) throws {
-        folder =
-            FileManager.default.temporaryDirectory.appendingPathComponent("odag-property-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        statePath = folder + "/state.json"
+        folder = try TemporaryFolder(prefix: "property")
+        statePath = folder.path("state.json")
         let state: JSONValue = ["formatVersion": 1, "links": .array(world.live), "requests": []]
         try Data(JSONWriter.bytes(state)).write(to: URL(fileURLWithPath: statePath))
         var configuration = EmulatorConfiguration(host: "127.0.0.1", port: 0, statePath: statePath)
@@ -326,7 +325,7 @@ struct Harness: Sendable {
 
     func stop() {
         emulator.stop()
-        try? FileManager.default.removeItem(atPath: folder)
+        folder.remove()
     }
 }
 

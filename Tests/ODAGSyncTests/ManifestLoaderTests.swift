@@ -1,5 +1,6 @@
 import Foundation
 import ODAGCore
+import ODAGTestSupport
 import Testing
 
 @testable import ODAGSync
@@ -13,16 +14,18 @@ import Testing
     }
 
     @Test func findsManifestsRecursivelyInSortedOrderSkippingHiddenFolders() throws {
-        let folder = try FixtureFiles.temporaryProject([
-            "links/b.json": Self.manifest("B"),
-            "links/a.json": Self.manifest("A"),
-            "links/a/z.json": Self.manifest("Z"),
-            "links/.git/x.json": "not json",
-            "links/.hidden.json": "not json",
-            "links/notes.txt": "not json",
-            "extra.json": Self.manifest("Extra"),
-        ])
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder(
+            prefix: "project",
+            files: [
+                "links/b.json": Self.manifest("B"),
+                "links/a.json": Self.manifest("A"),
+                "links/a/z.json": Self.manifest("Z"),
+                "links/.git/x.json": "not json",
+                "links/.hidden.json": "not json",
+                "links/notes.txt": "not json",
+                "extra.json": Self.manifest("Extra"),
+            ])
+        let folder = temporary.root
         let loader = ManifestLoader(currentDirectory: folder)
         let found = loader.findFiles(["links/", "extra.json", "links/a.json"])
         #expect(found.files == ["extra.json", "links/a.json", "links/a/z.json", "links/b.json"])
@@ -35,8 +38,8 @@ import Testing
     }
 
     @Test func readsEachRealFileOnceThroughSymbolicLinkLoops() throws {
-        let folder = try FixtureFiles.temporaryProject(["links/a.json": Self.manifest("A")])
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder(prefix: "project", files: ["links/a.json": Self.manifest("A")])
+        let folder = temporary.root
         try FileManager.default.createSymbolicLink(atPath: folder + "/links/loop", withDestinationPath: "..")
         try FileManager.default.createSymbolicLink(atPath: folder + "/links/again", withDestinationPath: "../links")
         let result = ManifestLoader(currentDirectory: folder).load(paths: ["links"])
@@ -45,8 +48,9 @@ import Testing
     }
 
     @Test func absolutePathsAndTheCurrentFolderWork() throws {
-        let folder = try FixtureFiles.temporaryProject(["m/one.json": Self.manifest("One"), "odag-sync.json": "{}"])
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder(
+            prefix: "project", files: ["m/one.json": Self.manifest("One"), "odag-sync.json": "{}"])
+        let folder = temporary.root
         let loader = ManifestLoader(currentDirectory: folder, excludedFiles: ["odag-sync.json"])
         #expect(loader.findFiles(["."]).files == ["m/one.json"])
         #expect(loader.findFiles([folder + "/m"]).files == [folder + "/m/one.json"])

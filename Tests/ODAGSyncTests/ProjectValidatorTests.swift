@@ -1,5 +1,6 @@
 import Foundation
 import ODAGCore
+import ODAGTestSupport
 import Testing
 
 @testable import ODAGSync
@@ -18,8 +19,9 @@ import Testing
         """#
 
     @Test func withoutAnEnvironmentEveryEnvironmentIsChecked() throws {
-        let folder = try FixtureFiles.temporaryProject(["odag-sync.json": Self.config, "links/a.json": Self.manifest])
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder(
+            prefix: "project", files: ["odag-sync.json": Self.config, "links/a.json": Self.manifest])
+        let folder = temporary.root
         let report = ProjectValidator.validate(currentDirectory: folder)
         #expect(report.isValid, "\(report.diagnostics)")
         #expect(report.configs.map(\.environment) == ["eu", "us"])
@@ -30,8 +32,9 @@ import Testing
 
     @Test func anUnresolvedVariableNamesTheEnvironment() throws {
         let config = Self.config.replacingOccurrences(of: #"{"region": "US"}"#, with: "{}")
-        let folder = try FixtureFiles.temporaryProject(["odag-sync.json": config, "links/a.json": Self.manifest])
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder(
+            prefix: "project", files: ["odag-sync.json": config, "links/a.json": Self.manifest])
+        let folder = temporary.root
         let report = ProjectValidator.validate(currentDirectory: folder)
         #expect(
             report.diagnostics.map(\.description) == [
@@ -46,8 +49,9 @@ import Testing
     }
 
     @Test func anUnknownEnvironmentStopsWithTheKnownOnes() throws {
-        let folder = try FixtureFiles.temporaryProject(["odag-sync.json": Self.config, "links/a.json": Self.manifest])
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder(
+            prefix: "project", files: ["odag-sync.json": Self.config, "links/a.json": Self.manifest])
+        let folder = temporary.root
         let report = ProjectValidator.validate(environment: "prod", currentDirectory: folder)
         #expect(
             report.diagnostics.map(\.description) == [
@@ -57,11 +61,13 @@ import Testing
     }
 
     @Test func commandLinePathsReplaceTheConfigsAndAnExplicitConfigAnchorsItsPaths() throws {
-        let folder = try FixtureFiles.temporaryProject([
-            "deploy/odag-sync.json": Self.config, "deploy/links/a.json": Self.manifest,
-            "other/b.json": Self.manifest.replacingOccurrences(of: "Sales ${region}", with: "Other"),
-        ])
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder(
+            prefix: "project",
+            files: [
+                "deploy/odag-sync.json": Self.config, "deploy/links/a.json": Self.manifest,
+                "other/b.json": Self.manifest.replacingOccurrences(of: "Sales ${region}", with: "Other"),
+            ])
+        let folder = temporary.root
         let viaConfig = ProjectValidator.validate(explicitConfig: "deploy/odag-sync.json", currentDirectory: folder)
         #expect(viaConfig.isValid, "\(viaConfig.diagnostics)")
         #expect(viaConfig.files == ["deploy/odag-sync.json", "deploy/links/a.json"])
@@ -72,8 +78,8 @@ import Testing
     }
 
     @Test func withoutAConfigThePathsAreRequired() throws {
-        let folder = try FixtureFiles.temporaryProject(["links/a.json": Self.manifest])
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder(prefix: "project", files: ["links/a.json": Self.manifest])
+        let folder = temporary.root
         let none = ProjectValidator.validate(currentDirectory: folder)
         #expect(
             none.diagnostics.map(\.message) == [
@@ -91,8 +97,8 @@ import Testing
     }
 
     @Test func aBrokenConfigStillLetsManifestsBeChecked() throws {
-        let folder = try FixtureFiles.temporaryProject(["odag-sync.json": "{", "links/a.json": "[]"])
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder(prefix: "project", files: ["odag-sync.json": "{", "links/a.json": "[]"])
+        let folder = temporary.root
         let report = ProjectValidator.validate(environment: "prod", manifestPaths: ["links"], currentDirectory: folder)
         #expect(report.diagnostics.map(\.file) == ["links/a.json", "odag-sync.json"])
         #expect(ValidationReportRenderer.summary(report) == "2 errors in 2 of 2 files (0 links)")
@@ -105,8 +111,9 @@ import Testing
             {"manifests": ["links"], "scope": {"namePrefix": "Sales "},
              "environments": {"a": {}, "b": {"scope": {"namePrefix": "Finance "}}}}
             """#
-        let folder = try FixtureFiles.temporaryProject(["odag-sync.json": config, "links/a.json": plain])
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder(
+            prefix: "project", files: ["odag-sync.json": config, "links/a.json": plain])
+        let folder = temporary.root
         let report = ProjectValidator.validate(currentDirectory: folder)
         #expect(
             report.diagnostics.map(\.description) == [

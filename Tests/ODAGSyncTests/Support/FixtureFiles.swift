@@ -40,17 +40,4 @@ enum FixtureFiles {
         let expected = String(decoding: data, as: UTF8.self)
         #expect(actual == expected, "golden \(folder)/\(name) differs", sourceLocation: sourceLocation)
     }
-
-    /// Writes `text` to a new temporary folder as the given files and returns the folder.
-    static func temporaryProject(_ files: [String: String]) throws -> String {
-        let folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("odag-sync-tests-\(UUID().uuidString)").path
-        for (name, text) in files {
-            let path = folder + "/" + name
-            try FileManager.default.createDirectory(
-                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        }
-        return folder
-    }
 }
