@@ -391,16 +391,33 @@ import Testing
         #expect(notStarted > 0 && notStarted < count, "\(summary.0)")
         #expect(try server.names().count == count - notStarted, "the changes in flight finished")
 
-        // A second signal quits at once. The change in flight takes 5 s, the window for the second signal.
-        let slow = try TestEmulator { $0.latencyMs = 5000 }
+        // A second signal quits at once: against a server that lists no links and answers no create
+        // while the test runs, so the first change stays in flight for as long as the test needs.
+        let createArrived = Observed(false)
+        let release = DispatchSemaphore(value: 0)
+        let silent = try HTTPServer { request in
+            if request.method == "GET" && request.path.hasSuffix("/links") {
+                return .text(200, "[]", contentType: "application/json")
+            }
+            createArrived.update { $0 = true }
+            release.wait()
+            return .drop
+        }
+        defer {
+            for _ in 0..<8 { release.signal() }
+            silent.stop()
+        }
         let second = try ChildProcess(
             OdagSyncBinary.path,
-            ["apply", "--server", slow.url, "--auto-approve", "--parallelism", "1", "--timeout", "120", "links"],
+            [
+                "apply", "--server", "http://127.0.0.1:\(silent.port)/api/odag/v1", "--auto-approve",
+                "--parallelism", "1", "--timeout", "600", "links",
+            ],
             environment: OdagSyncBinary.environment(), directory: project.root)
-        try await second.waitFor("the first change", timeout: .seconds(120)) { $0.stderr.contains("[1/") }
+        _ = try await createArrived.wait(for: "the first create", timeout: .seconds(120)) { $0 }
         second.send(SIGTERM)
-        try await second.waitFor("the interruption", timeout: .seconds(30)) { $0.stderr.contains("Interrupted") }
-        let quit = try await second.stop(signal: SIGTERM, timeout: .seconds(30))
+        try await second.waitFor("the interruption", timeout: .seconds(60)) { $0.stderr.contains("Interrupted") }
+        let quit = try await second.stop(signal: SIGTERM, timeout: .seconds(60))
         #expect(quit == 130, "stderr: \(second.stderr)")
         #expect(second.stderr.contains("Quitting now"), "\(second.stderr)")
     }
