@@ -85,7 +85,7 @@ public final class Emulator: Sendable {
             server = try HTTPServer(
                 host: configuration.host, port: configuration.port,
                 limits: HTTPRequestParser.Limits(maxBodyBytes: configuration.maxBodyBytes),
-                idleTimeout: configuration.idleTimeout, headTimeout: configuration.headTimeout,
+                idleTimeout: configuration.idleTimeout, requestTimeout: configuration.requestTimeout,
                 maxConnections: configuration.maxConnections
             ) { request in
                 gate.handle(request) { router.handle($0) }

@@ -36,8 +36,9 @@ public struct EmulatorConfiguration: Sendable {
     public var maxBodyBytes: Int = 1 << 20
     /// Seconds an idle keep-alive connection stays open.
     public var idleTimeout: Double = 60
-    /// Seconds from a request's first byte by which its whole head must have arrived (`408` and close otherwise).
-    public var headTimeout: Double = 30
+    /// Seconds from a request's first byte by which all of it, head and body, must have arrived
+    /// (`408` and close otherwise), however slowly its bytes trickle in.
+    public var requestTimeout: Double = 30
     /// The most connections open at once; beyond it the one waiting longest for a request head is
     /// closed to make room, or the new one gets `503` when all are busy.
     public var maxConnections: Int = 512
@@ -78,7 +79,9 @@ public struct EmulatorConfiguration: Sendable {
             throw .invalidConfiguration("request step durations must not be negative")
         }
         guard idleTimeout > 0 else { throw .invalidConfiguration("idle timeout \(idleTimeout) s must be positive") }
-        guard headTimeout > 0 else { throw .invalidConfiguration("head timeout \(headTimeout) s must be positive") }
+        guard requestTimeout > 0 else {
+            throw .invalidConfiguration("request timeout \(requestTimeout) s must be positive")
+        }
         guard maxConnections > 0 else {
             throw .invalidConfiguration("maximum connection count \(maxConnections) must be positive")
         }

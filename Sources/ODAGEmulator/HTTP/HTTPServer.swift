@@ -13,7 +13,7 @@ import Synchronization
 /// Slow or hostile clients are bounded: at most `maxConnections` connections (so as many threads)
 /// are open; a new one beyond that closes the connection that has waited longest for its next
 /// request head (idle, or sending its head slowly), or, when every connection is busy with a
-/// request, is answered `503` and closed. A request head must arrive whole within `headTimeout`
+/// request, is answered `503` and closed. A request head must arrive whole within `requestTimeout`
 /// seconds of its first byte (`408` and close otherwise), however slowly its bytes trickle in.
 /// Parsing is linear in the bytes received and the bytes buffered are capped by the parser's limits.
 ///
@@ -39,7 +39,7 @@ public final class HTTPServer: Sendable {
     private let handler: Handler
     private let parser: HTTPRequestParser
     private let idleTimeout: Double
-    private let headTimeout: Double
+    private let requestTimeout: Double
     private let maxConnections: Int
     private let state: Mutex<State>
     private let threads = DispatchGroup()
@@ -64,7 +64,7 @@ public final class HTTPServer: Sendable {
     ///   - port: the port, `0` for any free one (read it back from ``port``).
     ///   - limits: header and body size limits (bodies over `maxBodyBytes` get `413`).
     ///   - idleTimeout: seconds a connection may stay silent before it is closed.
-    ///   - headTimeout: seconds from a request's first byte by which its whole head must have arrived.
+    ///   - requestTimeout: seconds from a request's first byte by which all of it must have arrived.
     ///   - maxConnections: the most connections open at once (at least 1).
     ///   - handler: answers each request.
     /// - Throws: ``HTTPServerError`` when the address is invalid or cannot be bound.
@@ -73,7 +73,7 @@ public final class HTTPServer: Sendable {
         port: Int = 0,
         limits: HTTPRequestParser.Limits = HTTPRequestParser.Limits(),
         idleTimeout: Double = 60,
-        headTimeout: Double = 30,
+        requestTimeout: Double = 30,
         maxConnections: Int = 512,
         handler: @escaping Handler
     ) throws(HTTPServerError) {
@@ -83,7 +83,7 @@ public final class HTTPServer: Sendable {
         self.handler = handler
         self.parser = HTTPRequestParser(limits: limits)
         self.idleTimeout = idleTimeout
-        self.headTimeout = headTimeout
+        self.requestTimeout = requestTimeout
         self.maxConnections = max(1, maxConnections)
         self.state = Mutex(State(listener: listening.fd))
         lifetime.enter()
@@ -216,7 +216,7 @@ public final class HTTPServer: Sendable {
         var cursor = HTTPRequestParser.Cursor()
         var reportedWork = 0
         // When the current request's first byte arrived (monotonic nanoseconds); nil before it.
-        var headStarted: UInt64?
+        var requestStarted: UInt64?
         var headComplete = false
         var receiveTimeoutShortened = false
         var scratch = [UInt8](repeating: 0, count: 64 * 1024)
@@ -233,7 +233,7 @@ public final class HTTPServer: Sendable {
                     update(fd, waiting: headComplete ? nil : false, parserWork: cursor.work - reportedWork)
                     cursor = HTTPRequestParser.Cursor()
                     reportedWork = 0
-                    headStarted = nil
+                    requestStarted = nil
                     headComplete = false
                     if !respond(to: request, on: fd) { return }
                     if start == buffer.count {
@@ -264,14 +264,14 @@ public final class HTTPServer: Sendable {
                 buffer.removeFirst(start)
                 start = 0
             }
-            if buffer.count > start && headStarted == nil { headStarted = DispatchTime.now().uptimeNanoseconds }
-            // Until the head is whole, each wait is cut to what is left of the head's time, so a byte
-            // now and then does not keep a connection (and its thread) forever.
-            if !headComplete, let headStarted {
-                let elapsed = Double(DispatchTime.now().uptimeNanoseconds &- headStarted) / 1e9
-                let left = headTimeout - elapsed
+            if buffer.count > start && requestStarted == nil { requestStarted = DispatchTime.now().uptimeNanoseconds }
+            // Until the request is whole, each wait is cut to what is left of its time, so a byte now
+            // and then does not keep a connection (and its thread) forever.
+            if let requestStarted {
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds &- requestStarted) / 1e9
+                let left = requestTimeout - elapsed
                 if left <= 0 {
-                    let response = HTTPServer.errorResponse(status: 408, message: "request head not received in time")
+                    let response = HTTPServer.errorResponse(status: 408, message: "request not received in time")
                     _ = Socket.sendAll(fd, response.serialized(close: true, omitBody: false))
                     Socket.lingeringClose(fd)
                     return
@@ -285,11 +285,11 @@ public final class HTTPServer: Sendable {
             let received = Socket.receive(fd, into: &buffer, scratch: &scratch)
             if received > 0 { continue }
             let code = errno
-            // A wait cut short by the head's deadline answers 408; the idle timeout or the end of the stream just closes.
-            if received < 0 && (code == EAGAIN || code == EWOULDBLOCK) && !headComplete, let headStarted,
-                Double(DispatchTime.now().uptimeNanoseconds &- headStarted) / 1e9 >= headTimeout
+            // A wait cut short by the request's deadline answers 408; the idle timeout or the end of the stream just closes.
+            if received < 0 && (code == EAGAIN || code == EWOULDBLOCK), let requestStarted,
+                Double(DispatchTime.now().uptimeNanoseconds &- requestStarted) / 1e9 >= requestTimeout
             {
-                let response = HTTPServer.errorResponse(status: 408, message: "request head not received in time")
+                let response = HTTPServer.errorResponse(status: 408, message: "request not received in time")
                 _ = Socket.sendAll(fd, response.serialized(close: true, omitBody: false))
                 Socket.lingeringClose(fd)
             }
@@ -317,7 +317,8 @@ public final class HTTPServer: Sendable {
         let close = !request.keepAlive || response.disposition == .respondAndClose || stopping
         let bytes = response.serialized(
             close: close, omitBody: request.method == "HEAD", announceKeepAlive: request.version.minor == 0)
-        guard Socket.sendAll(fd, bytes) else { return false }
+        // A client that reads its answer a byte now and then must not hold the connection for ever.
+        guard Socket.sendAll(fd, bytes, within: max(idleTimeout, 10)) else { return false }
         return !close
     }
 

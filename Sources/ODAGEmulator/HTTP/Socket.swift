@@ -1,3 +1,5 @@
+import Dispatch
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -134,10 +136,13 @@ enum Socket {
         }
     }
 
-    /// Writes all of `bytes`, never raising SIGPIPE; `false` when the peer is gone or the send timed out.
-    static func sendAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+    /// Writes all of `bytes`, never raising SIGPIPE; `false` when the peer is gone, a send timed out,
+    /// or, with `within`, that many seconds have passed before a send call starts.
+    static func sendAll(_ fd: Int32, _ bytes: [UInt8], within seconds: Double? = nil) -> Bool {
+        let deadline = seconds.map { DispatchTime.now().uptimeNanoseconds &+ UInt64(max(0, $0) * 1e9) }
         var offset = 0
         while offset < bytes.count {
+            if let deadline, offset > 0, DispatchTime.now().uptimeNanoseconds >= deadline { return false }
             let sent = bytes.withUnsafeBytes { raw -> Int in
                 guard let base = raw.baseAddress else { return -1 }
                 return send(fd, base + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
@@ -155,10 +160,14 @@ enum Socket {
     /// what the client is still sending (bounded), then close, so the client sees the answer.
     static func lingeringClose(_ fd: Int32) {
         _ = shutdown(fd, Int32(SHUT_WR))
-        setTimeout(fd, option: SO_RCVTIMEO, seconds: 0.5)
+        // Bounded in time as well as bytes: a client trickling bytes must not keep the thread.
+        let deadline = DispatchTime.now().uptimeNanoseconds &+ 2_000_000_000
         var scratch = [UInt8](repeating: 0, count: 64 * 1024)
         var discarded = 0
         while discarded < 8 << 20 {
+            let now = DispatchTime.now().uptimeNanoseconds
+            guard now < deadline else { break }
+            setTimeout(fd, option: SO_RCVTIMEO, seconds: min(0.5, Double(deadline - now) / 1e9))
             let count = scratch.withUnsafeMutableBytes { raw -> Int in
                 guard let base = raw.baseAddress else { return -1 }
                 return recv(fd, base, raw.count, 0)

@@ -16,7 +16,7 @@ struct EmulatorCommand: Command {
         --require-header NAME (missing: a virtual proxy's redirect to an HTML login page).
         It binds to 127.0.0.1 unless --host says otherwise. Slow clients are bounded: at most
         --max-connections are open (a new one closes the one waiting longest for a request, or gets
-        503 when all are busy), and a request head must arrive within 30 s of its first byte (408).
+        503 when all are busy), and a request must arrive whole within 30 s of its first byte (408).
         Stops cleanly on Ctrl-C or SIGTERM.
         """
     static let examples = [
