@@ -28,7 +28,7 @@ import Testing
         let (emulator, url) = try await Self.start(["--state", "state.json"], in: folder)
         #expect(folder.exists("state.json"), "the state file is created when missing")
 
-        let apply = try await OdagSyncBinary.run(
+        let apply = await InProcess.run(
             ["apply", "--server", url, "--auto-approve", "links"], in: folder.root)
         #expect(apply.code == 0, "\(apply)")
 
@@ -42,7 +42,7 @@ import Testing
 
         // Started again on the same file, it serves what it saved.
         let (again, secondURL) = try await Self.start(["--state", "state.json"], in: folder)
-        let plan = try await OdagSyncBinary.run(
+        let plan = await InProcess.run(
             ["plan", "--server", secondURL, "--detailed-exitcode", "links"], in: folder.root)
         #expect(plan.code == 0, "\(plan)")
         #expect(try await again.stop(signal: SIGINT) == 0, "Ctrl-C stops it cleanly too")
@@ -56,9 +56,9 @@ import Testing
         try folder.write("token", token + "\n")
         let (emulator, url) = try await Self.start([], environment: ["ODAG_EMULATOR_TOKEN": token], in: folder)
         defer { emulator.send(SIGTERM) }
-        let refused = try await OdagSyncBinary.run(["plan", "--server", url, "links"], in: folder.root)
+        let refused = await InProcess.run(["plan", "--server", url, "links"], in: folder.root)
         #expect(refused.code == 1, "\(refused)")
-        let accepted = try await OdagSyncBinary.run(
+        let accepted = await InProcess.run(
             ["plan", "--server", url, "--token-file", "token", "links"], in: folder.root)
         #expect(accepted.code == 0, "\(accepted)")
         #expect(!emulator.stdout.contains(token) && !emulator.stderr.contains(token))
@@ -75,17 +75,17 @@ import Testing
         let folder = try TemporaryFolder(prefix: "emulator-flag")
         defer { folder.remove() }
         try folder.write("links/sales.json", E2E.manifest(Scenario.declaredLinks))
-        let apply = try await OdagSyncBinary.run(
+        let apply = await InProcess.run(
             ["apply", "--emulator", "new-state.json", "--auto-approve", "links"], in: folder.root)
         #expect(apply.code == 0, "\(apply)")
         let state = try #require(E2E.json(folder.read("new-state.json")), "the state file was created")
         #expect(state["links"]?.arrayValue?.count == 4)
-        let plan = try await OdagSyncBinary.run(
+        let plan = await InProcess.run(
             ["plan", "--emulator", "new-state.json", "--detailed-exitcode", "--output", "json", "links"],
             in: folder.root)
         #expect(plan.code == 0, "\(plan)")
         #expect(E2E.json(plan.stdout)?["server"]?.stringValue == "emulator:" + folder.path("new-state.json"))
-        let both = try await OdagSyncBinary.run(
+        let both = await InProcess.run(
             ["plan", "--emulator", "s.json", "--server", "http://127.0.0.1:9/api/odag/v1", "links"], in: folder.root)
         #expect(both.code == 64, "\(both)")
     }

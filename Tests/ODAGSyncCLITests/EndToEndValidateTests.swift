@@ -5,27 +5,27 @@ import Testing
 /// `validate`, `version`, `help` and usage errors, run as the built binary.
 @Suite struct EndToEndValidateTests {
     @Test func versionPrintsOneLineOnStdout() async throws {
-        let run = try await OdagSyncBinary.run(["version"])
+        let run = await InProcess.run(["version"])
         #expect(run.code == 0, "\(run)")
         #expect(run.stdout.hasPrefix("odag-sync "))
         #expect(run.stdout.split(separator: "\n").count == 1)
         #expect(run.stderr.isEmpty)
-        let flag = try await OdagSyncBinary.run(["--version"])
+        let flag = await InProcess.run(["--version"])
         #expect(flag.code == 0)
         #expect(flag.stdout == run.stdout)
     }
 
     @Test func helpListsEveryCommand() async throws {
-        let run = try await OdagSyncBinary.run(["help"])
+        let run = await InProcess.run(["help"])
         #expect(run.code == 0, "\(run)")
         for command in ["validate", "plan", "apply", "drift", "export", "emulator", "version"] {
             #expect(run.stdout.contains("\n  \(command) "), "help does not list \(command)")
         }
-        let plan = try await OdagSyncBinary.run(["help", "plan"])
+        let plan = await InProcess.run(["help", "plan"])
         #expect(plan.code == 0)
         #expect(plan.stdout.hasPrefix("Usage: odag-sync plan"))
         #expect(plan.stdout.contains("--detailed-exitcode"))
-        let viaFlag = try await OdagSyncBinary.run(["plan", "--help"])
+        let viaFlag = await InProcess.run(["plan", "--help"])
         #expect(viaFlag.stdout == plan.stdout)
     }
 
@@ -67,12 +67,12 @@ import Testing
         let project = try TemporaryFolder()
         defer { project.remove() }
         try project.write("links/sales.json", E2E.manifest(Scenario.declaredLinks))
-        let run = try await OdagSyncBinary.run(["validate", "links"], in: project.root)
+        let run = await InProcess.run(["validate", "links"], in: project.root)
         #expect(run.code == 0, "\(run)")
         #expect(run.stdout == "ok: 1 file, 4 links\n" || run.stdout.hasPrefix("ok:"), "\(run)")
         #expect(run.stderr.isEmpty)
 
-        let json = try await OdagSyncBinary.run(["validate", "links", "--output", "json"], in: project.root)
+        let json = await InProcess.run(["validate", "links", "--output", "json"], in: project.root)
         #expect(json.code == 0, "\(json)")
         let report = try #require(E2E.json(json.stdout), "not JSON: \(json.stdout)")
         #expect(report["valid"] == true, "\(json.stdout)")
@@ -98,7 +98,7 @@ import Testing
             }
 
             """)
-        let run = try await OdagSyncBinary.run(["validate", "links"], in: project.root)
+        let run = await InProcess.run(["validate", "links"], in: project.root)
         #expect(run.code == 1, "\(run)")
         #expect(run.stdout.isEmpty, "problems are messages, on stderr: \(run)")
         let all = run.stderr
@@ -107,7 +107,7 @@ import Testing
         #expect(all.contains("links/bad.json:8:"), "every error is reported at once: \(run)")
         #expect(all.contains("\"abc\""))
 
-        let json = try await OdagSyncBinary.run(["validate", "links", "--output", "json"], in: project.root)
+        let json = await InProcess.run(["validate", "links", "--output", "json"], in: project.root)
         #expect(json.code == 1, "\(json)")
         let report = try #require(E2E.json(json.stdout), "not JSON: \(json.stdout)")
         #expect(report["valid"] == false)
@@ -124,7 +124,7 @@ import Testing
         let project = try TemporaryFolder()
         defer { project.remove() }
         try project.write("links/bad.json", "{ \"links\": [ { \"name\": \"x\", } ] }\n")
-        let run = try await OdagSyncBinary.run(
+        let run = await InProcess.run(
             ["plan", "--server", "http://127.0.0.1:9/api/odag/v1", "links"], in: project.root)
         #expect(run.code == 1, "\(run)")
         #expect(run.stderr.contains("links/bad.json:1:"), "\(run)")
