@@ -10,7 +10,7 @@ public struct JSONDocument: Sendable {
 
     /// The parsed value.
     public var value: JSONValue
-    private let lines: LineTable
+    private let lines: LazyLineTable
     private let valueOffsets: [String: Int]
     private let keyOffsets: [String: Int]
     /// Every position, once a path deeper than the recorded ones has been asked for.
@@ -21,7 +21,7 @@ public struct JSONDocument: Sendable {
         keyOffsets: [String: Int]
     ) {
         self.value = value
-        self.lines = LineTable(source: source)
+        self.lines = LazyLineTable(source: source)
         self.valueOffsets = valueOffsets
         self.keyOffsets = keyOffsets
         self.deeper = complete ? nil : DeeperPositions(source: source, options: options)
@@ -62,6 +62,26 @@ final class DeeperPositions: Sendable {
     }
 }
 
+/// A ``LineTable`` made the first time a position is asked for: a document that is never asked for one (a valid
+/// file) pays nothing for its lines.
+final class LazyLineTable: Sendable {
+    private let source: [UInt8]
+    private let table = Mutex<LineTable?>(nil)
+
+    init(source: [UInt8]) {
+        self.source = source
+    }
+
+    func location(ofOffset offset: Int) -> SourceLocation {
+        table.withLock { table in
+            if let table { return table.location(ofOffset: offset) }
+            let made = LineTable(source: source)
+            table = made
+            return made.location(ofOffset: offset)
+        }
+    }
+}
+
 /// A 1-based line and column (in Unicode scalars) in a source text.
 public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The line, from 1.
@@ -83,15 +103,37 @@ public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConver
 }
 
 /// Maps byte offsets to lines and columns, built once per source.
+///
+/// A column counts Unicode scalars from the start of its line, which a one-line (minified) file makes long: every
+/// ``checkpointSpacing`` bytes the table keeps how many scalars its line has before that point, so a lookup counts
+/// at most that many bytes instead of the whole line up to the offset.
 struct LineTable: Sendable {
+    static let checkpointSpacing = 1024
     private let source: [UInt8]
     private let lineStarts: [Int]
+    /// For each multiple `k` of the spacing: the scalars between the start of the line holding byte `k` and `k`.
+    private let scalarsBeforeCheckpoint: [Int]
 
     init(source: [UInt8]) {
         self.source = source
         var starts = [0]
-        for (offset, byte) in source.enumerated() where byte == 0x0A { starts.append(offset + 1) }
+        var checkpoints: [Int] = []
+        checkpoints.reserveCapacity(source.count / Self.checkpointSpacing + 1)
+        var scalars = 0
+        source.withUnsafeBufferPointer { bytes in
+            for offset in 0..<bytes.count {
+                if offset % Self.checkpointSpacing == 0 { checkpoints.append(scalars) }
+                let byte = bytes[offset]
+                if byte == 0x0A {
+                    starts.append(offset + 1)
+                    scalars = 0
+                } else if byte & 0xC0 != 0x80 {
+                    scalars += 1
+                }
+            }
+        }
         self.lineStarts = starts
+        self.scalarsBeforeCheckpoint = checkpoints
     }
 
     func location(ofOffset offset: Int) -> SourceLocation {
@@ -102,9 +144,16 @@ struct LineTable: Sendable {
             if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
         }
         let start = lineStarts[low]
-        var column = 1
-        var k = start
         let end = min(offset, source.count)
+        // Start counting at the last checkpoint inside this line, if there is one before the offset.
+        var k = start
+        var column = 1
+        let checkpoint = end / Self.checkpointSpacing
+        let checkpointOffset = checkpoint * Self.checkpointSpacing
+        if checkpointOffset > start, checkpoint < scalarsBeforeCheckpoint.count {
+            k = checkpointOffset
+            column = 1 + scalarsBeforeCheckpoint[checkpoint]
+        }
         while k < end {
             // Count scalars, not bytes: continuation bytes do not start a column.
             if source[k] & 0xC0 != 0x80 { column += 1 }

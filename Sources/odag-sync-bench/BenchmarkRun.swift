@@ -121,6 +121,25 @@ final class BenchmarkRun {
             Figure(
                 id: "validate.process.seconds", label: "odag-sync validate (process)", size: size, value: process,
                 unit: "s", note: cli.note, cpu: Timing.median(processCPU)))
+
+        // The same links with each file on one line of minified JSON: positions (lines and columns) must cost
+        // nothing until a diagnostic needs one, however long the lines.
+        let minified = workspace + "/validate-minified"
+        try SyntheticData.writeManifests(count: count, files: files, to: minified + "/links", pretty: false)
+        var minifiedCPU: [Double] = []
+        let minifiedProcess = try repeatMedian {
+            let outcome = try ChildProcess.run(cli.path, cli.prefix + ["validate", "links"], directory: minified)
+            guard outcome.status == 0 else {
+                throw BenchError("odag-sync validate (minified) exited \(outcome.status)")
+            }
+            minifiedCPU.append(outcome.cpuSeconds)
+            return outcome.seconds
+        }
+        add(
+            Figure(
+                id: "validate.minified.process.seconds", label: "odag-sync validate, one-line minified files",
+                size: size, value: minifiedProcess, unit: "s", goal: .atMost(0.3), note: cli.note,
+                cpu: Timing.median(minifiedCPU)))
     }
 
     // MARK: - Diff engine

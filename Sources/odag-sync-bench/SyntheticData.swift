@@ -98,7 +98,8 @@ struct SyntheticData: Sendable {
     }
 
     /// Writes `count` links spread evenly over `files` manifests under `folder`.
-    static func writeManifests(count: Int, files: Int, to folder: String) throws {
+    /// `pretty: false` writes each file as one line of minified JSON, as scripts and exports write them.
+    static func writeManifests(count: Int, files: Int, to folder: String, pretty: Bool = true) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let files = max(1, min(files, count))
         var start = 0
@@ -109,7 +110,7 @@ struct SyntheticData: Sendable {
             let document: JSONValue = .object([
                 "$schema": .string("../schemas/odag-links.schema.json"), "links": .array(links),
             ])
-            let bytes = JSONWriter.bytes(document, pretty: true, leadingKeys: ["$schema", "name"])
+            let bytes = JSONWriter.bytes(document, pretty: pretty, leadingKeys: ["$schema", "name"])
             try Data(bytes).write(to: URL(fileURLWithPath: "\(folder)/team-\(hex(UInt64(file), 3)).json"))
         }
     }

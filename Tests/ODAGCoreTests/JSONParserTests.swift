@@ -174,3 +174,33 @@ import Testing
         #expect(document.location(of: "") == SourceLocation(line: 1, column: 1))
     }
 }
+
+@Suite("LineTable")
+struct LineTableTests {
+    /// The column by counting scalars from the line start, as the table must agree with.
+    static func slowLocation(_ source: [UInt8], _ offset: Int) -> ODAGCore.SourceLocation {
+        var line = 1
+        var column = 1
+        for index in 0..<min(offset, source.count) {
+            if source[index] == 0x0A {
+                line += 1
+                column = 1
+            } else if source[index] & 0xC0 != 0x80 {
+                column += 1
+            }
+        }
+        return ODAGCore.SourceLocation(line: line, column: column)
+    }
+
+    @Test("long lines with multi-byte characters: every offset agrees with counting from the line start")
+    func checkpointsAgreeWithCounting() {
+        var source: [UInt8] = []
+        for index in 0..<3000 {
+            source += Array((index % 7 == 0 ? "é€" : index % 501 == 0 ? "\n" : "ab").utf8)
+        }
+        let table = LineTable(source: source)
+        for offset in stride(from: 0, through: source.count, by: 1) {
+            #expect(table.location(ofOffset: offset) == Self.slowLocation(source, offset), "offset \(offset)")
+        }
+    }
+}
