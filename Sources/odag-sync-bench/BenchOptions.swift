@@ -1,3 +1,5 @@
+import ODAGSyncCLI
+
 /// The sizes and switches of one benchmark run, from the command line.
 struct BenchOptions: Sendable {
     var json = false
@@ -15,6 +17,9 @@ struct BenchOptions: Sendable {
     var applyChanges = 500
     var applyLatencyMs = 20
     var parallelism = 8
+    /// The large https apply (goal: at least 85 % of P/L).
+    var httpsLargeChanges = 2_000
+    var httpsLargeParallelism = 32
     var startupRuns = 31
     var repeats = 5
     /// The `odag-sync` binary; found beside this executable when not given.
@@ -24,7 +29,7 @@ struct BenchOptions: Sendable {
     /// Which sections to run (empty: all).
     var only: Set<String> = []
 
-    static let sections = ["validate", "diff", "decode", "plan", "scale", "apply", "startup"]
+    static let sections = ["validate", "diff", "decode", "plan", "scale", "apply", "https", "startup"]
 
     static let usage = """
         usage: odag-sync-bench [--smoke] [--json] [--check] [--only SECTION,…] [sizes…]
@@ -36,7 +41,7 @@ struct BenchOptions: Sendable {
           --json                  print the results as JSON instead of a table
           --json-file PATH        also write the JSON results to PATH
           --check                 exit 1 when a figure misses its goal (ignored with --smoke)
-          --only LIST             run only these sections: validate,diff,decode,plan,scale,apply,startup
+          --only LIST             run only these sections: validate,diff,decode,plan,scale,apply,https,startup
           --keep-workspace        keep the generated manifests and state files (the path is printed)
           --binary PATH           the odag-sync executable (default: beside odag-sync-bench)
           --validate-links N      links to validate (default 10000)
@@ -48,6 +53,8 @@ struct BenchOptions: Sendable {
           --apply-changes N       updates to apply (default 500)
           --latency-ms N          emulator latency for apply (default 20)
           --parallelism N         apply parallelism (default 8)
+          --https-large-changes N updates of the large https apply (default 2000)
+          --https-large-parallelism N  its parallelism (default 32)
           --startup-runs N        spawns of "odag-sync version" (default 31)
           --repeat N              repetitions of each timed step; the median is reported (default 5)
         """
@@ -61,6 +68,8 @@ struct BenchOptions: Sendable {
         options.planLinks = 500
         options.scaleSizes = [100, 500]
         options.applyChanges = 40
+        options.httpsLargeChanges = 64
+        options.httpsLargeParallelism = 16
         options.startupRuns = 5
         options.repeats = 2
         return options
@@ -70,66 +79,72 @@ struct BenchOptions: Sendable {
         var description: String
     }
 
+    /// The flags, read by the command line's own parser (so both spell and check options alike).
+    static let specs: [OptionSpec] = [
+        .flag("--smoke", "small sizes"), .flag("--json", "JSON output"), .value("--json-file", "PATH", "JSON file"),
+        .flag("--check", "exit 1 on a missed goal"), .flag("--keep-workspace", "keep the workspace"),
+        .value("--binary", "PATH", "the odag-sync executable"), .value("--validate-links", "N", "links to validate"),
+        .value("--validate-files", "N", "files"), .value("--diff-links", "N", "diff size"),
+        .value("--plan-links", "N", "plan size"), .value("--apply-changes", "N", "updates to apply"),
+        .value("--latency-ms", "N", "emulator latency"), .value("--parallelism", "N", "apply parallelism"),
+        .value("--https-large-changes", "N", "updates of the large https apply"),
+        .value("--https-large-parallelism", "N", "its parallelism"),
+        .value("--startup-runs", "N", "spawns of version"), .value("--repeat", "N", "repetitions"),
+        .value("--changed-percent", "P", "share of changed links"), .value("--scale", "LIST", "plan sizes"),
+        .value("--only", "LIST", "sections to run"),
+    ]
+
     /// Parses the arguments (without the program name).
     static func parse(_ arguments: [String]) throws(ParseError) -> BenchOptions {
-        var options = arguments.contains("--smoke") ? smokeDefaults() : BenchOptions()
-        var index = 0
-        func value(_ flag: String) throws(ParseError) -> String {
-            index += 1
-            guard index < arguments.count else { throw ParseError(description: "\(flag) needs a value") }
-            return arguments[index]
+        let parsed: ParsedArguments
+        do {
+            parsed = try ArgumentParser(options: specs).parse(arguments)
+        } catch {
+            throw ParseError(description: error.message + (error.hint.map { "; \($0)" } ?? "") + "\n\n\(usage)")
         }
-        func number(_ flag: String, minimum: Int = 1) throws(ParseError) -> Int {
-            let text = try value(flag)
-            guard let number = Int(text), number >= minimum else {
-                throw ParseError(description: "\(flag) expects a whole number of at least \(minimum), got \"\(text)\"")
-            }
-            return number
+        if parsed.helpRequested { throw ParseError(description: usage) }
+        if let extra = parsed.positionals.first {
+            throw ParseError(description: "unexpected argument \"\(extra)\"\n\n\(usage)")
         }
-        while index < arguments.count {
-            let argument = arguments[index]
-            switch argument {
-            case "--smoke": break
-            case "--json": options.json = true
-            case "--json-file": options.jsonFile = try value(argument)
-            case "--check": options.check = true
-            case "--keep-workspace": options.keepWorkspace = true
-            case "--binary": options.binary = try value(argument)
-            case "--validate-links": options.validateLinks = try number(argument)
-            case "--validate-files": options.validateFiles = try number(argument)
-            case "--diff-links": options.diffLinks = try number(argument)
-            case "--plan-links": options.planLinks = try number(argument)
-            case "--apply-changes": options.applyChanges = try number(argument)
-            case "--latency-ms": options.applyLatencyMs = try number(argument, minimum: 0)
-            case "--parallelism": options.parallelism = try number(argument)
-            case "--startup-runs": options.startupRuns = try number(argument)
-            case "--repeat": options.repeats = try number(argument)
-            case "--changed-percent":
-                let text = try value(argument)
-                guard let percent = Double(text), (0...100).contains(percent) else {
-                    throw ParseError(description: "--changed-percent expects 0 to 100, got \"\(text)\"")
-                }
-                options.changedPercent = percent
-            case "--scale":
-                let text = try value(argument)
-                let sizes = text.split(separator: ",").compactMap { Int($0) }
-                guard !sizes.isEmpty, sizes.allSatisfy({ $0 > 0 }) else {
-                    throw ParseError(description: "--scale expects sizes like 1000,10000,50000, got \"\(text)\"")
-                }
-                options.scaleSizes = sizes
-            case "--only":
-                let names = try value(argument).split(separator: ",").map(String.init)
-                for name in names where !sections.contains(name) {
-                    throw ParseError(
-                        description: "--only: unknown section \"\(name)\" (\(sections.joined(separator: ", ")))")
-                }
-                options.only = Set(names)
-            case "--help", "-h":
-                throw ParseError(description: usage)
-            default:
-                throw ParseError(description: "unknown argument \"\(argument)\"\n\n\(usage)")
+        var options = parsed.has("--smoke") ? smokeDefaults() : BenchOptions()
+        do {
+            func number(_ flag: String, minimum: Int = 1) throws(UsageError) -> Int? {
+                try parsed.int(flag, in: minimum...1_000_000_000)
             }
-            index += 1
+            options.json = parsed.has("--json")
+            options.jsonFile = parsed.value("--json-file")
+            options.check = parsed.has("--check")
+            options.keepWorkspace = parsed.has("--keep-workspace")
+            options.binary = parsed.value("--binary")
+            options.validateLinks = try number("--validate-links") ?? options.validateLinks
+            options.validateFiles = try number("--validate-files") ?? options.validateFiles
+            options.diffLinks = try number("--diff-links") ?? options.diffLinks
+            options.planLinks = try number("--plan-links") ?? options.planLinks
+            options.applyChanges = try number("--apply-changes") ?? options.applyChanges
+            options.applyLatencyMs = try number("--latency-ms", minimum: 0) ?? options.applyLatencyMs
+            options.parallelism = try number("--parallelism") ?? options.parallelism
+            options.httpsLargeChanges = try number("--https-large-changes") ?? options.httpsLargeChanges
+            options.httpsLargeParallelism = try number("--https-large-parallelism") ?? options.httpsLargeParallelism
+            options.startupRuns = try number("--startup-runs") ?? options.startupRuns
+            options.repeats = try number("--repeat") ?? options.repeats
+            options.changedPercent = try parsed.double("--changed-percent", in: 0...100) ?? options.changedPercent
+        } catch {
+            throw ParseError(description: error.message)
+        }
+        if let text = parsed.value("--scale") {
+            let sizes = text.split(separator: ",").compactMap { Int($0) }
+            guard !sizes.isEmpty, sizes.allSatisfy({ $0 > 0 }) else {
+                throw ParseError(description: "--scale expects sizes like 1000,10000,50000, got \"\(text)\"")
+            }
+            options.scaleSizes = sizes
+        }
+        if let text = parsed.value("--only") {
+            let names = text.split(separator: ",").map(String.init)
+            for name in names where !sections.contains(name) {
+                throw ParseError(
+                    description: "--only: unknown section \"\(name)\" (\(sections.joined(separator: ", ")))")
+            }
+            options.only = Set(names)
         }
         return options
     }

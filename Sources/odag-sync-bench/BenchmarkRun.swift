@@ -503,12 +503,13 @@ final class BenchmarkRun {
 
     /// Applies `plan` through `client` (the median of a few runs): its wall and CPU seconds; throws when any change
     /// failed, naming `what`.
-    func timedApply(_ plan: Plan, through client: ODAGClient, knownIds: Set<String>, what: String) async throws
-        -> (seconds: Double, cpu: Double)
-    {
+    func timedApply(
+        _ plan: Plan, through client: ODAGClient, knownIds: Set<String>, what: String, parallelism: Int? = nil
+    ) async throws -> (seconds: Double, cpu: Double) {
         var cpuSeconds: [Double] = []
         let seconds = try await repeatMedian(options.smoke ? 1 : 3) {
-            let executor = ApplyExecutor(service: client, parallelism: options.parallelism, knownIds: knownIds)
+            let executor = ApplyExecutor(
+                service: client, parallelism: parallelism ?? options.parallelism, knownIds: knownIds)
             let cpu = Timing.processCPUSeconds()
             let (seconds, report) = await Timing.measure { await executor.apply(plan) }
             cpuSeconds.append(Timing.processCPUSeconds() - cpu)

@@ -64,14 +64,14 @@ enum ChildProcess {
     /// child's. Sampling misses at most the last 2 ms of growth, and makes the wall time coarser by as much.
     static func run(
         _ path: String, _ arguments: [String], directory: String? = nil, stdoutPath: String = "/dev/null",
-        sampleMemory: Bool = false
+        stderrPath: String = "/dev/null", sampleMemory: Bool = false
     ) throws -> Outcome {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         if let directory {
             guard let addChdir = Self.addChdir, addChdir(&actions, directory) == 0 else {
                 throw SpawnError(

@@ -49,6 +49,7 @@ do {
     if options.runs("plan") { try await run.planSection() }
     if options.runs("scale") { try await run.scaleSection() }
     if options.runs("apply") { try await run.applySection() }
+    if options.runs("https") { try await run.httpsSection() }
     if options.runs("startup") { try run.startupSection() }
 } catch {
     failure = "\(error)"
