@@ -68,6 +68,10 @@ import Testing
             commandLineServer: nil, emulatorPath: nil, environment: Self.fromEnvironment, config: nil,
             planServer: "https://env.example.com/api/odag/v1")
         #expect(same.source == .environment, "the environment named the plan's own server")
+        let withConfig = try ServerChoice.choose(
+            commandLineServer: nil, emulatorPath: nil, environment: Self.fromEnvironment, config: Self.config,
+            planServer: "https://env.example.com/api/odag/v1")
+        #expect(withConfig.overriddenConfigServer == nil, "the config's server plays no part in applying a plan file")
         do {
             _ = try ServerChoice.choose(
                 commandLineServer: nil, emulatorPath: nil, environment: Self.fromEnvironment, config: nil,

@@ -12,14 +12,16 @@ struct ApplyCommand: Command {
         With manifests: plans, prints the plan, asks for "yes" on a terminal (without one, --auto-approve
         is required), then runs deletes, updates and creates, each phase up to --parallelism at a time.
         With a PLANFILE (from "plan --out"): re-reads the live links and refuses the plan, applying nothing,
-        if any planned link changed or appeared since; it applies only to the server it was made for.
+        if any planned link changed or appeared since; it applies only to the server it was made for, and
+        sends credentials there only when --server or ODAG_SERVER names that server (or with --trust-config-server).
         One failed change does not stop the others; every change's result is reported, and running apply
         again converges. Ctrl-C starts no new change, lets running ones finish and reports what was done.
         Safety: deleting more than safety.maxDeletes links, or more than safety.maxDeletePercent % (30 %)
         of 10 or more links in scope, is refused unless --force-deletes; pruning with manifests that
         declare no links is always refused.
         Exit codes: 0 all changes made (or none needed), 1 an error or a failed change, 3 refused
-        (stale plan, safety limit, empty manifests with pruning; nothing applied), 64 bad usage.
+        (stale plan, safety limit, empty manifests with pruning, credentials for a server only the
+        repository's files name; nothing applied), 64 bad usage.
         """
     static let examples = [
         "# the quick start: apply the examples to a local emulator",

@@ -13,7 +13,8 @@ struct DriftCommand: Command {
         --output prometheus writes node-exporter textfile metrics (write them to the collector's folder);
         --report FILE also writes the JSON report.
         Exit codes: 0 no drift, 2 drift found, 1 error (a failed run also writes failure metrics with
-        --output prometheus), 64 bad usage.
+        --output prometheus), 3 refused (credentials for a server only the repository's files name),
+        64 bad usage.
         """
     static let examples = [
         "# nightly from cron, metrics for node-exporter's textfile collector",

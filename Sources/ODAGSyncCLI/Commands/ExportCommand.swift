@@ -11,7 +11,8 @@ struct ExportCommand: Command {
         files of the same name are overwritten), or all of them as one manifest to standard output with
         "--out -" (the default). The manifests validate and plan to no changes against the same server.
         Links whose name is shared by another link cannot be declared by name and are skipped with an error.
-        Exit codes: 0 ok, 1 error or links skipped, 64 bad usage.
+        Exit codes: 0 ok, 1 error or links skipped, 3 refused (credentials for a server only the config
+        names), 64 bad usage.
         """
     static let examples = [
         "odag-sync export --env prod --out links/",

@@ -11,7 +11,8 @@ struct PlanCommand: Command {
         make. Nothing is changed. --out saves the plan (JSON) for "odag-sync apply PLANFILE", which refuses
         it if any planned link changes on the server in the meantime.
         Exit codes: 0 ok (with --detailed-exitcode: no changes), 2 changes present (--detailed-exitcode),
-        1 error, 3 refused (pruning with manifests that declare no links), 64 bad usage.
+        1 error, 3 refused (pruning with manifests that declare no links, or credentials for a server only
+        the config names), 64 bad usage.
         """
     static let examples = [
         "# plan the quick start against the bundled emulator",

@@ -64,7 +64,11 @@ struct ServerChoice: Sendable, Equatable {
                     "the plan was made for \(planServer), not \(requested); a plan file applies only to its own server",
                     hint: "make a new plan for this server")
             }
-            if let choice { return choice }
+            // The config's server plays no part in applying a plan file, so replacing it is not news.
+            if var choice {
+                choice.overriddenConfigServer = nil
+                return choice
+            }
             if planServer.hasPrefix(emulatorPrefix) {
                 return ServerChoice(
                     target: .emulator(path: String(planServer.dropFirst(emulatorPrefix.count))), source: .planFile)
