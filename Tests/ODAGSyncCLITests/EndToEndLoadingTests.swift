@@ -20,6 +20,19 @@ import Testing
             ), "\(run.stderr)")
     }
 
+    @Test func noManifestPathsIsBadUsageUnlessTheConfigHasErrorsToShow() async throws {
+        let project = try TemporaryFolder(prefix: "no-manifests")
+        try project.write("odag-sync.json", #"{"prune": true}"#)
+        let usage = await CapturedRun.run(["plan", "--emulator", project.path("state.json")], directory: project.root)
+        #expect(usage.code == .usage, "\(usage)")
+        #expect(usage.stderr.hasPrefix("error: no manifests: give their paths as arguments"), "\(usage.stderr)")
+        try project.write("odag-sync.json", #"{"prune": "yes"}"#)
+        let broken = await CapturedRun.run(["plan", "--emulator", project.path("state.json")], directory: project.root)
+        #expect(broken.code == .failure, "\(broken)")
+        #expect(
+            broken.stderr.contains("odag-sync.json:1:11: prune:"), "the config's own error is shown: \(broken.stderr)")
+    }
+
     @Test func thePlanIsStampedWithTheClockTheCommandIsGiven() async throws {
         let project = try TemporaryFolder(prefix: "clock")
         defer { project.remove() }

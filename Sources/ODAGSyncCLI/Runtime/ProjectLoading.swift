@@ -52,7 +52,8 @@ enum ProjectLoading {
         -> LoadedProject
     {
         let report = loader(arguments, context: context, credentials: credentials).load()
-        if let config = report.configs.first, config.manifestPaths.isEmpty {
+        // No manifest paths at all is bad usage, unless the config has errors of its own to show.
+        if let config = report.configs.first, config.manifestPaths.isEmpty, report.errorCount == 1 {
             throw CommandError.usage(
                 UsageError(
                     "no manifests: give their paths as arguments, or \"manifests\" in \(ConfigLoader.fileName)"))
