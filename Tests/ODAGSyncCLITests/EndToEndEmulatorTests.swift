@@ -69,6 +69,47 @@ import Testing
         #expect(run.code == 64, "\(run)")
         let extra = try await OdagSyncBinary.run(["emulator", "state.json"])
         #expect(extra.code == 64, "\(extra)")
+        let noConnections = try await OdagSyncBinary.run(["emulator", "--max-connections", "0"])
+        #expect(noConnections.code == 64, "\(noConnections)")
+    }
+
+    /// A loopback TCP connection that sends nothing; `nil` when it cannot connect.
+    static func idleConnection(port: Int) -> Int32? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else {
+            close(fd)
+            return nil
+        }
+        // A hang guard for the read below: far above what the emulator needs to close it, and below
+        // its 60 s idle timeout, so only the connection cap can end the read with 0.
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        return fd
+    }
+
+    @Test func maxConnectionsMakesRoomByClosingIdleConnections() async throws {
+        let folder = try TemporaryFolder(prefix: "emulator-connections")
+        try folder.write("links/sales.json", E2E.manifest([E2E.declared("Sales A")]))
+        let (emulator, url) = try await Self.start(["--max-connections", "2"], in: folder)
+        defer { emulator.send(SIGTERM) }
+        let port = try #require(URLComponents(string: url)?.port)
+        let idle = (0..<4).compactMap { _ in Self.idleConnection(port: port) }
+        defer { idle.forEach { close($0) } }
+        #expect(idle.count == 4)
+        let plan = try await OdagSyncBinary.run(["plan", "--server", url, "links"], in: folder.root)
+        #expect(plan.code == 0, "\(plan)")
+        // The first idle connection was closed to make room: its read ends at once.
+        var byte: UInt8 = 0
+        #expect(recv(try #require(idle.first), &byte, 1, 0) == 0)
     }
 
     @Test func emulatorFlagRunsAnInProcessEmulatorOnAStateFileItCreates() async throws {
