@@ -129,6 +129,8 @@ final class RecordingServer: Sendable {
         for (arguments, environment) in [
             (["--token-file", "token.txt"], [String: String]()), ([], ["ODAG_TOKEN": Self.token]),
             (["--header", "X-Qlik-User: \(Self.user)"], [:]), ([], ["ODAG_HEADERS": "X-Qlik-User: \(Self.user)"]),
+            // Any readable file passes for a certificate here: the refusal comes before any use of it.
+            (["--client-cert", "token.txt"], [:]),
         ] {
             for command in ["plan", "drift", "export", "apply"] {
                 let run = await CapturedRun.run(
