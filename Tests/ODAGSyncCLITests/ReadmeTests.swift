@@ -44,6 +44,12 @@ import Testing
         ".ci/portable-binary": .notHere("a static release build and, as root, a mount namespace; CI runs it (.ci/run)"),
         ".ci/run": .notHere("runs swift test, the benchmark and the fuzzers: minutes, and the build lock"),
         // Install
+        "cd dist && sha256sum --check odag-sync-0.1.0-linux-x86_64.tar.gz.sha256":
+            .notHere("needs .ci/release's static build (minutes); .ci/portable-binary checks the checksum in CI"),
+        "tar -xzf odag-sync-0.1.0-linux-x86_64.tar.gz":
+            .notHere("needs .ci/release's static build (minutes); .ci/portable-binary unpacks and runs it in CI"),
+        "install -m 0755 odag-sync-0.1.0-linux-x86_64/odag-sync /usr/local/bin/odag-sync":
+            .notHere("needs root and the release tarball; .ci/portable-binary runs the unpacked binary in CI"),
         "swift build -c release --product odag-sync": .notHere(swiftTool),
         "install -m 0755 .build/release/odag-sync /usr/local/bin/odag-sync":
             .notHere(
