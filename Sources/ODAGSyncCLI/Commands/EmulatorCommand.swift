@@ -20,7 +20,7 @@ struct EmulatorCommand: Command {
         Stops cleanly on Ctrl-C or SIGTERM.
         """
     static let examples = [
-        "odag-sync emulator --port 8080 --state /tmp/odag-state.json",
+        "odag-sync emulator --port 8080 --state odag-state.json",
         "# a flaky server for rehearsals",
         "odag-sync emulator --state s.json --latency-ms 50 --fail-rate 0.1 --drop-rate 0.05 --seed 7",
     ]
