@@ -50,7 +50,7 @@ public struct JSONObjectReader: Sendable {
     public func uuid(_ key: String) throws(ModelError) -> String? {
         guard let s = try string(key) else { return nil }
         guard ODAGUUID.isValid(s) else {
-            throw ModelError(path: childPath(key), message: "\(JSONWriter.string(.string(s))) is not a UUID")
+            throw ModelError(path: childPath(key), message: "\(quoted(s)) is not a UUID")
         }
         return s
     }

@@ -1,10 +1,17 @@
 import Foundation
+import ODAGCore
 import Synchronization
 
 /// Where a command writes: data to standard output, messages to standard error.
 ///
 /// Colours are used only when the stream is a terminal and neither `NO_COLOR` nor `--no-color` is
 /// set; `--quiet` silences messages but never data or errors.
+///
+/// Messages (``info(_:)``, ``message(_:)``, ``debug(_:)``, ``warning(_:)``, ``error(_:hint:)``) quote
+/// server replies, link names and paths; whatever their author escaped, every character ``SafeText``
+/// calls unsafe is escaped again here (line feeds excepted), so nothing a server or a pull request
+/// wrote reaches a terminal raw. Data (``output(_:)``) is escaped by its renderer, which alone knows
+/// its format.
 public struct Console: Sendable {
     /// Receives text.
     public let standardOutput: TextSink
@@ -61,25 +68,38 @@ public struct Console: Sendable {
     /// Writes an informational message to standard error unless `--quiet`.
     public func info(_ text: String) {
         guard !quiet else { return }
-        standardError.write(text + "\n")
+        standardError.write(Console.safe(text) + "\n")
+    }
+
+    /// Writes a message to standard error, even with `--quiet` (what a refusal is made of, a prompt).
+    /// No line feed is added.
+    public func message(_ text: String) {
+        standardError.write(Console.safe(text))
     }
 
     /// Writes a detail line to standard error with `--verbose`.
     public func debug(_ text: String) {
         guard verbose else { return }
-        standardError.write(text + "\n")
+        standardError.write(Console.safe(text) + "\n")
     }
 
     /// Writes `warning: …` to standard error (even with `--quiet`).
     public func warning(_ text: String) {
-        standardError.write(styled("warning:", .yellow, enabled: colorErrors) + " " + text + "\n")
+        standardError.write(styled("warning:", .yellow, enabled: colorErrors) + " " + Console.safe(text) + "\n")
     }
 
     /// Writes `error: …` and an optional `hint: …` line to standard error.
     public func error(_ text: String, hint: String? = nil) {
-        var message = styled("error:", .red, enabled: colorErrors) + " " + text + "\n"
-        if let hint { message += styled("hint:", .cyan, enabled: colorErrors) + " " + hint + "\n" }
+        var message = styled("error:", .red, enabled: colorErrors) + " " + Console.safe(text) + "\n"
+        if let hint {
+            message += styled("hint:", .cyan, enabled: colorErrors) + " " + Console.safe(hint) + "\n"
+        }
         standardError.write(message)
+    }
+
+    /// `text` with every unsafe character but the line feed escaped.
+    static func safe(_ text: String) -> String {
+        SafeText.escaped(text, keepingLineFeeds: true)
     }
 }
 

@@ -181,13 +181,50 @@ enum PlanFixtures {
         #expect(plan.errors.map(\.kind) == [.invalidLiveLink])
     }
 
-    @Test func namesMatchWhenCanonicallyEquivalent() throws {
-        let live = [try F.live(1, "Caf\u{E9}", properties: ["rowEstExpr": "1"])]
+    @Test func namesMatchOnlyByTheirExactScalars() throws {
+        // Another owner's decomposed "Cafe\u{301} sales" must not be updated by a precomposed declaration.
+        let live = [
+            try F.live(1, "Cafe\u{301} sales", properties: ["rowEstExpr": "1"], owner: "CORP\\other"),
+            try F.live(2, "Same", properties: ["rowEstExpr": "1"]),
+        ]
         let plan = Planner.plan(
-            desired: [F.desired("Cafe\u{301}", properties: ["rowEstExpr": "1"])], live: live,
-            options: F.options(prune: true))
-        #expect(plan.changes.isEmpty)
+            desired: [
+                F.desired("Caf\u{E9} sales", properties: ["rowEstExpr": "2"]),
+                F.desired("Same", properties: ["rowEstExpr": "1"]),
+            ],
+            live: live, options: F.options())
+        #expect(plan.changes.map { "\($0.action.rawValue) \($0.name.unicodeScalars.count)" } == ["create 10"])
         #expect(plan.unchanged == 1)
+        #expect(plan.unmanaged.map(\.id) == [F.id(1)], "the decomposed link is someone else's: unmanaged")
+    }
+
+    @Test func canonicallyEquivalentLiveNamesAreNotAmbiguous() throws {
+        let live = [try F.live(1, "Caf\u{E9}"), try F.live(2, "Cafe\u{301}")]
+        let plan = Planner.plan(desired: [F.desired("Caf\u{E9}")], live: live, options: F.options(prune: true))
+        #expect(plan.errors.isEmpty, "\(plan.errors)")
+        #expect(plan.unchanged == 1)
+        #expect(plan.changes.map(\.action) == [.delete])
+        #expect(plan.changes.first?.id == F.id(2), "only the decomposed one is unmanaged and pruned")
+    }
+
+    @Test func aPinnedLinkWhoseNameIsOnlyCanonicallyEqualIsRenamed() throws {
+        let live = [try F.live(1, "Cafe\u{301}", properties: ["rowEstExpr": "1"])]
+        let plan = Planner.plan(
+            desired: [F.desired("Caf\u{E9}", id: F.id(1), properties: ["rowEstExpr": "1"])], live: live,
+            options: F.options())
+        #expect(plan.changes.map(\.action) == [.update])
+        #expect(plan.changes.first?.diffs.map(\.path) == ["name"])
+    }
+
+    @Test func theScopePrefixAndTargetsCompareExactScalars() throws {
+        let live = [try F.live(1, "Cafe\u{301} A"), try F.live(2, "Caf\u{E9} B")]
+        let scoped = Planner.plan(
+            desired: [], live: live, options: F.options(scope: LinkScope(namePrefix: "Caf\u{E9}")))
+        #expect(scoped.unmanaged.map(\.id) == [F.id(2)])
+        let targeted = Planner.plan(
+            desired: [F.desired("Caf\u{E9} A")], live: [], options: F.options(targets: ["Cafe\u{301} A"]))
+        #expect(targeted.changes.isEmpty, "the target names another link")
+        #expect(targeted.errors.map(\.kind) == [.unknownTarget])
     }
 
     @Test func prunesOnlyInScopeAndOnlyWhenAsked() throws {

@@ -3,9 +3,13 @@ import ODAGCore
 /// Carries out a plan (SPEC §7): deletes, then updates, then creates, each phase in parallel up to
 /// `parallelism`. One failed change does not stop the others; every change gets a result.
 ///
-/// A replace is a delete in the first phase and a create in the last. A create whose outcome is
-/// unknown (the answer was lost) is settled by re-reading the live links before anything is re-sent,
-/// so a link is never created twice.
+/// A replace is a delete in the first phase and a create in the last. Its create body is checked
+/// before the delete is sent (a body that cannot be created keeps the old link); when the create
+/// fails anyway after the delete, or is never started, the result carries the deleted link's live
+/// definition as it was read (``ChangeResult/deletedLink``): there is no state file, so this is the
+/// only copy of whatever the server kept beyond the declaration. The next plan creates the link
+/// again from its declaration. A create whose outcome is unknown (the answer was lost) is settled by
+/// re-reading the live links before anything is re-sent, so a link is never created twice.
 public struct ApplyExecutor: Sendable {
     /// The server.
     public let service: any LinkService
@@ -39,14 +43,26 @@ public struct ApplyExecutor: Sendable {
         let changes = plan.changes
         var outcomes = [ChangeOutcome?](repeating: nil, count: changes.count)
         var elapsed = [Int](repeating: 0, count: changes.count)
+        // The replaces whose old link is gone: until their create succeeds, the link is lost.
+        var deletedHalves = Set<Int>()
 
         // Phase 1: deletes, and the delete half of replaces (a replace is reported once, after its create).
-        let deletions = changes.indices.filter { changes[$0].action == .delete || changes[$0].action == .replace }
+        for index in changes.indices where changes[index].action == .replace {
+            if let problem = invalidCreateBody(changes[index]) {
+                outcomes[index] = .failed(problem)
+                report(changes[index], outcomes[index], 0)
+            }
+        }
+        let deletions = changes.indices.filter {
+            (changes[$0].action == .delete || changes[$0].action == .replace) && outcomes[$0] == nil
+        }
         await runPhase(deletions, of: changes, { change in await self.delete(change) }) { index, outcome, ms in
             elapsed[index] += ms
             if changes[index].action == .delete || !outcome.isSuccess {
                 outcomes[index] = replaceHalf(outcome, of: changes[index], deleted: false)
                 report(changes[index], outcomes[index], elapsed[index])
+            } else {
+                deletedHalves.insert(index)
             }
         }
         // Phase 2: updates.
@@ -63,11 +79,21 @@ public struct ApplyExecutor: Sendable {
         await runPhase(creations, of: changes, { change in await self.create(change) }) { index, outcome, ms in
             elapsed[index] += ms
             outcomes[index] = replaceHalf(outcome, of: changes[index], deleted: true)
+            if outcomes[index] == .notStarted && deletedHalves.contains(index) {
+                outcomes[index] = .failed(
+                    "the old link was deleted, and the run was interrupted before the new one was created; run apply again to create it"
+                )
+            }
             report(changes[index], outcomes[index], elapsed[index])
         }
 
         let results = changes.indices.map { index in
-            ChangeResult(change: changes[index], outcome: outcomes[index] ?? .notStarted, milliseconds: elapsed[index])
+            let outcome = outcomes[index] ?? .notStarted
+            var result = ChangeResult(change: changes[index], outcome: outcome, milliseconds: elapsed[index])
+            if changes[index].action == .replace && deletedHalves.contains(index) && !outcome.isSuccess {
+                result.deletedLink = changes[index].before
+            }
+            return result
         }
         return ApplyReport(server: plan.server, results: results, interrupted: interruption.isInterrupted)
     }
@@ -124,6 +150,16 @@ public struct ApplyExecutor: Sendable {
         }
     }
 
+    /// Why a replace's create body cannot be sent, checked before its delete; `nil` when it can.
+    func invalidCreateBody(_ change: PlannedChange) -> String? {
+        do {
+            _ = try OdagLinkCreate(json: change.after ?? .null)
+            return nil
+        } catch {
+            return "the planned body is not a valid link (\(error)), so the old link was not deleted; nothing was changed"
+        }
+    }
+
     func delete(_ change: PlannedChange) async -> ChangeOutcome {
         guard let id = change.id else { return .failed("the plan has no id for this link") }
         do {
@@ -145,7 +181,7 @@ public struct ApplyExecutor: Sendable {
             _ = try await service.updateLink(id: id, body)
             return .succeeded(newId: nil)
         } catch  where service.isNotFound(error) {
-            return .failed("link \(quote(change.name)) (id \(id)) no longer exists on the server; run plan again")
+            return .failed("link \(quoted(change.name)) (id \(id)) no longer exists on the server; run plan again")
         } catch {
             return .failed("\(error)")
         }

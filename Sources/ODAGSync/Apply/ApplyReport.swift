@@ -26,6 +26,8 @@ public struct ApplyReport: Sendable, Equatable {
     public var notStarted: Int { results.filter { $0.outcome == .notStarted }.count }
     /// Whether every change succeeded.
     public var allSucceeded: Bool { results.allSatisfy { $0.outcome.isSuccess } }
+    /// The results of replaces whose old link was deleted and whose new one was not created.
+    public var lostLinks: [ChangeResult] { results.filter { $0.deletedLink != nil } }
 }
 
 /// The result of one change.
@@ -36,12 +38,16 @@ public struct ChangeResult: Sendable, Equatable {
     public var outcome: ChangeOutcome
     /// How long it took, in milliseconds.
     public var milliseconds: Int
+    /// For a replace whose old link was deleted and whose new one was not created: the deleted link's
+    /// live definition as it was read, undeclared fields included (the only copy left of them).
+    public var deletedLink: JSONValue?
 
     /// Creates a result.
-    public init(change: PlannedChange, outcome: ChangeOutcome, milliseconds: Int = 0) {
+    public init(change: PlannedChange, outcome: ChangeOutcome, milliseconds: Int = 0, deletedLink: JSONValue? = nil) {
         self.change = change
         self.outcome = outcome
         self.milliseconds = milliseconds
+        self.deletedLink = deletedLink
     }
 }
 

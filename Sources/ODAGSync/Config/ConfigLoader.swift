@@ -106,7 +106,7 @@ public enum ConfigLoader {
                 } else {
                     checker.error(
                         serverPath,
-                        "\(JSONValue.string(text).snippet()) is not an http(s) URL; "
+                        "\(quoted(text, limit: 60)) is not an http(s) URL; "
                             + "expected a URL such as \"https://qlik.example.com/api/odag/v1\"")
                 }
             }

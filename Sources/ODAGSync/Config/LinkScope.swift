@@ -12,19 +12,21 @@ public struct LinkScope: Sendable, Hashable {
         self.owners = owners
     }
 
-    /// Whether a link named `name` is within the name bound.
+    /// Whether a link named `name` is within the name bound: its first Unicode scalars are exactly
+    /// the prefix's (no canonical equivalence: `"Cafe"` is not a prefix of `"Caf\u{E9}"`, and `"Caf\u{E9}"`
+    /// is not one of `"Cafe\u{301}"`).
     public func contains(name: String) -> Bool {
         guard let namePrefix, !namePrefix.isEmpty else { return true }
-        return name.hasPrefix(namePrefix)
+        return ExactText.hasPrefix(name, namePrefix)
     }
 
     /// Whether a link owned by `owner` is within the owner bound (owners compare case-insensitively, as
-    /// Windows account names do).
+    /// Windows account names do, and otherwise by exact Unicode scalars).
     public func contains(owner: String?) -> Bool {
         guard !owners.isEmpty else { return true }
         guard let owner else { return false }
         let lowered = owner.lowercased()
-        return owners.contains { $0.lowercased() == lowered }
+        return owners.contains { ExactText.equal($0.lowercased(), lowered) }
     }
 
     /// Whether the scope places no bound at all.

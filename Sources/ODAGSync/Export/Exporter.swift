@@ -32,8 +32,9 @@ public enum Exporter {
     /// Exports the live links in `scope`, one manifest each.
     public static func export(_ live: [OdagLink], scope: LinkScope) -> Result {
         let inScope = live.filter { scope.contains($0) }
-        var byName: [String: Int] = [:]
-        for link in inScope { byName[link.name ?? "", default: 0] += 1 }
+        // Names are the same only when their Unicode scalars are: "Caf\u{E9}" and "Cafe\u{301}" are two links.
+        var byName: [NameKey: Int] = [:]
+        for link in inScope { byName[NameKey(link.name ?? ""), default: 0] += 1 }
         var skipped: [String] = []
         var manifests: [ExportedManifest] = []
         var taken = Set<String>()
@@ -41,16 +42,17 @@ public enum Exporter {
         for link in sorted {
             let name = link.name ?? ""
             guard let id = link.id, let selection = link.selectionAppId, let template = link.templateAppId else {
-                skipped.append("a link named \(quote(name)) lacks an id or app id")
+                skipped.append("a link named \(quoted(name)) lacks an id or app id")
                 continue
             }
             guard !name.isEmpty else {
-                skipped.append("link \(id) has an empty name, which a manifest cannot declare; name it on the server")
+                skipped.append("link \(DisplayText.sanitized(id)) has an empty name, which a manifest cannot declare; name it on the server")
                 continue
             }
-            guard byName[name] == 1 else {
+            let sharing = byName[NameKey(name)] ?? 1
+            guard sharing == 1 else {
                 skipped.append(
-                    "link \(quote(name)) (id \(id)) shares its name with \((byName[name] ?? 1) - 1) other link(s); names are unique in manifests, so rename or delete the duplicates on the server"
+                    "link \(quoted(name)) (id \(DisplayText.sanitized(id))) shares its name with \(sharing - 1) other link(s); names are unique in manifests, so rename or delete the duplicates on the server"
                 )
                 continue
             }

@@ -337,8 +337,8 @@ struct ManifestChecker {
         return resolution.value
     }
 
-    /// A value from the input quoted as compact JSON and shortened.
+    /// A value from the input quoted and shortened.
     private func quote(_ text: String) -> String {
-        JSONValue.string(text).snippet()
+        quoted(text, limit: 60)
     }
 }

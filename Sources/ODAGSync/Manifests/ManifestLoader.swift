@@ -183,7 +183,8 @@ public struct ManifestLoader: Sendable {
         var links: [DeclaredLink] = []
         var diagnostics: [Diagnostic] = []
         var linkCount = 0
-        var firstName: [String: ManifestChecker.Occurrence] = [:]
+        // Two names are duplicates only when their Unicode scalars are the same, as the planner matches them.
+        var firstName: [NameKey: ManifestChecker.Occurrence] = [:]
         var firstId: [String: ManifestChecker.Occurrence] = [:]
         // Most files are about the same size: reserve for all links after seeing the first file's.
         var reserved = false
@@ -228,18 +229,18 @@ public struct ManifestLoader: Sendable {
             diagnostics.append(contentsOf: checker.diagnostics)
             linkCount += checker.linkCount
             for name in checker.names {
-                if let first = firstName[name.value] {
+                if let first = firstName[NameKey(name.value)] {
                     diagnostics.append(
-                        duplicate(name, of: first, "duplicate link name \(JSONValue.string(name.value).snippet())"))
+                        duplicate(name, of: first, "duplicate link name \(quoted(name.value, limit: 60))"))
                 } else {
-                    firstName[name.value] = name
+                    firstName[NameKey(name.value)] = name
                 }
                 if !scope.contains(name: name.value) {
                     let (file, location) = place(name)
                     diagnostics.append(
                         .error(
                             file: file, location: location, path: name.path,
-                            "\(JSONValue.string(name.value).snippet()) is outside the scope\(inEnvironment); "
+                            "\(quoted(name.value, limit: 60)) is outside the scope\(inEnvironment); "
                                 + "expected a name starting with \(quoted(scope.namePrefix ?? "")) (scope.namePrefix)"))
                 }
             }

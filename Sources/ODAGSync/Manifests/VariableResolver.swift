@@ -4,6 +4,8 @@
     import Darwin
 #endif
 
+import ODAGCore
+
 /// Expands `${name}` and `${env:NAME}` in manifest strings (SPEC §2); `$${` is a literal `${`.
 ///
 /// `${name}` comes from ``variables`` (the selected environment's over the config's top level);

@@ -98,7 +98,7 @@ extension PlannedChange {
         guard let action = ChangeAction(rawValue: actionName) else {
             throw ModelError(
                 path: JSONPath.appending(key: "action", to: path),
-                message: "\(quote(actionName)) is not one of create, update, replace, delete")
+                message: "\(quoted(actionName)) is not one of create, update, replace, delete")
         }
         self.init(
             action: action, name: try reader.requiredString("name"), id: try reader.string("id"),
@@ -166,7 +166,7 @@ extension PlanError {
         let kindName = try reader.requiredString("kind")
         guard let kind = Kind(rawValue: kindName) else {
             throw ModelError(
-                path: JSONPath.appending(key: "kind", to: path), message: "unknown error kind \(quote(kindName))")
+                path: JSONPath.appending(key: "kind", to: path), message: "unknown error kind \(quoted(kindName))")
         }
         self.init(
             kind: kind, name: try reader.string("name"), id: try reader.string("id"),

@@ -33,7 +33,7 @@ public struct ApplyReportRenderer: Sendable {
         var lines: [String] = []
         for result in report.results {
             let change = result.change
-            var subject = change.action.rawValue + " " + DisplayText.quoted(change.name)
+            var subject = change.action.rawValue + " " + quoted(change.name)
             let time = " (" + DisplayText.seconds(milliseconds: result.milliseconds) + ")"
             switch result.outcome {
             case .succeeded(let newId):
@@ -47,6 +47,9 @@ public struct ApplyReportRenderer: Sendable {
                 if let id = change.id { subject += " (id " + DisplayText.sanitized(id) + ")" }
                 lines.append(
                     style.red(unicode ? "✗" : "FAILED") + " " + subject + ": " + DisplayText.sanitized(message))
+                if let deleted = result.deletedLink {
+                    lines.append("    the deleted link, as it was: " + ApplyReportRenderer.deletedLinkText(deleted))
+                }
             case .notStarted:
                 if let id = change.id { subject += " (id " + DisplayText.sanitized(id) + ")" }
                 lines.append(style.dim("- not started: " + subject))
@@ -54,6 +57,11 @@ public struct ApplyReportRenderer: Sendable {
         }
         lines.append(ApplyReportRenderer.summaryLine(report))
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A deleted link's live definition as one line of compact JSON, unsafe characters escaped.
+    public static func deletedLinkText(_ link: JSONValue) -> String {
+        SafeText.escaped(JSONWriter.string(link))
     }
 
     /// `Apply complete: 3 succeeded, 1 failed, 0 not started.`, or `Apply interrupted: …` with what
@@ -86,6 +94,7 @@ public struct ApplyReportRenderer: Sendable {
                 members["message"] = .string(note)
             case .failed(let message):
                 members["message"] = .string(message)
+                if let deleted = result.deletedLink { members["deletedLink"] = deleted }
             case .notStarted:
                 break
             }
@@ -109,7 +118,7 @@ public struct ApplyReportRenderer: Sendable {
             leadingKeys: [
                 "server", "interrupted", "summary", "succeeded", "failed", "notStarted", "action", "name", "id",
                 "outcome",
-                "newId", "message",
+                "newId", "message", "deletedLink",
             ])
             + "\n"
     }

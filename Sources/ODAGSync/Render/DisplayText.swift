@@ -2,35 +2,24 @@ import ODAGCore
 
 /// Formatting shared by the plain-text renderers: quoting, value snippets, counts and durations.
 ///
-/// Everything that came from a manifest or a server goes through ``quoted(_:)``, ``value(_:limit:)``
-/// or ``sanitized(_:)``, which escape control characters (C0, DEL and C1), so a link name cannot
-/// move the cursor, change colours or forge a line of output on a terminal or in a CI log.
+/// Everything that came from a manifest or a server goes through `quoted(_:limit:)` (names),
+/// ``value(_:limit:)`` or ``sanitized(_:)``, which write every character ``SafeText`` calls unsafe
+/// (controls, bidirectional controls, line separators, zero-width characters) as `\uXXXX`, so a
+/// link name cannot move the cursor, clear the screen, write the clipboard, reorder or hide text, or
+/// forge a line of output on a terminal or in a CI log.
 enum DisplayText {
     /// The longest a field value is shown in text output before it is shortened with `…`.
     static let valueLimit = 60
 
-    /// A name as a JSON string literal: `"Sales detail"`, with quotes and controls escaped.
-    static func quoted(_ text: String) -> String {
-        escapingWideControls(JSONWriter.string(.string(text)))
-    }
-
     /// A field value as compact JSON, shortened to about `limit` characters; `(absent)` when missing.
     static func value(_ value: JSONValue?, limit: Int = valueLimit) -> String {
         guard let value else { return "(absent)" }
-        return escapingWideControls(value.snippet(limit: limit))
+        return SafeText.escaped(value.snippet(limit: limit))
     }
 
-    /// Free text (a message, a server URL, a source location) with control characters escaped.
+    /// Free text (a message, a server URL, a source location) with unsafe characters escaped.
     static func sanitized(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            if isControl(scalar) {
-                result += escape(scalar)
-            } else {
-                result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
+        SafeText.escaped(text)
     }
 
     /// `1 link`, `2 links`.
@@ -54,29 +43,5 @@ enum DisplayText {
             result.append(digit)
         }
         return (n < 0 ? "-" : "") + result
-    }
-
-    /// JSON escapes C0 controls but writes DEL and C1 controls (such as U+009B, a one-character CSI)
-    /// as they are; terminals act on those too.
-    private static func escapingWideControls(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.value >= 0x7F && $0.value <= 0x9F }) else { return text }
-        var result = ""
-        for scalar in text.unicodeScalars {
-            if scalar.value >= 0x7F && scalar.value <= 0x9F {
-                result += escape(scalar)
-            } else {
-                result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
-    }
-
-    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (scalar.value >= 0x7F && scalar.value <= 0x9F)
-    }
-
-    private static func escape(_ scalar: Unicode.Scalar) -> String {
-        let hex = String(scalar.value, radix: 16)
-        return "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
     }
 }

@@ -6,14 +6,26 @@ import ODAGCore
 /// Names and values become HTML character references (`&#124;` for `|`, `&lt;` for `<`, `&#96;` for a
 /// backtick, …), which GitHub decodes in Markdown and in HTML alike, so one escape is safe in every
 /// place this module puts text: a name can neither end a table cell, open a tag or a code span, nor
-/// start emphasis or a link. Line breaks become spaces, as a table row or a summary is one line.
+/// start emphasis or a link. Line breaks become spaces, as a table row or a summary is one line; the
+/// other characters ``SafeText`` calls unsafe (controls, bidirectional controls, zero-width
+/// characters) are shown as `\uXXXX`.
+///
+/// An `@` in prose becomes `<code>@</code>`: GitHub turns `@user` and `@org/team` into mentions (which
+/// notify) in text, even when the `@` was written as a character reference, but never inside code.
 enum MarkdownText {
-    /// `text` with every character Markdown or HTML could act on replaced by a character reference.
+    /// `text` with every character Markdown or HTML could act on replaced by a character reference,
+    /// and every `@` kept from starting a mention.
     static func escape(_ text: String) -> String {
+        escape(text, inCode: false)
+    }
+
+    /// ``escape(_:)``; `inCode` leaves `@` as it is, for text inside `<code>`.
+    private static func escape(_ text: String, inCode: Bool) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
             switch scalar {
+            case "@" where !inCode: result += "<code>@</code>"
             case "&": result += "&amp;"
             case "<": result += "&lt;"
             case ">": result += "&gt;"
@@ -30,8 +42,9 @@ enum MarkdownText {
             case "!": result += "&#33;"
             case "\n", "\r", "\t": result += " "
             default:
-                if scalar.value < 0x20 || (scalar.value >= 0x7F && scalar.value <= 0x9F) {
-                    result += "&#xFFFD;"
+                if SafeText.isUnsafe(scalar) {
+                    // The backslash as a reference too, so the escape reads as text and not as Markdown.
+                    result += "&#92;" + SafeText.escape(scalar).dropFirst()
                 } else {
                     result.unicodeScalars.append(scalar)
                 }
@@ -42,7 +55,13 @@ enum MarkdownText {
 
     /// `text` escaped inside `<code>`, for ids, paths and values.
     static func code(_ text: String) -> String {
-        "<code>" + escape(text) + "</code>"
+        "<code>" + escape(text, inCode: true) + "</code>"
+    }
+
+    /// A line of a fenced code block: Markdown does not act on it, so only the unsafe characters are
+    /// escaped, as in text output (GitHub makes no mentions in code).
+    static func codeLine(_ text: String) -> String {
+        SafeText.escaped(text)
     }
 
     /// A fence of backticks longer than any run of backticks in `body`, so the body cannot close it.

@@ -1,3 +1,5 @@
+import ODAGCore
+
 /// Renders a ``Plan`` for people, Terraform-style: a header, each change with its field differences,
 /// the unmanaged links, the errors and a summary line.
 ///
@@ -36,7 +38,7 @@ public struct PlanTextRenderer: Sendable {
                     ? "Unmanaged links (pruning is on: those in the plan above are deleted):"
                     : "Unmanaged links (not touched; --prune deletes them):")
             for link in plan.unmanaged {
-                var line = "    " + DisplayText.quoted(link.name) + " (id " + DisplayText.sanitized(link.id)
+                var line = "    " + quoted(link.name) + " (id " + DisplayText.sanitized(link.id)
                 if let owner = link.owner { line += ", owner " + DisplayText.sanitized(owner) }
                 line += ")"
                 if pruned.contains(link.id) { line += " " + style.red("deleted") }

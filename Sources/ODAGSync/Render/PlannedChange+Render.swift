@@ -6,7 +6,7 @@ extension PlannedChange {
 
     /// What follows the action in a headline: `"Finance drill" (id …): templateAppId changed; …`.
     var textSubject: String {
-        var text = DisplayText.quoted(name)
+        var text = quoted(name)
         if let id { text += " (id \(DisplayText.sanitized(id)))" }
         if let reason { text += ": " + DisplayText.sanitized(reason) }
         return text
@@ -52,13 +52,6 @@ extension PlannedChange {
         if let after = diff.after {
             lines.append("+ \(diff.path): " + after.snippet(limit: PlannedChange.markdownValueLimit))
         }
-        return lines.map { $0.replacingControlCharacters() }
-    }
-}
-
-extension String {
-    /// Line breaks and other C0 controls as spaces, so one diff line stays one line.
-    fileprivate func replacingControlCharacters() -> String {
-        String(String.UnicodeScalarView(unicodeScalars.map { $0.value < 0x20 ? " " : $0 }))
+        return lines.map(MarkdownText.codeLine)
     }
 }

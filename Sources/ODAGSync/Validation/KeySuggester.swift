@@ -49,12 +49,7 @@ public enum KeySuggester {
     }
 }
 
-/// `text` as a JSON string literal, for quoting names and values in messages.
-func quoted(_ text: String) -> String {
-    JSONWriter.string(.string(text))
-}
-
 /// A list of names quoted and joined with commas, for "expected one of …" messages.
 func quotedList<S: Sequence<String>>(_ names: S) -> String {
-    names.map(quoted).joined(separator: ", ")
+    names.map { quoted($0) }.joined(separator: ", ")
 }

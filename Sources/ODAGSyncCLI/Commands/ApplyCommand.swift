@@ -58,6 +58,7 @@ struct ApplyCommand: Command {
         let plan = PlanMaking.plan(
             project: project, live: live, connection: connection, targets: arguments.all("--target"),
             now: context.clock())
+        try refuseEmptyPrune(plan)
         if format == "text" { PlanMaking.render(plan, format: "text", context: context) }
         try check(plan, limits: project.config.safety, arguments: arguments)
         guard plan.hasChanges else {
@@ -76,7 +77,7 @@ struct ApplyCommand: Command {
                         "apply needs --auto-approve when there is no terminal to confirm on",
                         hint: "review the plan first (odag-sync plan), or apply a saved plan file"))
             }
-            context.console.standardError.write(
+            context.console.message(
                 "\nDo you want to apply these changes to \(plan.server)?\n  Only 'yes' will be accepted: ")
             guard context.console.readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
                 throw CommandError.failed("apply cancelled; nothing was changed")
@@ -124,11 +125,12 @@ struct ApplyCommand: Command {
         let live = try await PlanMaking.readLive(connection)
         let stale = StalePlanCheck.problems(plan: plan, live: live, scope: config.scope)
         if !stale.isEmpty {
-            for problem in stale { context.console.standardError.write("stale: \(problem)\n") }
+            for problem in stale { context.console.message("stale: \(problem)\n") }
             throw CommandError.refused(
                 "the plan in \(planFile.path) is stale: \(stale.count) planned link(s) changed on the server since it was made; nothing was applied",
                 hint: "make a new plan and review it again")
         }
+        try refuseEmptyPrune(plan)
         if format == "text" { PlanMaking.render(plan, format: "text", context: context) }
         try check(plan, limits: config.safety, arguments: arguments)
         guard plan.hasChanges else {
@@ -150,6 +152,15 @@ struct ApplyCommand: Command {
         if format == "json" { context.console.output(plan.jsonText) }
         context.console.info("Dry run: nothing was applied.")
         return .success
+    }
+
+    /// Refuses, before the plan is printed, to prune with manifests that declare no links: the plan
+    /// would delete every link in scope, which is not worth reading.
+    static func refuseEmptyPrune(_ plan: Plan) throws {
+        guard plan.prune && plan.declaredLinks == 0 else { return }
+        throw CommandError.refused(
+            SafetyCheck.emptyPruneRefusal(plan) + "; nothing was applied",
+            hint: "declare at least one link, or turn pruning off")
     }
 
     /// Refuses plans with errors and plans past the safety limits.
@@ -210,6 +221,15 @@ struct ApplyCommand: Command {
             console.output(renderer.jsonText(report))
         } else {
             console.output("\n" + ApplyReportRenderer(color: console.colorOutput, unicode: true).renderText(report))
+        }
+        for lost in report.lostLinks {
+            guard let deleted = lost.deletedLink else { continue }
+            console.error(
+                "link \(quoted(lost.change.name)) (id \(lost.change.id ?? "unknown")) was deleted and not created again; "
+                    + "its live definition, as read before the delete:\n"
+                    + JSONWriter.string(deleted, pretty: true),
+                hint: "run apply again: it creates the link from its declaration (with a new id); "
+                    + "fields it had beyond the declaration are in the definition above")
         }
         if report.allSucceeded { return .success }
         if report.failed > 0 {

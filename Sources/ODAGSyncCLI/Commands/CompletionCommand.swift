@@ -79,13 +79,13 @@ struct CompletionCommand: Command {
         let path = absolutePath(config ?? "odag-sync.json", context)
         guard let data = FileManager.default.contents(atPath: path) else {
             if config == nil { return .success }
-            throw CommandError.failed("cannot read the config \(quoteText(config ?? path))")
+            throw CommandError.failed("cannot read the config \(quoted(config ?? path))")
         }
         let root: JSONValue
         do {
             root = try JSONParser.parse(Array(data))
         } catch {
-            throw CommandError.failed("the config \(quoteText(config ?? "odag-sync.json")) is not JSON: \(error)")
+            throw CommandError.failed("the config \(quoted(config ?? "odag-sync.json")) is not JSON: \(error)")
         }
         guard case .object(let members)? = root["environments"] else { return .success }
         let names = members.map(\.key).filter { name in

@@ -1,4 +1,5 @@
 import Foundation
+import ODAGCore
 import ODAGEmulator
 
 /// `odag-sync emulator`: runs the local ODAG service.
@@ -47,7 +48,7 @@ struct EmulatorCommand: Command {
 
     static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> ExitCode {
         if let extra = arguments.positionals.first {
-            throw CommandError.usage(UsageError("emulator takes no arguments, got \(quoteText(extra))"))
+            throw CommandError.usage(UsageError("emulator takes no arguments, got \(quoted(extra))"))
         }
         var configuration = EmulatorConfiguration(
             host: arguments.value("--host") ?? "127.0.0.1", port: try arguments.int("--port", in: 0...65535) ?? 0,
@@ -57,7 +58,7 @@ struct EmulatorCommand: Command {
         configuration.dropRate = try arguments.double("--drop-rate", in: 0...1) ?? 0
         if let seed = arguments.value("--seed") {
             guard let value = UInt64(seed) else {
-                throw CommandError.usage(UsageError("option --seed needs a whole number, got \(quoteText(seed))"))
+                throw CommandError.usage(UsageError("option --seed needs a whole number, got \(quoted(seed))"))
             }
             configuration.seed = value
         }

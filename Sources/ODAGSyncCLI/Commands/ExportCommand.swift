@@ -1,4 +1,5 @@
 import Foundation
+import ODAGCore
 import ODAGSync
 
 /// `odag-sync export`: writes manifests from the live links.
@@ -25,7 +26,7 @@ struct ExportCommand: Command {
 
     static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> ExitCode {
         if let extra = arguments.positionals.first {
-            throw CommandError.usage(UsageError("export takes no paths, got \(quoteText(extra)); use --out DIR"))
+            throw CommandError.usage(UsageError("export takes no paths, got \(quoted(extra)); use --out DIR"))
         }
         let options = try ConnectionOptions(arguments, context: context)
         let config = try ProjectLoading.config(arguments, context: context, credentials: options.credentials)
@@ -41,7 +42,7 @@ struct ExportCommand: Command {
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             } catch {
-                throw CommandError.failed("cannot create the folder \(quoteText(out)): \(error.localizedDescription)")
+                throw CommandError.failed("cannot create the folder \(quoted(out)): \(error.localizedDescription)")
             }
             for manifest in result.manifests {
                 try PlanMaking.write(

@@ -30,7 +30,7 @@ struct ValidateCommand: Command {
             context.console.output(ValidationReportRenderer.text(report))
         } else {
             // Problems are messages (stderr), so a script can capture stdout and still see them.
-            context.console.standardError.write(ValidationReportRenderer.text(report))
+            context.console.message(ValidationReportRenderer.text(report))
         }
         return report.isValid ? .success : .failure
     }

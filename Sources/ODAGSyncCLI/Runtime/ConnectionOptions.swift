@@ -37,10 +37,10 @@ struct ConnectionOptions: Sendable {
         }
         for file in arguments.all("--header-file") {
             guard let data = FileManager.default.contents(atPath: absolutePath(file, context)) else {
-                throw CommandError.failed("cannot read the header file \(quoteText(file))")
+                throw CommandError.failed("cannot read the header file \(quoted(file))")
             }
             try Self.add(
-                lines: String(decoding: data, as: UTF8.self), from: "the header file \(quoteText(file))", to: &headers)
+                lines: String(decoding: data, as: UTF8.self), from: "the header file \(quoted(file))", to: &headers)
         }
         for (index, flag) in arguments.all("--header").enumerated() {
             try Self.add(header: flag, from: "--header number \(index + 1)", to: &headers)
@@ -59,7 +59,7 @@ struct ConnectionOptions: Sendable {
         }
         for path in [tls.caCertPath, tls.clientCertPath, tls.clientKeyPath].compactMap({ $0 })
         where !FileManager.default.isReadableFile(atPath: path) {
-            throw CommandError.failed("cannot read \(quoteText(path))")
+            throw CommandError.failed("cannot read \(quoted(path))")
         }
         server = arguments.value("--server")
         emulatorPath = arguments.value("--emulator").map { absolutePath($0, context) }
@@ -101,7 +101,7 @@ struct ConnectionOptions: Sendable {
         }
         guard !value.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F }) else {
             throw CommandError.usage(
-                UsageError("the value of header \(quoteText(name)) in \(source) holds a control character"))
+                UsageError("the value of header \(quoted(name)) in \(source) holds a control character"))
         }
         headers.add(name: name, value: value)
     }
@@ -122,12 +122,12 @@ struct ConnectionOptions: Sendable {
         if let file = arguments.value("--token-file") {
             let path = absolutePath(file, context)
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw CommandError.failed("cannot read the token file \(quoteText(file))")
+                throw CommandError.failed("cannot read the token file \(quoted(file))")
             }
             let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !token.isEmpty else { throw CommandError.failed("the token file \(quoteText(file)) is empty") }
+            guard !token.isEmpty else { throw CommandError.failed("the token file \(quoted(file)) is empty") }
             guard !token.contains(where: \.isNewline) else {
-                throw CommandError.failed("the token file \(quoteText(file)) has more than one line")
+                throw CommandError.failed("the token file \(quoted(file)) has more than one line")
             }
             return token
         }

@@ -45,7 +45,7 @@ enum PlanMaking {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: absolute), options: .atomic)
         } catch {
-            throw CommandError.failed("cannot write \(quoteText(path)): \(error.localizedDescription)")
+            throw CommandError.failed("cannot write \(quoted(path)): \(error.localizedDescription)")
         }
     }
 

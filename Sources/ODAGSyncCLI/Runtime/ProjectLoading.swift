@@ -63,7 +63,7 @@ enum ProjectLoading {
         }
         // drift loads the project too, and has no --prune.
         if arguments.declares("--prune") && arguments.has("--prune") { config = config.overriding(prune: true) }
-        for warning in report.diagnostics { context.console.standardError.write(warning.description + "\n") }
+        for warning in report.diagnostics { context.console.message(warning.description + "\n") }
         let project = LoadedProject(config: config, links: report.links)
         FreedMemory.release()
         return project
@@ -73,7 +73,7 @@ enum ProjectLoading {
     /// failure that ends the command.
     static func diagnosticsFailure(_ diagnostics: [Diagnostic], context: CommandContext) -> CommandError {
         for diagnostic in diagnostics {
-            context.console.standardError.write(diagnostic.description + "\n")
+            context.console.message(diagnostic.description + "\n")
         }
         let errors = diagnostics.filter(\.isError).count
         return .failed(
@@ -82,9 +82,4 @@ enum ProjectLoading {
                 : "the config or manifests have \(errors) errors (above)",
             hint: "\"odag-sync validate\" checks them offline")
     }
-}
-
-/// `text` as a JSON string literal, for quoting values in messages.
-func quoteText(_ text: String) -> String {
-    JSONWriter.string(.string(text))
 }

@@ -67,7 +67,7 @@ struct ServerConnection: Sendable {
         }
         guard let url = URL(string: baseURL) else {
             emulator?.stop()
-            throw CommandError.usage(UsageError("the server \(quoteText(baseURL)) is not a URL"))
+            throw CommandError.usage(UsageError("the server \(quoted(baseURL)) is not a URL"))
         }
         if url.user != nil || url.password != nil {
             emulator?.stop()

@@ -1,3 +1,5 @@
+import ODAGCore
+
 /// Renders drift as Prometheus metrics in the text exposition format, for node-exporter's textfile
 /// collector (`drift --output prometheus`), so alerting can watch a cron job:
 ///
@@ -8,9 +10,14 @@
 /// odag_sync_last_run_success{server="…",environment="prod"} 1
 /// ```
 ///
-/// A run that failed (the server could not be read, the manifests are invalid) renders with
-/// ``renderFailure(server:environment:timestamp:)``: only the run metrics, success `0`, so an alert on
-/// `odag_sync_last_run_success == 0` fires rather than the drift gauges going silently stale.
+/// `odag_sync_drift_detected` is 1 exactly when the check found drift: a link missing, changed (a
+/// pinned link whose app id was changed, or that was moved out of the scope, included), unmanaged or
+/// ambiguous. `odag_sync_last_run_success` is 1 exactly when the check finished: a report with
+/// ``DriftReport/errors`` (links that could not be checked) renders its drift gauges with success
+/// `0`, and a run that failed before it could report (the server could not be read, the manifests
+/// are invalid) renders with ``renderFailure(server:environment:timestamp:)``: only the run metrics,
+/// success `0`, so an alert on `odag_sync_last_run_success == 0` fires rather than the drift gauges
+/// going silently stale. Every run that is not a clean "no drift" shows in one gauge or the other.
 /// `environment` is `""` when none was selected. The collector reads the file at any moment: write
 /// it to a temporary file in the same folder and rename it into place.
 public struct DriftMetricsRenderer: Sendable {
@@ -24,7 +31,7 @@ public struct DriftMetricsRenderer: Sendable {
     /// `generatedAt`; when that cannot be read, the timestamp metric is left out.
     public func render(_ report: DriftReport, timestamp: Int? = nil) -> String {
         let labels = DriftMetricsRenderer.labels(server: report.plan.server, environment: report.plan.environment)
-        let counts = [report.missingCount, report.changed.count, report.unmanaged.count, report.ambiguous.count]
+        let counts = [report.missingCount, report.changedCount, report.unmanaged.count, report.ambiguous.count]
         var text = DriftMetricsRenderer.family(
             "odag_sync_drift_links", help: "Links that differ between the manifests and the server, by kind.",
             samples: zip(DriftMetricsRenderer.kinds, counts).map { kind, count in
@@ -34,7 +41,8 @@ public struct DriftMetricsRenderer: Sendable {
             "odag_sync_drift_detected", help: "Whether the last drift check found drift (1) or none (0).",
             samples: [(labels, report.drift ? 1 : 0)])
         text += runMetrics(
-            labels: labels, timestamp: timestamp ?? UnixTime.seconds(iso8601: report.plan.generatedAt), success: true)
+            labels: labels, timestamp: timestamp ?? UnixTime.seconds(iso8601: report.plan.generatedAt),
+            success: report.complete)
         return text
     }
 
@@ -46,8 +54,10 @@ public struct DriftMetricsRenderer: Sendable {
             success: false)
     }
 
-    /// A label value escaped as the exposition format requires: `\` as `\\`, `"` as `\"`, a line
-    /// feed as `\n`.
+    /// A label value escaped as the exposition format requires (`\` as `\\`, `"` as `\"`, a line
+    /// feed as `\n`), and every other character ``SafeText`` calls unsafe written as the text
+    /// `\uXXXX` (its backslash escaped: the format knows no `\u` escape), so a `cat` of the metrics
+    /// file shows no control sequence.
     public static func escapeLabelValue(_ value: String) -> String {
         var result = ""
         for character in value.unicodeScalars {
@@ -55,7 +65,12 @@ public struct DriftMetricsRenderer: Sendable {
             case "\\": result += "\\\\"
             case "\"": result += "\\\""
             case "\n": result += "\\n"
-            default: result.unicodeScalars.append(character)
+            default:
+                if SafeText.isUnsafe(character) {
+                    result += "\\" + SafeText.escape(character)
+                } else {
+                    result.unicodeScalars.append(character)
+                }
             }
         }
         return result

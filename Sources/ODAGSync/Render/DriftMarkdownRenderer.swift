@@ -15,14 +15,14 @@ public struct DriftMarkdownRenderer: Sendable {
         var head = "## odag-sync drift: "
         head +=
             report.drift
-            ? "\(report.missingCount) missing, \(report.changed.count) changed, \(report.unmanaged.count) unmanaged, "
+            ? "\(report.missingCount) missing, \(report.changedCount) changed, \(report.unmanaged.count) unmanaged, "
                 + "\(report.ambiguous.count) ambiguous"
             : "no drift"
         head += "\n\n" + PlanMarkdownRenderer.context(report.plan) + "\n\n"
         head += "| Missing | Changed | Unmanaged | Ambiguous | Unchanged |\n|---:|---:|---:|---:|---:|\n| "
         head +=
             [
-                report.missingCount, report.changed.count, report.unmanaged.count, report.ambiguous.count,
+                report.missingCount, report.changedCount, report.unmanaged.count, report.ambiguous.count,
                 report.plan.unchanged,
             ].map(MarkdownText.number).joined(separator: " | ") + " |\n\n"
         if !report.drift {
@@ -54,6 +54,11 @@ public struct DriftMarkdownRenderer: Sendable {
                     heading:
                         "### Changed\n\nThe server differs from git (<code>-</code> live, <code>+</code> declared).\n\n",
                     items: report.changed.map { $0.markdownDetails(label: "changed") }),
+                CappedMarkdown.Section(
+                    noun: "changed pinned links",
+                    heading:
+                        "### Changed beyond an update\n\nPinned links whose app id was changed, or that were moved out of the scope.\n\n",
+                    items: report.changedPinned.map(DriftMarkdownRenderer.item), footer: "\n"),
                 PlanMarkdownRenderer.unmanagedSection(
                     report.unmanaged, pruned: [], explanation: "On the server, in scope, declared nowhere."),
             ])

@@ -1,3 +1,5 @@
+import ODAGCore
+
 /// Renders a ``DriftReport`` for people and cron mail: one line per finding, phrased as drift
 /// (`missing`, `changed`, `unmanaged`, `ambiguous`), field differences as `live → declared`, the
 /// errors, and a last line `Drift: …` or `No drift. …`.
@@ -39,9 +41,12 @@ public struct DriftTextRenderer: Sendable {
             findings.append(label("changed", style.yellow) + change.textSubject)
             findings += change.textDetailLines()
         }
+        for error in report.changedPinned {
+            findings.append(label("changed", style.yellow) + DriftTextRenderer.subject(error))
+        }
         for link in report.unmanaged {
             var line =
-                label("unmanaged", style.magenta) + DisplayText.quoted(link.name) + " (id "
+                label("unmanaged", style.magenta) + quoted(link.name) + " (id "
                 + DisplayText.sanitized(link.id)
             if let owner = link.owner { line += ", owner " + DisplayText.sanitized(owner) }
             findings.append(line + ")")
@@ -70,13 +75,13 @@ public struct DriftTextRenderer: Sendable {
             let unchanged = report.plan.unchanged
             return "No drift. " + (unchanged == 1 ? "1 link matches" : "\(unchanged) links match") + " the manifests."
         }
-        return "Drift: \(report.missingCount) missing, \(report.changed.count) changed, "
+        return "Drift: \(report.missingCount) missing, \(report.changedCount) changed, "
             + "\(report.unmanaged.count) unmanaged, \(report.ambiguous.count) ambiguous."
     }
 
     /// `"Name": message (links.json:3:5)` for a finding that is a plan error.
     static func subject(_ error: PlanError) -> String {
-        var text = error.name.map { DisplayText.quoted($0) + ": " } ?? ""
+        var text = error.name.map { quoted($0) + ": " } ?? ""
         text += DisplayText.sanitized(error.message)
         if let source = error.source { text += " (" + DisplayText.sanitized(source) + ")" }
         return text
