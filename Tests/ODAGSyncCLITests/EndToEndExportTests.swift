@@ -39,9 +39,17 @@ import Testing
             ["export", "--server", server.url, "--out", "links"], in: project.root)
         #expect(export.code == 0, "\(export)")
         #expect(export.stdout.isEmpty, "files, not stdout: \(export.stdout)")
-        let files = try FileManager.default.contentsOfDirectory(atPath: project.path("links")).sorted()
+        let all = try FileManager.default.contentsOfDirectory(atPath: project.path("links")).sorted()
+        #expect(all.contains("odag-links.schema.json"), "the schema is written beside the manifests: \(all)")
+        let files = all.filter { $0 != "odag-links.schema.json" }
         #expect(files.count == Self.liveLinks.count, "one manifest per link: \(files)")
         #expect(files.allSatisfy { $0.hasSuffix(".json") && !$0.contains("/") })
+        for file in files {
+            let manifest = try #require(E2E.json(project.read("links/" + file)))
+            #expect(manifest["$schema"] == "odag-links.schema.json", "\(file)")
+        }
+        let schema = try #require(E2E.json(project.read("links/odag-links.schema.json")))
+        #expect(schema["title"] == "odag-sync manifest")
 
         let validate = await InProcess.run(["validate", "links"], in: project.root)
         #expect(validate.code == 0, "exported manifests must validate: \(validate)")
@@ -80,11 +88,50 @@ import Testing
             ["export", "--server", server.url, "--out", "links"], in: project.root)
         #expect(export.code == 1, "\(export)")
         #expect(export.stderr.contains("\"Twin\""), "\(export.stderr)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: project.path("links")) == ["single.json"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: project.path("links")).sorted() == [
+                "odag-links.schema.json", "single.json",
+            ])
     }
 
     @Test func exportTakesNoPaths() async throws {
         let run = await InProcess.run(["export", "--server", "http://127.0.0.1:9/api/odag/v1", "links"])
         #expect(run.code == 64, "\(run)")
+    }
+
+    @Test func schemaRefReplacesTheSchemaFile() async throws {
+        let server = try TestEmulator(links: Array(Self.liveLinks.prefix(2)))
+        let project = try TemporaryFolder(prefix: "export")
+        defer { project.remove() }
+        let ref = "../schemas/odag-links.schema.json"
+        let export = try await OdagSyncBinary.run(
+            ["export", "--server", server.url, "--out", "links", "--schema-ref", ref], in: project.root)
+        #expect(export.code == 0, "\(export)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: project.path("links")).sorted()
+        #expect(!files.contains("odag-links.schema.json"), "\(files)")
+        #expect(files.count == 2)
+        for file in files {
+            #expect(E2E.json(project.read("links/" + file))?["$schema"] == .string(ref), "\(file)")
+        }
+        let stdout = try await OdagSyncBinary.run(
+            ["export", "--server", server.url, "--schema-ref", ref], in: project.root)
+        #expect(E2E.json(stdout.stdout)?["$schema"] == .string(ref), "\(stdout)")
+        let bare = try await OdagSyncBinary.run(["export", "--server", server.url], in: project.root)
+        #expect(E2E.json(bare.stdout)?["$schema"] == nil, "no file beside standard output to refer to")
+    }
+
+    @Test func namesThatOnlyLookTheSameAreTwoLinks() async throws {
+        let server = try TestEmulator(links: [E2E.live(1, "Caf\u{E9} sales"), E2E.live(2, "Cafe\u{301} sales")])
+        let project = try TemporaryFolder(prefix: "export")
+        defer { project.remove() }
+        let export = try await OdagSyncBinary.run(
+            ["export", "--server", server.url, "--out", "links"], in: project.root)
+        #expect(export.code == 0, "not duplicates: \(export)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: project.path("links"))
+        #expect(files.filter { $0 != "odag-links.schema.json" }.count == 2, "\(files)")
+        let plan = try await OdagSyncBinary.run(
+            ["plan", "--server", server.url, "--detailed-exitcode", "--output", "json", "links"], in: project.root)
+        #expect(plan.code == 0, "each manifest matches exactly its own link: \(plan)")
+        #expect(E2E.json(plan.stdout)?["summary"]?["unchanged"] == 2, "\(plan.stdout)")
     }
 }

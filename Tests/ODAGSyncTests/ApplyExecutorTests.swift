@@ -24,6 +24,7 @@ final class InMemoryLinkService: LinkService {
         var log: [String] = []
         var loseCreateAnswers = 0
         var failNames: Set<String> = []
+        var failCreateNames: Set<String> = []
         var running = 0
         var maxRunning = 0
         var nextId = 100
@@ -33,8 +34,14 @@ final class InMemoryLinkService: LinkService {
     /// When set, every create waits here first, so a test can prove creates overlap.
     let barrier: Barrier?
 
-    init(links: [OdagLink], loseCreateAnswers: Int = 0, failNames: Set<String> = [], barrier: Barrier? = nil) {
-        state = Mutex(State(links: links, loseCreateAnswers: loseCreateAnswers, failNames: failNames))
+    init(
+        links: [OdagLink], loseCreateAnswers: Int = 0, failNames: Set<String> = [], failCreateNames: Set<String> = [],
+        barrier: Barrier? = nil
+    ) {
+        state = Mutex(
+            State(
+                links: links, loseCreateAnswers: loseCreateAnswers, failNames: failNames,
+                failCreateNames: failCreateNames))
         self.barrier = barrier
     }
 
@@ -60,7 +67,9 @@ final class InMemoryLinkService: LinkService {
         await barrier?.arrive()
         await Task.yield()
         return try state.withLock { state throws -> OdagLink in
-            if state.failNames.contains(body.name) { throw Refused(reason: "refused \(body.name)") }
+            if state.failNames.contains(body.name) || state.failCreateNames.contains(body.name) {
+                throw Refused(reason: "refused \(body.name)")
+            }
             state.nextId += 1
             let link = OdagLink(
                 id: PlanFixtures.id(state.nextId), name: body.name, selectionAppId: body.selectionAppId,
@@ -184,6 +193,72 @@ final class InMemoryLinkService: LinkService {
         #expect(service.links.count == 1)
     }
 
+    @Test func aReplaceWhoseCreateFailsReportsTheDeletedLinkAndTheNextPlanCreatesIt() async throws {
+        let live = [
+            try F.live(1, "Lost", template: F.appB, properties: ["rowEstExpr": "1", "menuLabel": "server only"])
+        ]
+        let desired = [F.desired("Lost", template: F.appC, properties: ["rowEstExpr": "1"])]
+        let service = InMemoryLinkService(links: live, failCreateNames: ["Lost"])
+        let report = await executor(service, live).apply(plan(desired, live))
+        #expect(service.links.isEmpty, "the delete went through")
+        let result = report.results[0]
+        guard case .failed(let message) = result.outcome else {
+            Issue.record("expected a failure, got \(result.outcome)")
+            return
+        }
+        #expect(message.hasPrefix("the old link was deleted but creating the new one failed"))
+        #expect(result.deletedLink == live[0].json, "the whole live definition, undeclared fields included")
+        #expect(result.deletedLink?["properties"]?["menuLabel"] == "server only")
+        #expect(report.lostLinks.map(\.change.name) == ["Lost"])
+        let text = ApplyReportRenderer(unicode: false).renderText(report)
+        #expect(text.contains("    the deleted link, as it was: {"), "\(text)")
+        #expect(text.contains(#""menuLabel":"server only""#), "\(text)")
+        #expect(ApplyReportRenderer().json(report)["results"]?.arrayValue?.first?["deletedLink"] == live[0].json)
+
+        let next = plan(desired, service.links)
+        #expect(next.changes.map(\.action) == [.create], "the next apply creates it from its declaration")
+        let healthy = InMemoryLinkService(links: service.links)
+        #expect(await executor(healthy, service.links).apply(next).allSucceeded)
+        #expect(healthy.links.map(\.name) == ["Lost"])
+    }
+
+    @Test func aReplaceWhoseCreateBodyIsInvalidDeletesNothing() async throws {
+        let live = [try F.live(1, "Kept", template: F.appB)]
+        var replace = plan([F.desired("Kept", template: F.appC)], live)
+        replace.changes[0].after = ["name": "Kept", "selectionAppId": "not a uuid", "templateAppId": .string(F.appC)]
+        let service = InMemoryLinkService(links: live)
+        let report = await executor(service, live).apply(replace)
+        #expect(service.log.isEmpty, "nothing was sent: \(service.log)")
+        #expect(service.links.count == 1)
+        guard case .failed(let message) = report.results[0].outcome else {
+            Issue.record("expected a failure")
+            return
+        }
+        #expect(message.contains("the planned body is not a valid link"))
+        #expect(message.contains("the old link was not deleted"))
+        #expect(report.results[0].deletedLink == nil)
+    }
+
+    @Test func aReplaceInterruptedBetweenItsHalvesIsAFailureWithTheDeletedLink() async throws {
+        let live = [try F.live(1, "Half", template: F.appB), try F.live(2, "Upd", properties: ["rowEstExpr": "1"])]
+        let desired = [F.desired("Half", template: F.appC), F.desired("Upd", properties: ["rowEstExpr": "2"])]
+        let service = InMemoryLinkService(links: live)
+        let flag = InterruptionFlag()
+        // A replace reports nothing after its delete: the update, which runs between its halves, interrupts.
+        let executor = ApplyExecutor(
+            service: service, parallelism: 1, interruption: flag, knownIds: Set(live.compactMap(\.id)),
+            progress: { _ in flag.interrupt() })
+        let report = await executor.apply(plan(desired, live))
+        let half = try #require(report.results.first { $0.change.action == .replace })
+        guard case .failed(let message) = half.outcome else {
+            Issue.record("expected a failure, got \(half.outcome)")
+            return
+        }
+        #expect(message.contains("interrupted before the new one was created"))
+        #expect(half.deletedLink == live[0].json)
+        #expect(!service.links.contains { $0.name == "Half" })
+    }
+
     @Test func anInterruptionStopsNewChangesAndReportsThem() async throws {
         let desired = (0..<10).map { F.desired("L\($0)") }
         let service = InMemoryLinkService(links: [])
@@ -226,6 +301,36 @@ final class InMemoryLinkService: LinkService {
             SafetyCheck.refusals(for: plan, limits: SafetyLimits(maxDeletePercent: 50), forceDeletes: false).isEmpty)
     }
 
+    @Test func replacesCountAsDeletesForTheLimits() throws {
+        let live = try (1...10).map { try F.live($0, "L\($0)", template: F.appB) }
+        let desired = (1...10).map { F.desired("L\($0)", template: $0 <= 4 ? F.appC : F.appB) }
+        let plan = Planner.plan(desired: desired, live: live, options: F.options())
+        #expect(plan.summary.replace == 4)
+        #expect(plan.summary.delete == 0)
+        let refusals = SafetyCheck.refusals(for: plan, limits: SafetyLimits(maxDeletes: 3), forceDeletes: false)
+        #expect(
+            refusals == [
+                "the plan deletes 4 links (4 of them replaced: deleted and created again), more than safety.maxDeletes (3)",
+                "the plan deletes 4 of 10 links in scope (4 of them replaced: deleted and created again) (40 %), more than safety.maxDeletePercent (30 %)",
+            ])
+        #expect(SafetyCheck.refusals(for: plan, limits: SafetyLimits(maxDeletes: 3), forceDeletes: true).isEmpty)
+        #expect(
+            SafetyCheck.refusals(
+                for: plan, limits: SafetyLimits(maxDeletes: 4, maxDeletePercent: 40), forceDeletes: false
+            ).isEmpty)
+    }
+
+    @Test func aReplacePlanSaysTheNewLinkGetsANewId() throws {
+        let live = [try F.live(1, "R", template: F.appB)]
+        let plan = Planner.plan(desired: [F.desired("R", template: F.appC)], live: live, options: F.options())
+        let reason = try #require(plan.changes.first?.reason)
+        #expect(reason.contains("created again with a new id"))
+        #expect(reason.contains("selection-app buttons that point at the old id stop working until re-pointed"))
+        #expect(plan.json["changes"]?.arrayValue?.first?["reason"] == .string(reason))
+        #expect(PlanTextRenderer().render(plan).contains(reason))
+        #expect(PlanMarkdownRenderer().render(plan).contains("with a new id"))
+    }
+
     @Test func thePercentLimitStartsAtTenLinks() throws {
         let live = try (1...9).map { try F.live($0, "L\($0)") }
         let plan = Planner.plan(desired: [F.desired("L1")], live: live, options: F.options(prune: true))
@@ -257,5 +362,40 @@ final class InMemoryLinkService: LinkService {
                 "link \"A\" (id \(F.id(1))) changed since the plan was made: properties.rowEstExpr: \"1\" → \"3\"",
                 "link \"C\" appeared on the server since the plan was made (id \(F.id(3)))",
             ])
+    }
+
+    @Test func aReorderingOfBindingsIsNotAChange() throws {
+        let bindings: JSONValue = [
+            ["selectionField": "A", "templateField": "A", "selectionType": "required"],
+            ["selectionField": "B", "templateField": "B", "selectionType": "optional"],
+        ]
+        let live = [try F.live(1, "L", properties: ["bindings": bindings, "rowEstExpr": "1"])]
+        let plan = Planner.plan(
+            desired: [F.desired("L", properties: ["rowEstExpr": "2"])], live: live, options: F.options())
+        #expect(plan.changes.map(\.action) == [.update])
+        var reordered = live
+        reordered[0].properties?.bindings?.reverse()
+        #expect(reordered[0].json != live[0].json)
+        #expect(StalePlanCheck.problems(plan: plan, live: reordered, scope: LinkScope()).isEmpty)
+        var changed = live
+        changed[0].properties?.bindings?[0].selectionType = "optional"
+        #expect(StalePlanCheck.problems(plan: plan, live: changed, scope: LinkScope()).count == 1)
+    }
+
+    @Test func aCreateIsStaleOnlyWhenExactlyItsNameAppeared() throws {
+        let plan = Planner.plan(desired: [F.desired("Caf\u{E9}")], live: [], options: F.options())
+        let lookalike = [try F.live(1, "Cafe\u{301}")]
+        #expect(StalePlanCheck.problems(plan: plan, live: lookalike, scope: LinkScope()).isEmpty)
+        let same = [try F.live(1, "Caf\u{E9}")]
+        #expect(StalePlanCheck.problems(plan: plan, live: same, scope: LinkScope()).count == 1)
+    }
+
+    @Test func aNameChangedOnlyInItsScalarsMakesAPlanStale() throws {
+        let live = [try F.live(1, "Caf\u{E9}", properties: ["rowEstExpr": "1"])]
+        let plan = Planner.plan(
+            desired: [F.desired("Caf\u{E9}", properties: ["rowEstExpr": "2"])], live: live, options: F.options())
+        var renamed = live
+        renamed[0].name = "Cafe\u{301}"
+        #expect(StalePlanCheck.problems(plan: plan, live: renamed, scope: LinkScope()).count == 1)
     }
 }

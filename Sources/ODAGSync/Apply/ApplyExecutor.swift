@@ -156,7 +156,8 @@ public struct ApplyExecutor: Sendable {
             _ = try OdagLinkCreate(json: change.after ?? .null)
             return nil
         } catch {
-            return "the planned body is not a valid link (\(error)), so the old link was not deleted; nothing was changed"
+            return
+                "the planned body is not a valid link (\(error)), so the old link was not deleted; nothing was changed"
         }
     }
 

@@ -28,7 +28,9 @@ public enum StalePlanCheck {
             case .update, .replace, .delete:
                 guard let id = change.id else { continue }
                 guard let now = byId[id.lowercased()] else {
-                    problems.append("link \(quoted(change.name)) (id \(DisplayText.sanitized(id))) was deleted since the plan was made")
+                    problems.append(
+                        "link \(quoted(change.name)) (id \(DisplayText.sanitized(id))) was deleted since the plan was made"
+                    )
                     continue
                 }
                 guard let before = change.before.map(comparable) else { continue }
@@ -36,7 +38,9 @@ public enum StalePlanCheck {
                 guard !ExactText.equal(before, current) else { continue }
                 let differences = differences(before: before, now: current)
                 let detail = differences.isEmpty ? "" : ": " + differences.joined(separator: "; ")
-                problems.append("link \(quoted(change.name)) (id \(DisplayText.sanitized(id))) changed since the plan was made\(detail)")
+                problems.append(
+                    "link \(quoted(change.name)) (id \(DisplayText.sanitized(id))) changed since the plan was made\(detail)"
+                )
             }
         }
         return problems
@@ -68,8 +72,10 @@ public enum StalePlanCheck {
                 }
             }
         }
-        return ExactText.equal(before, now) ? [] : [
-            "\(DisplayText.sanitized(JSONPath.display(path))): \(DisplayText.value(before)) → \(DisplayText.value(now))"
-        ]
+        return ExactText.equal(before, now)
+            ? []
+            : [
+                "\(DisplayText.sanitized(JSONPath.display(path))): \(DisplayText.value(before)) → \(DisplayText.value(now))"
+            ]
     }
 }

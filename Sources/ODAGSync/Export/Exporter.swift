@@ -29,8 +29,9 @@ public enum Exporter {
         "$schema", "links", "name", "id", "selectionAppId", "templateAppId", "properties", "ignore",
     ]
 
-    /// Exports the live links in `scope`, one manifest each.
-    public static func export(_ live: [OdagLink], scope: LinkScope) -> Result {
+    /// Exports the live links in `scope`, one manifest each; each manifest's `$schema` is
+    /// `schemaReference` when one is given.
+    public static func export(_ live: [OdagLink], scope: LinkScope, schemaReference: String? = nil) -> Result {
         let inScope = live.filter { scope.contains($0) }
         // Names are the same only when their Unicode scalars are: "Caf\u{E9}" and "Cafe\u{301}" are two links.
         var byName: [NameKey: Int] = [:]
@@ -46,7 +47,9 @@ public enum Exporter {
                 continue
             }
             guard !name.isEmpty else {
-                skipped.append("link \(DisplayText.sanitized(id)) has an empty name, which a manifest cannot declare; name it on the server")
+                skipped.append(
+                    "link \(DisplayText.sanitized(id)) has an empty name, which a manifest cannot declare; name it on the server"
+                )
                 continue
             }
             let sharing = byName[NameKey(name)] ?? 1
@@ -74,16 +77,23 @@ public enum Exporter {
             manifests.append(
                 ExportedManifest(
                     fileName: fileName(for: name, taken: &taken),
-                    json: ["links": [escapingVariables(.object(declaration))]]))
+                    json: manifest(links: [escapingVariables(.object(declaration))], schemaReference: schemaReference)))
         }
         manifests.sort { $0.fileName < $1.fileName }
         return Result(manifests: manifests, skipped: skipped)
     }
 
-    /// All exported links in one manifest (for `--out -`).
-    public static func combined(_ result: Result) -> ExportedManifest {
+    /// All exported links in one manifest (for `--out -`), with `schemaReference` as its `$schema`.
+    public static func combined(_ result: Result, schemaReference: String? = nil) -> ExportedManifest {
         let links = result.manifests.flatMap { $0.json["links"]?.arrayValue ?? [] }
-        return ExportedManifest(fileName: "-", json: ["links": .array(links)])
+        return ExportedManifest(fileName: "-", json: manifest(links: links, schemaReference: schemaReference))
+    }
+
+    /// A manifest document: its `$schema` line when there is a reference, then its links.
+    static func manifest(links: [JSONValue], schemaReference: String?) -> JSONValue {
+        var members: [String: JSONValue] = ["links": .array(links)]
+        if let schemaReference { members["$schema"] = .string(schemaReference) }
+        return .object(members)
     }
 
     /// The properties the manifest format manages, as the server has them.

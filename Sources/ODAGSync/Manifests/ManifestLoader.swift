@@ -257,6 +257,10 @@ public struct ManifestLoader: Sendable {
             links: links, diagnostics: Diagnostic.normalized(diagnostics), fileCount: files.count, linkCount: linkCount)
     }
 
+    /// Files in a manifest folder that end with this are JSON Schemas (the one `export` writes beside
+    /// its manifests), not manifests.
+    static let schemaSuffix = ".schema.json"
+
     private func collect(folder: String, display: String, depth: Int, search: inout Search) {
         // Each real folder and file is read once, so a symbolic link loop (or two links to one place)
         // neither recurses nor declares the same links twice; the depth limit is a last resort.
@@ -285,7 +289,7 @@ public struct ManifestLoader: Sendable {
             if isDirectory.boolValue {
                 collect(folder: absolutePath, display: displayPath, depth: depth + 1, search: &search)
                 if search.stopped { return }
-            } else if !excludedFiles.contains(Self.standardized(absolutePath)),
+            } else if !entry.hasSuffix(Self.schemaSuffix), !excludedFiles.contains(Self.standardized(absolutePath)),
                 search.visited.insert(Self.realPath(absolutePath)).inserted
             {
                 if search.files.count >= limits.maxFiles {

@@ -28,6 +28,55 @@ import Testing
         #expect(report.json["drift"] == false)
     }
 
+    @Test func aPinnedLinkChangedBeyondAnUpdateOrMovedOutOfScopeIsChangedDrift() throws {
+        typealias F = PlanFixtures
+        let live = [
+            try F.live(1, "Pinned", template: F.appC), try F.live(2, "Moved", owner: "CORP\\someone"),
+            try F.live(3, "Fine"),
+        ]
+        let desired = [
+            F.desired("Pinned", id: F.id(1)), F.desired("Moved", id: F.id(2)), F.desired("Fine"),
+        ]
+        let plan = Planner.plan(
+            desired: desired, live: live, options: F.options(scope: LinkScope(owners: ["CORP\\svc"])))
+        #expect(Set(plan.errors.map(\.kind)) == [.pinnedReplace, .outOfScope])
+        let report = DriftReport(plan: plan)
+        #expect(report.drift)
+        #expect(report.complete)
+        #expect(report.errors.isEmpty)
+        #expect(report.changedPinned.map(\.name) == ["Moved", "Pinned"])
+        #expect(report.changedCount == 2)
+        let text = DriftTextRenderer().render(report)
+        #expect(!text.contains("No drift"), "\(text)")
+        #expect(text.contains("Drift: 0 missing, 2 changed, 0 unmanaged, 0 ambiguous."), "\(text)")
+        #expect(text.contains("  changed   \"Pinned\": link \"Pinned\" is pinned to id"), "\(text)")
+        #expect(text.contains(#"owner "CORP\\someone"), which is outside the scope"#), "\(text)")
+        let markdown = DriftMarkdownRenderer().render(report)
+        #expect(markdown.contains("## odag-sync drift: 0 missing, 2 changed"), "\(markdown)")
+        #expect(markdown.contains("### Changed beyond an update"))
+        let metrics = try PrometheusSamples(DriftMetricsRenderer().render(report, timestamp: 0))
+        #expect(metrics["odag_sync_drift_detected"] == 1)
+        #expect(metrics["odag_sync_last_run_success"] == 1)
+        #expect(metrics["odag_sync_drift_links", kind: "changed"] == 2)
+        #expect(report.json["drift"] == true)
+    }
+
+    @Test func anIncompleteCheckIsAFailedRunInTheMetrics() throws {
+        typealias F = PlanFixtures
+        let plan = Planner.plan(
+            desired: [F.desired("A")], live: [], options: F.options(targets: ["A", "Nothing"]))
+        let report = DriftReport(plan: plan)
+        #expect(!report.complete)
+        #expect(report.drift, "A is missing")
+        let metrics = try PrometheusSamples(DriftMetricsRenderer().render(report, timestamp: 0))
+        #expect(metrics["odag_sync_drift_detected"] == 1)
+        #expect(metrics["odag_sync_last_run_success"] == 0)
+        let clean = try PrometheusSamples(
+            DriftMetricsRenderer().render(DriftReport(plan: RenderFixtures.emptyPlan()), timestamp: 0))
+        #expect(clean["odag_sync_drift_detected"] == 0)
+        #expect(clean["odag_sync_last_run_success"] == 1)
+    }
+
     @Test func otherErrorsAloneAreNotDrift() {
         let plan = Plan(
             server: "s", generatedAt: RenderFixtures.generatedAt,
@@ -79,5 +128,27 @@ import Testing
         #expect(markdown.utf8.count <= 65_000)
         #expect(markdown.contains("of 3,000 changed links"))
         #expect(markdown.contains("the CI log or the JSON drift report"))
+    }
+}
+
+/// The samples of a metrics text, by name (and `kind` label), for drift tests.
+struct PrometheusSamples {
+    var values: [String: Int] = [:]
+
+    init(_ text: String) throws {
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            let parts = line.split(separator: " ")
+            guard parts.count == 2, let value = Int(parts[1]) else {
+                throw ModelError(path: "", message: "bad line \(line)")
+            }
+            let series = parts[0]
+            let name = String(series.prefix { $0 != "{" })
+            let kind = series.firstRange(of: "kind=\"").map { series[$0.upperBound...].prefix { $0 != "\"" } }
+            values[kind.map { "\(name)/\($0)" } ?? name] = value
+        }
+    }
+
+    subscript(_ name: String, kind kind: String? = nil) -> Int? {
+        values[kind.map { "\(name)/\($0)" } ?? name]
     }
 }
