@@ -17,8 +17,9 @@ struct ApplyCommand: Command {
         One failed change does not stop the others; every change's result is reported, and running apply
         again converges. Ctrl-C starts no new change, lets running ones finish and reports what was done.
         Safety: deleting more than safety.maxDeletes links, or more than safety.maxDeletePercent % (30 %)
-        of 10 or more links in scope, is refused unless --force-deletes; pruning with manifests that
-        declare no links is always refused.
+        of 10 or more links in scope, is refused unless --force-deletes (a replace counts as a delete: its
+        new link gets a new id); pruning with manifests that declare no links is always refused. A replace
+        whose create fails after its delete prints the deleted link's definition; apply again creates it.
         Exit codes: 0 all changes made (or none needed), 1 an error or a failed change, 3 refused
         (stale plan, safety limit, empty manifests with pruning, credentials for a server only the
         repository's files name; nothing applied), 64 bad usage.

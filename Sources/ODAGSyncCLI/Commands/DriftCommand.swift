@@ -8,13 +8,14 @@ struct DriftCommand: Command {
     static let usage = "drift [PATHS…] [options]"
     static let discussion = """
         Compares the live links with the manifests, changing nothing, and reports links that are missing
-        (declared, not on the server), changed (differ in a declared field), unmanaged (in scope, not
-        declared) and ambiguous (several live links with a declared name).
+        (declared, not on the server), changed (differ in a declared field, or pinned and given another app
+        id or moved out of the scope), unmanaged (in scope, not declared) and ambiguous (several live
+        links with a declared name).
         --output prometheus writes node-exporter textfile metrics (write them to the collector's folder);
         --report FILE also writes the JSON report.
-        Exit codes: 0 no drift, 2 drift found, 1 error (a failed run also writes failure metrics with
-        --output prometheus), 3 refused (credentials for a server only the repository's files name),
-        64 bad usage.
+        Exit codes: 0 no drift, 2 drift found, 1 error or a check that could not finish (with --output
+        prometheus, odag_sync_last_run_success is then 0), 3 refused (credentials for a server only the
+        repository's files name), 64 bad usage.
         """
     static let examples = [
         "# nightly from cron, metrics for node-exporter's textfile collector",

@@ -15,7 +15,8 @@ import Testing
         ("LRI", "\u{2066}"), ("RLI", "\u{2067}"), ("FSI", "\u{2068}"), ("PDI", "\u{2069}"),
         ("LRM", "\u{200E}"), ("RLM", "\u{200F}"), ("ALM", "\u{061C}"),
         ("LSEP", "\u{2028}"), ("PSEP", "\u{2029}"),
-        ("ZWSP", "\u{200B}"), ("ZWNJ", "\u{200C}"), ("ZWJ", "\u{200D}"), ("WJ", "\u{2060}"), ("BOM", "\u{FEFF}"),
+        ("ZWSP", "\u{200B}"), ("ZWNJ", "\u{200C}"), ("ZWJ", "\u{200D}"), ("WJ", "\u{2060}"), ("IPS", "\u{2063}"),
+        ("IPL", "\u{2064}"), ("BOM", "\u{FEFF}"),
     ]
 
     /// A name carrying every unsafe scalar, an OSC 52 clipboard write, a screen clear and mentions.
