@@ -1,4 +1,5 @@
 import Foundation
+import ODAGCore
 import ODAGSync
 
 /// The server a command talks to, and who named it: the one place that applies the precedence rules
@@ -127,7 +128,7 @@ struct ServerChoice: Sendable, Equatable {
         }
         guard !operation.isEmpty else { return }
         let message =
-            "the server URL \(quoteText(url)) names an operation (/\(operation.joined(separator: "/"))); "
+            "the server URL \(quoted(url)) names an operation (/\(operation.joined(separator: "/"))); "
             + "the base URL must end in /api/odag/v1"
         let hint =
             suggestion.map { "use \($0)" }
