@@ -57,6 +57,7 @@ import Testing
         "install -D -m 0755 .build/release/odag-sync ~/.local/bin/odag-sync": .here,
         "odag-sync version": .here,
         "source <(odag-sync completion bash)": .here,
+        "odag-sync completion bash": .by("completionLoadsAsShown"),
         // Commands
         "odag-sync help plan": .here,
         "odag-sync plan --emulator FILE": .here,
