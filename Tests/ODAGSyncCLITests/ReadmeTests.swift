@@ -44,12 +44,9 @@ import Testing
         ".ci/portable-binary": .notHere("a static release build and, as root, a mount namespace; CI runs it (.ci/run)"),
         ".ci/run": .notHere("runs swift test, the benchmark and the fuzzers: minutes, and the build lock"),
         // Install
-        "cd dist && sha256sum --check odag-sync-0.1.0-linux-x86_64.tar.gz.sha256":
-            .notHere("needs .ci/release's static build (minutes); .ci/portable-binary checks the checksum in CI"),
-        "tar -xzf odag-sync-0.1.0-linux-x86_64.tar.gz":
-            .notHere("needs .ci/release's static build (minutes); .ci/portable-binary unpacks and runs it in CI"),
-        "install -m 0755 odag-sync-0.1.0-linux-x86_64/odag-sync /usr/local/bin/odag-sync":
-            .notHere("needs root and the release tarball; .ci/portable-binary runs the unpacked binary in CI"),
+        "cd dist && sha256sum --check odag-sync-0.1.0-linux-x86_64.tar.gz.sha256": .here,
+        "tar -xzf odag-sync-0.1.0-linux-x86_64.tar.gz": .here,
+        "install -m 0755 odag-sync-0.1.0-linux-x86_64/odag-sync /usr/local/bin/odag-sync": .here,
         "swift build -c release --product odag-sync": .notHere(swiftTool),
         "install -m 0755 .build/release/odag-sync /usr/local/bin/odag-sync":
             .notHere(
@@ -177,6 +174,39 @@ import Testing
             "/bin/bash", ["--noprofile", "--norc", "-c", script, OdagSyncBinary.path],
             environment: ["PATH": "/usr/bin:/bin", "HOME": home.root], directory: home.root)
         #expect(run.code == 0 && run.stdout.hasPrefix("odag-sync "), "\(run)")
+    }
+
+    /// The release tarball steps after `.ci/release` (whose static build takes minutes), on a
+    /// tarball of the built binary in the same layout, installing into a folder of the test
+    /// instead of `/usr/local/bin`.
+    @Test func releaseTarballStepsRunAsShown() async throws {
+        let block = try #require(
+            Self.readme.components(separatedBy: "```sh\n").first { $0.hasPrefix(".ci/release ") }?
+                .components(separatedBy: "```").first)
+        let steps = block.split(separator: "\n").dropFirst().map(String.init)
+        try #require(steps.first?.hasPrefix("cd dist && sha256sum --check") == true, "\(steps)")
+        let folder = try TemporaryFolder(prefix: "release")
+        defer { folder.remove() }
+        let name = "odag-sync-0.1.0-linux-x86_64"
+        try folder.copy(OdagSyncBinary.path, to: "stage/\(name)/odag-sync")
+        try folder.copy(OdagSyncBinary.inPackage("LICENSE"), to: "stage/\(name)/LICENSE")
+        try FileManager.default.createDirectory(atPath: folder.path("dist"), withIntermediateDirectories: true)
+        let pack = try await ChildProcess.run(
+            "/bin/bash",
+            [
+                "-ec",
+                "tar -czf ../dist/\(name).tar.gz \(name) && cd ../dist && sha256sum \(name).tar.gz > \(name).tar.gz.sha256",
+            ], environment: ["PATH": "/usr/bin:/bin"], directory: folder.path("stage"))
+        try #require(pack.code == 0, "\(pack)")
+        let script = steps.joined(separator: "\n")
+            .replacingOccurrences(of: "/usr/local/bin/odag-sync", with: folder.path("bin/odag-sync"))
+            .replacingOccurrences(of: "\nodag-sync version", with: "\n\(folder.path("bin/odag-sync")) version")
+        try FileManager.default.createDirectory(atPath: folder.path("bin"), withIntermediateDirectories: true)
+        let run = try await ChildProcess.run(
+            "/bin/bash", ["--noprofile", "--norc", "-ec", script], environment: ["PATH": "/usr/bin:/bin"],
+            directory: folder.root)
+        #expect(run.code == 0 && run.stdout.contains("odag-sync 0.1.0"), "\(script)\n\(run)")
+        #expect(run.stdout.contains("\(name).tar.gz: OK"), "the checksum was checked: \(run)")
     }
 
     @Test func completionLoadsAsShown() async throws {
