@@ -6,13 +6,14 @@ import Testing
 @Suite("HTTPRequest")
 struct HTTPRequestTests {
     @Test(
-        "timeouts become whole seconds, rounded up, at least one",
+        "the transport keeps fractions of a second; a timeout that is not a positive number is 30 s",
         arguments: [
-            (0.3, 1), (1.0, 1), (1.2, 2), (29.5, 30), (0, 1), (-4, 1), (Double.nan, 1), (Double.infinity, 1),
+            (0.3, 300), (1.0, 1000), (1.2, 1200), (29.5, 29500), (0, 30000), (-4, 30000), (Double.nan, 30000),
+            (Double.infinity, 30000),
         ])
-    func wholeSeconds(timeout: Double, expected: Int) throws {
+    func timeouts(timeout: Double, expectedMilliseconds: Int) throws {
         let request = HTTPRequest(method: "GET", url: try #require(URL(string: "http://h/")), timeout: timeout)
-        #expect(request.wholeSecondTimeout == expected)
+        #expect(try PreparedCurlRequest(request).timeoutMilliseconds == expectedMilliseconds)
     }
 
     @Test("the display path leaves out the query")

@@ -1,7 +1,7 @@
 import Foundation
 import ODAGCore
 
-/// One HTTP request as the client hands it to an ``HTTPTransport``: our own value, independent of URLSession or curl.
+/// One HTTP request as the client hands it to an ``HTTPTransport``: our own value, independent of the transport.
 public struct HTTPRequest: Sendable, Equatable {
     /// The method, upper case (`GET`, `POST`, `PUT`, `DELETE`).
     public var method: String
@@ -11,7 +11,7 @@ public struct HTTPRequest: Sendable, Equatable {
     public var headers: HTTPFields
     /// The body bytes, or `nil` for no body.
     public var body: [UInt8]?
-    /// The whole-exchange time limit in seconds. Transports that count whole seconds round it up.
+    /// The time limit of the whole exchange in seconds, answer included (fractions count).
     public var timeout: Double
 
     /// Creates a request.
@@ -29,10 +29,4 @@ public struct HTTPRequest: Sendable, Equatable {
         return path.isEmpty ? "/" : path
     }
 
-    /// The timeout in whole seconds, rounded up and at least one (Linux URLSession truncates fractions, so `0.5`
-    /// would fail at once).
-    public var wholeSecondTimeout: Int {
-        guard timeout.isFinite, timeout > 0 else { return 1 }
-        return max(1, Int(min(timeout, Double(Int32.max)).rounded(.up)))
-    }
 }

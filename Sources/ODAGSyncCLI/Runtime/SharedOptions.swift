@@ -15,7 +15,7 @@ enum SharedOptions {
             "--header-file", "FILE", repeatable: true,
             "Send the headers in FILE, one 'NAME: VALUE' per line (also ODAG_HEADERS); kept out of the process list"),
         .value("--token-file", "FILE", "Send the token in FILE as 'Authorization: Bearer' (or ODAG_TOKEN)"),
-        .value("--ca-cert", "FILE", "Trust this CA certificate (PEM) for the server's TLS certificate"),
+        .value("--ca-cert", "FILE", "Trust this CA (PEM) for the server's certificate, instead of the system store"),
         .value(
             "--client-cert", "FILE",
             "Present this client certificate (PEM), e.g. Qlik's exported client.pem"),
@@ -25,7 +25,7 @@ enum SharedOptions {
             "--trust-config-server",
             "Send credentials to a server named only by the config or a plan file (default: only to --server or ODAG_SERVER)"
         ),
-        .value("--timeout", "SECONDS", "Time limit of each request attempt (default 30)"),
+        .value("--timeout", "SECONDS", "Time limit of each whole request attempt, answer included (default 30)"),
     ]
 
     static let output: [OptionSpec] = [
