@@ -86,11 +86,23 @@ import Testing
         #expect(try PrometheusText(none.stdout).value("odag_sync_drift_detected") == 0)
     }
 
-    @Test func aFailedRunExits1AndWritesFailureMetricsWithTheSameLabels() async throws {
-        let scenario = try Scenario()
-        let url = scenario.server.url
-        let good = try PrometheusText(try await scenario.against("drift", ["--output", "prometheus"]).stdout)
+    /// Stops the scenario's server and holds its port closed, so no other test's server takes it meanwhile;
+    /// `nil` in the rare case another server was given the port in between (the caller starts over).
+    static func stopHoldingThePort(_ scenario: Scenario) -> ClosedPort? {
         scenario.server.stop()
+        return ClosedPort(url: scenario.server.url)
+    }
+
+    @Test func aFailedRunExits1AndWritesFailureMetricsWithTheSameLabels() async throws {
+        var attempt: (Scenario, PrometheusText, ClosedPort)?
+        for _ in 1...5 where attempt == nil {
+            let scenario = try Scenario()
+            let good = try PrometheusText(try await scenario.against("drift", ["--output", "prometheus"]).stdout)
+            if let closed = Self.stopHoldingThePort(scenario) { attempt = (scenario, good, closed) }
+        }
+        let (scenario, good, closed) = try #require(attempt, "the stopped server's port was taken five times")
+        defer { withExtendedLifetime(closed) {} }
+        let url = scenario.server.url
         try scenario.project.write("config/odag-sync.json", #"{ "manifests": ["../links"], "server": "\#(url)" }"#)
         let ways: [(arguments: [String], environment: [String: String])] = [
             (["--server", url], [:]), ([], ["ODAG_SERVER": url]), (["--config", "config/odag-sync.json"], [:]),
@@ -120,9 +132,14 @@ import Testing
     }
 
     @Test func aFailedRunWithoutPrometheusPrintsNoData() async throws {
-        let scenario = try Scenario()
+        var attempt: (Scenario, ClosedPort)?
+        for _ in 1...5 where attempt == nil {
+            let scenario = try Scenario()
+            if let closed = Self.stopHoldingThePort(scenario) { attempt = (scenario, closed) }
+        }
+        let (scenario, closed) = try #require(attempt, "the stopped server's port was taken five times")
+        defer { withExtendedLifetime(closed) {} }
         let url = scenario.server.url
-        scenario.server.stop()
         let run = try await scenario.run(["drift", "--server", url, "--timeout", "5", "links"])
         #expect(run.code == 1, "\(run)")
         #expect(run.stdout.isEmpty)

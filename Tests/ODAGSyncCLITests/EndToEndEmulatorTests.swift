@@ -21,6 +21,16 @@ import Testing
         return (process, String(line.dropFirst("listening on ".count)))
     }
 
+    /// A supervisor may stop the emulator as soon as it has read the listening line: the signal is caught by then.
+    @Test func aSIGTERMRightAfterTheListeningLineStopsItCleanly() async throws {
+        let folder = try TemporaryFolder(prefix: "emulator-early-stop")
+        defer { folder.remove() }
+        let (emulator, _) = try await Self.start(["--state", "state.json"], in: folder)
+        let code = try await emulator.stop(signal: SIGTERM)
+        #expect(code == 0, "stopped by the default action instead of the watcher; stderr: \(emulator.stderr)")
+        #expect(emulator.stderr.contains("stopped (signal"), "\(emulator.stderr)")
+    }
+
     @Test func printsTheListeningLineFirstServesAndStopsOnSIGTERMKeepingItsState() async throws {
         let folder = try TemporaryFolder(prefix: "emulator-process")
         defer { folder.remove() }

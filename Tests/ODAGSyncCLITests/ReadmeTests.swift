@@ -234,7 +234,7 @@ import Testing
             directory: folder.root)
         let first = try await emulator.firstLine()
         #expect(first.hasPrefix("listening on http://127.0.0.1:") && first.hasSuffix("/api/odag/v1"), "\(first)")
-        // A plan against it (which also gives it time to watch for signals: it prints the line first).
+        // A plan against it.
         let url = String(first.dropFirst("listening on ".count))
         let served = try await OdagSyncBinary.run(
             ["plan", "--server", url, "--detailed-exitcode", "examples/quickstart/links"])

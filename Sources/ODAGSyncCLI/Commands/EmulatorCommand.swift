@@ -73,13 +73,16 @@ struct EmulatorCommand: Command {
         } catch {
             throw CommandError.failed("cannot start the emulator: \(error)")
         }
-        context.console.output("listening on \(emulator.baseURL)\n")
-        if configuration.host != "127.0.0.1" && configuration.host != "localhost" && configuration.host != "::1" {
-            context.console.warning("the emulator is bound to \(configuration.host): other machines can reach it")
+        // The listening line is printed only once SIGINT/SIGTERM are caught: a supervisor that reads it and stops
+        // the emulator at once must get a clean stop with the state saved, not the default action's kill.
+        let stopped = await SignalWatcher.nextSignal {
+            context.console.output("listening on \(emulator.baseURL)\n")
+            if configuration.host != "127.0.0.1" && configuration.host != "localhost" && configuration.host != "::1" {
+                context.console.warning("the emulator is bound to \(configuration.host): other machines can reach it")
+            }
+            context.console.info(
+                "state: \(configuration.statePath ?? "in memory only"); \(emulator.linkCount) links. Ctrl-C stops.")
         }
-        context.console.info(
-            "state: \(configuration.statePath ?? "in memory only"); \(emulator.linkCount) links. Ctrl-C stops.")
-        let stopped = await SignalWatcher.nextSignal()
         emulator.stop()
         emulator.waitUntilStopped()
         context.console.info("stopped (signal \(stopped)); state saved.")

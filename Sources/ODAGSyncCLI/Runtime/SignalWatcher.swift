@@ -115,8 +115,9 @@ private enum SignalPipe {
 }
 
 extension SignalWatcher {
-    /// Waits for the next SIGINT or SIGTERM and returns its number.
-    static func nextSignal() async -> Int32 {
+    /// Waits for the next SIGINT or SIGTERM and returns its number. `watching` runs once the signals are caught,
+    /// before the wait: a process that announces it is ready there cannot be killed by a signal sent right after.
+    static func nextSignal(watching: () -> Void = {}) async -> Int32 {
         enum State {
             case waiting(CheckedContinuation<Int32, Never>?)
             case received(Int32)
@@ -139,6 +140,7 @@ extension SignalWatcher {
             continuation?.resume(returning: number)
         }
         defer { watcher.cancel() }
+        watching()
         return await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
             let early: Int32? = state.withLock { state in
                 if case .received(let number) = state {
