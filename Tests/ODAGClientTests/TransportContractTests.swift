@@ -22,10 +22,11 @@ struct TransportContractTests {
     }
 
     /// Waits until the test server's counter `name` reaches `count`, observed over a request the server answers only
-    /// then (it gives up after ten seconds and answers the count it has).
+    /// then (it gives up after 100 seconds, a hang guard far past a starved machine's delays, and answers the count
+    /// it has).
     static func waitForHits(_ name: String, toReach count: Int, on server: PythonTestServer) async throws -> Bool {
         let observer = try LibcurlTransport()
-        let hits = try await observer.send(testRequest(server.url("/await-hits/\(name)/\(count)"), timeout: 60))
+        let hits = try await observer.send(testRequest(server.url("/await-hits/\(name)/\(count)"), timeout: 120))
         return try echo(hits)["hits"]?.intValue == count
     }
 

@@ -23,7 +23,7 @@ Paths:
                     as /hits/closed once closed)
   /drop-count/ID    counts a hit for ID, then closes the connection without answering
   /hits/ID          200 {"hits": N}: how many times /drop-count/ID was called
-  /await-hits/ID/N  like /hits/ID, but answers only once N is reached (or after 10 s)
+  /await-hits/ID/N  like /hits/ID, but answers only once N is reached (or after 100 s, a hang guard)
   /garbage          a head that is not HTTP, then close
   /huge-head        200 with 100 KiB of header fields
   /endless          200 with a chunked body that never ends (until the client goes away)
@@ -128,7 +128,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif path.startswith("/await-hits/"):
             _, _, name, wanted = path.split("/")
             with hits_changed:
-                hits_changed.wait_for(lambda: hits.get(name, 0) >= int(wanted), timeout=10)
+                hits_changed.wait_for(lambda: hits.get(name, 0) >= int(wanted), timeout=100)
                 count = hits.get(name, 0)
             self.answer(200, json.dumps({"hits": count}))
         elif path == "/garbage":
