@@ -387,14 +387,7 @@ final class BenchmarkRun {
             configuration: ODAGClientConfiguration(baseURL: url),
             transport: try LibcurlTransport(maximumIdleHandles: max(8, parallelism)))
 
-        let live = try await client.listLinks()
-        let plan = Planner.plan(
-            desired: SyntheticData.declaredLinks(count), live: live,
-            options: PlanOptions(server: emulator.baseURL, generatedAt: "2026-01-01T00:00:00Z"))
-        guard plan.summary.update == count else {
-            throw BenchError("apply plan has \(plan.summary), expected \(count) updates")
-        }
-        let knownIds = Set(live.compactMap(\.id))
+        let (plan, knownIds) = try await updatePlan(count, through: client, server: emulator.baseURL, what: "apply")
 
         let (applySeconds, applyCPU) = try await timedApply(plan, through: client, knownIds: knownIds, what: "apply")
         let rate = Double(count) / applySeconds
@@ -499,6 +492,21 @@ final class BenchmarkRun {
                 size: "\(count) updates, P=\(parallelism), L=0",
                 value: Double(count) / ceiling, unit: "/s",
                 note: "emulator + client ceiling; \(Figure.fixed(Double(count) / ceiling / ideal, 1))× the ideal P/L"))
+    }
+
+    /// The plan that updates all `count` synthetic links behind `client` (read live), and the ids live before it
+    /// (the apply settles lost creates against them).
+    func updatePlan(_ count: Int, through client: ODAGClient, server: String, what: String) async throws
+        -> (plan: Plan, knownIds: Set<String>)
+    {
+        let live = try await client.listLinks()
+        let plan = Planner.plan(
+            desired: SyntheticData.declaredLinks(count), live: live,
+            options: PlanOptions(server: server, generatedAt: "2026-01-01T00:00:00Z"))
+        guard plan.summary.update == count else {
+            throw BenchError("\(what) plan has \(plan.summary), expected \(count) updates")
+        }
+        return (plan, Set(live.compactMap(\.id)))
     }
 
     /// Applies `plan` through `client` (the median of a few runs): its wall and CPU seconds; throws when any change

@@ -39,14 +39,8 @@ extension BenchmarkRun {
         let clientTLS = LibcurlTransport.TLSOptions(
             caCertPath: certificates.ca, clientCertPath: certificates.clientCert, clientKeyPath: certificates.clientKey)
         let client = try httpsClient(terminator.baseURL, tls: serverTLS, parallelism: parallelism)
-        let live = try await client.listLinks()
-        let plan = Planner.plan(
-            desired: SyntheticData.declaredLinks(count), live: live,
-            options: PlanOptions(server: terminator.baseURL, generatedAt: "2026-01-01T00:00:00Z"))
-        guard plan.summary.update == count else {
-            throw BenchError("https apply plan has \(plan.summary), expected \(count) updates")
-        }
-        let knownIds = Set(live.compactMap(\.id))
+        let (plan, knownIds) = try await updatePlan(
+            count, through: client, server: terminator.baseURL, what: "https apply")
         let size = "\(count) updates, P=\(parallelism), L=\(latency) ms"
         let ideal = latency > 0 ? Double(parallelism) / (Double(latency) / 1000) : .infinity
 
@@ -123,14 +117,10 @@ extension BenchmarkRun {
             nginx: nginx, folder: workspace + "/nginx-large", upstream: emulator.baseURL, certificates: certificates)
         defer { terminator.stop() }
         let client = try httpsClient(terminator.baseURL, tls: tls, parallelism: parallelism)
-        let live = try await client.listLinks()
-        let plan = Planner.plan(
-            desired: SyntheticData.declaredLinks(count), live: live,
-            options: PlanOptions(server: terminator.baseURL, generatedAt: "2026-01-01T00:00:00Z"))
-        guard plan.summary.update == count else { throw BenchError("large https plan has \(plan.summary)") }
+        let (plan, knownIds) = try await updatePlan(
+            count, through: client, server: terminator.baseURL, what: "large https apply")
         let timing = try await timedApply(
-            plan, through: client, knownIds: Set(live.compactMap(\.id)), what: "large https apply",
-            parallelism: parallelism)
+            plan, through: client, knownIds: knownIds, what: "large https apply", parallelism: parallelism)
         let ideal = latency > 0 ? Double(parallelism) / (Double(latency) / 1000) : .infinity
         addHTTPSShare(
             id: "https.applyLarge.idealRatio", label: "https apply, more updates, higher parallelism",
