@@ -1,7 +1,8 @@
 /// Any JSON value, so that fields no model names survive a read-modify-write.
 ///
 /// Integers and other numbers are kept apart so `1440` is written back as `1440`, but they compare
-/// equal when they denote the same number (`1440 == 1440.0`), as JSON Schema does.
+/// equal when they denote the same number (`1440 == 1440.0`), as JSON Schema does. Strings are equal when
+/// their Unicode scalars are (no normalisation), as names are matched.
 public enum JSONValue: Sendable {
     case null
     case bool(Bool)
@@ -96,7 +97,9 @@ extension JSONValue: Equatable {
         case (.int(let a), .int(let b)): return a == b
         case (.double(let a), .double(let b)): return a == b
         case (.int(let a), .double(let b)), (.double(let b), .int(let a)): return Int(exactly: b) == a
-        case (.string(let a), .string(let b)): return a == b
+        // Exact Unicode scalars, not Swift's canonical equivalence: a live "Cafe\u{301}" is not the declared
+        // precomposed "Café", so a plan brings it to what was declared instead of calling it unchanged.
+        case (.string(let a), .string(let b)): return a.utf8.elementsEqual(b.utf8)
         case (.array(let a), .array(let b)): return a == b
         case (.object(let a), .object(let b)): return a == b
         default: return false

@@ -39,4 +39,13 @@ import Testing
         #expect(JSONValue.int(1440) != JSONValue.double(1440.5))
         #expect(Set<JSONValue>([.int(3), .double(3)]).count == 1)
     }
+
+    @Test func stringsCompareByExactUnicodeScalars() {
+        let precomposed = JSONValue.string("Caf\u{E9} sales")
+        let decomposed = JSONValue.string("Cafe\u{301} sales")
+        #expect(precomposed != decomposed, "canonically equivalent is not equal")
+        #expect(JSONValue.array([precomposed]) != JSONValue.array([decomposed]))
+        #expect(precomposed == JSONValue.string("Caf\u{E9} sales"))
+        #expect(Set<JSONValue>([precomposed, decomposed]).count == 2)
+    }
 }

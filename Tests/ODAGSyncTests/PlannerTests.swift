@@ -216,6 +216,14 @@ enum PlanFixtures {
         #expect(plan.changes.first?.diffs.map(\.path) == ["name"])
     }
 
+    @Test func aPropertyValueThatIsOnlyCanonicallyEqualIsUpdated() throws {
+        let live = [try F.live(1, "Sales", properties: ["rowEstExpr": "Cafe\u{301}"])]
+        let plan = Planner.plan(
+            desired: [F.desired("Sales", properties: ["rowEstExpr": "Caf\u{E9}"])], live: live, options: F.options())
+        #expect(plan.changes.map(\.action) == [.update])
+        #expect(plan.changes.first?.diffs.map(\.path) == ["properties.rowEstExpr"])
+    }
+
     @Test func theScopePrefixAndTargetsCompareExactScalars() throws {
         let live = [try F.live(1, "Cafe\u{301} A"), try F.live(2, "Caf\u{E9} B")]
         let scoped = Planner.plan(
