@@ -75,29 +75,29 @@ struct ODAGClientEmulatorTests {
         #expect(updated.properties?.extra["futureSetting"] == "kept")
         #expect(updated.selectionAppId == Self.selectionApp)
 
-        #expect(try await client.listLinkRequests(linkID: id).isEmpty)
+        #expect(try await client.listLinkRequests(linkId: id).isEmpty)
         let submitted = try await client.submitRequest(
-            linkID: id, OdagRequestCreate(selectionState: ["Region": ["North", "South"]]))
-        let requestID = try #require(submitted.id)
+            linkId: id, OdagRequestCreate(selectionState: ["Region": ["North", "South"]]))
+        let requestId = try #require(submitted.id)
         #expect(submitted.status == "queued")
         #expect(submitted.linkId == id)
-        #expect(try await client.listLinkRequests(linkID: id).map(\.id) == [requestID])
-        #expect(try await client.listRequests().map(\.id) == [requestID])
+        #expect(try await client.listLinkRequests(linkId: id).map(\.id) == [requestId])
+        #expect(try await client.listRequests().map(\.id) == [requestId])
 
         clock.advance(by: 60)
-        let completed = try await client.getRequest(id: requestID)
+        let completed = try await client.getRequest(id: requestId)
         #expect(completed.status == "completed")
         #expect(completed.generatedAppId != nil)
 
-        let renamed = try await client.renameRequestApp(requestID: requestID, name: "North and South")
+        let renamed = try await client.renameRequestApp(requestId: requestId, name: "North and South")
         #expect(renamed.generatedAppName == "North and South")
-        let reloading = try await client.reloadRequestApp(requestID: requestID)
+        let reloading = try await client.reloadRequestApp(requestId: requestId)
         #expect(reloading.status == "loading")
         clock.advance(by: 60)
-        try await client.deleteRequestApp(requestID: requestID)
-        #expect(try await client.getRequest(id: requestID).generatedAppId == nil)
+        try await client.deleteRequestApp(requestId: requestId)
+        #expect(try await client.getRequest(id: requestId).generatedAppId == nil)
 
-        let second = try await client.submitRequest(linkID: id, OdagRequestCreate(selectionState: ["Region": ["East"]]))
+        let second = try await client.submitRequest(linkId: id, OdagRequestCreate(selectionState: ["Region": ["East"]]))
         let cancelled = try await client.updateRequest(
             id: try #require(second.id), OdagRequestUpdate(status: "cancelled"))
         #expect(cancelled.status == "cancelled")
@@ -128,9 +128,9 @@ struct ODAGClientEmulatorTests {
             ("link \(missing)", { _ = try await client.getLink(id: missing) }),
             ("link \(missing)", { _ = try await client.updateLink(id: missing, OdagLinkUpdate(name: "x")) }),
             ("link \(missing)", { try await client.deleteLink(id: missing) }),
-            ("link \(missing)", { _ = try await client.listLinkRequests(linkID: missing) }),
+            ("link \(missing)", { _ = try await client.listLinkRequests(linkId: missing) }),
             ("request \(missing)", { _ = try await client.getRequest(id: missing) }),
-            ("request \(missing) (or its generated app)", { try await client.deleteRequestApp(requestID: missing) }),
+            ("request \(missing) (or its generated app)", { try await client.deleteRequestApp(requestId: missing) }),
         ]
         for (object, call) in cases {
             let error = await #expect(throws: ODAGClientError.self) { try await call() }
@@ -148,7 +148,7 @@ struct ODAGClientEmulatorTests {
         let link = try await client.createLink(Self.linkCreate())
         let badSelection = await #expect(throws: ODAGClientError.self) {
             try await client.submitRequest(
-                linkID: try #require(link.id), OdagRequestCreate(selectionState: ["Region": "North"]))
+                linkId: try #require(link.id), OdagRequestCreate(selectionState: ["Region": "North"]))
         }
         #expect(badSelection?.status == 400)
         #expect(badSelection?.description.contains("selectionState.Region") == true)

@@ -211,7 +211,7 @@ struct ODAGClientLoopbackTests {
             seen.record(request) == 0 ? .drop : Self.json(404, #"{"message":"no such link"}"#)
         }
         defer { server.stop() }
-        try await Self.client(server, kind: kind).deleteLink(id: Make.linkID)
+        try await Self.client(server, kind: kind).deleteLink(id: Make.linkId)
         #expect(seen.all.count == 2)
         #expect(seen.all.allSatisfy { $0.method == "DELETE" })
     }

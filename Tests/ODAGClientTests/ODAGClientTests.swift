@@ -99,42 +99,42 @@ struct ODAGClientTests {
         Call(name: "createLink", method: "POST", path: "/links", answer: Make.linkJSON()) {
             _ = try await $0.createLink(OdagLinkCreate(name: "n", selectionAppId: Make.appA, templateAppId: Make.appB))
         },
-        Call(name: "getLink", method: "GET", path: "/links/\(Make.linkID)", answer: Make.linkJSON()) {
-            _ = try await $0.getLink(id: Make.linkID)
+        Call(name: "getLink", method: "GET", path: "/links/\(Make.linkId)", answer: Make.linkJSON()) {
+            _ = try await $0.getLink(id: Make.linkId)
         },
-        Call(name: "updateLink", method: "PUT", path: "/links/\(Make.linkID)", answer: Make.linkJSON()) {
-            _ = try await $0.updateLink(id: Make.linkID, OdagLinkUpdate(name: "n"))
+        Call(name: "updateLink", method: "PUT", path: "/links/\(Make.linkId)", answer: Make.linkJSON()) {
+            _ = try await $0.updateLink(id: Make.linkId, OdagLinkUpdate(name: "n"))
         },
-        Call(name: "deleteLink", method: "DELETE", path: "/links/\(Make.linkID)", answer: "") {
-            try await $0.deleteLink(id: Make.linkID)
+        Call(name: "deleteLink", method: "DELETE", path: "/links/\(Make.linkId)", answer: "") {
+            try await $0.deleteLink(id: Make.linkId)
         },
         Call(
-            name: "listLinkRequests", method: "GET", path: "/links/\(Make.linkID)/requests",
+            name: "listLinkRequests", method: "GET", path: "/links/\(Make.linkId)/requests",
             answer: "[\(Make.requestJSON())]"
-        ) { _ = try await $0.listLinkRequests(linkID: Make.linkID) },
+        ) { _ = try await $0.listLinkRequests(linkId: Make.linkId) },
         Call(
-            name: "submitRequest", method: "POST", path: "/links/\(Make.linkID)/requests", answer: Make.requestJSON()
-        ) { _ = try await $0.submitRequest(linkID: Make.linkID, OdagRequestCreate(selectionState: ["Region": ["N"]])) },
+            name: "submitRequest", method: "POST", path: "/links/\(Make.linkId)/requests", answer: Make.requestJSON()
+        ) { _ = try await $0.submitRequest(linkId: Make.linkId, OdagRequestCreate(selectionState: ["Region": ["N"]])) },
         Call(name: "listRequests", method: "GET", path: "/requests", answer: "[]") {
             _ = try await $0.listRequests()
         },
-        Call(name: "getRequest", method: "GET", path: "/requests/\(Make.requestID)", answer: Make.requestJSON()) {
-            _ = try await $0.getRequest(id: Make.requestID)
+        Call(name: "getRequest", method: "GET", path: "/requests/\(Make.requestId)", answer: Make.requestJSON()) {
+            _ = try await $0.getRequest(id: Make.requestId)
         },
-        Call(name: "updateRequest", method: "PUT", path: "/requests/\(Make.requestID)", answer: Make.requestJSON()) {
-            _ = try await $0.updateRequest(id: Make.requestID, OdagRequestUpdate(status: "cancelled"))
+        Call(name: "updateRequest", method: "PUT", path: "/requests/\(Make.requestId)", answer: Make.requestJSON()) {
+            _ = try await $0.updateRequest(id: Make.requestId, OdagRequestUpdate(status: "cancelled"))
         },
-        Call(name: "deleteRequestApp", method: "DELETE", path: "/requests/\(Make.requestID)/app", answer: "") {
-            try await $0.deleteRequestApp(requestID: Make.requestID)
+        Call(name: "deleteRequestApp", method: "DELETE", path: "/requests/\(Make.requestId)/app", answer: "") {
+            try await $0.deleteRequestApp(requestId: Make.requestId)
         },
         Call(
-            name: "reloadRequestApp", method: "POST", path: "/requests/\(Make.requestID)/reloadApp",
+            name: "reloadRequestApp", method: "POST", path: "/requests/\(Make.requestId)/reloadApp",
             answer: Make.requestJSON()
-        ) { _ = try await $0.reloadRequestApp(requestID: Make.requestID) },
+        ) { _ = try await $0.reloadRequestApp(requestId: Make.requestId) },
         Call(
-            name: "renameRequestApp", method: "POST", path: "/requests/\(Make.requestID)/renameApp",
+            name: "renameRequestApp", method: "POST", path: "/requests/\(Make.requestId)/renameApp",
             answer: Make.requestJSON()
-        ) { _ = try await $0.renameRequestApp(requestID: Make.requestID, name: "Renamed") },
+        ) { _ = try await $0.renameRequestApp(requestId: Make.requestId, name: "Renamed") },
     ]
 
     @Test("each of the 14 operations sends its method and path", arguments: calls)
@@ -153,7 +153,7 @@ struct ODAGClientTests {
         let client = try Make.client(transport)
         let live = try OdagLink(json: JSONParser.parse(Make.linkJSON()))
         let update = OdagLinkUpdate(name: "Renamed", properties: live.properties)
-        _ = try await client.updateLink(id: Make.linkID, update)
+        _ = try await client.updateLink(id: Make.linkId, update)
         let body = try JSONParser.parse(try #require(transport.requests.first?.body))
         #expect(Set(body.objectValue?.keys.map { $0 } ?? []) == ["name", "properties"])
         #expect(body["properties"]?["futureProperty"] == ["a": 1])
@@ -162,7 +162,7 @@ struct ODAGClientTests {
     @Test("renameRequestApp sends {name}")
     func renameBody() async throws {
         let transport = ScriptedTransport([Make.json(200, Make.requestJSON())])
-        _ = try await Make.client(transport).renameRequestApp(requestID: Make.requestID, name: "New name")
+        _ = try await Make.client(transport).renameRequestApp(requestId: Make.requestId, name: "New name")
         #expect(try JSONParser.parse(try #require(transport.requests.first?.body)) == ["name": "New name"])
     }
 
@@ -230,9 +230,9 @@ struct ODAGClientTests {
     func notFound() async throws {
         let transport = ScriptedTransport([Make.json(404, #"{"message":"no such link"}"#)])
         let error = await #expect(throws: ODAGClientError.self) {
-            try await Make.client(transport).getLink(id: Make.linkID)
+            try await Make.client(transport).getLink(id: Make.linkId)
         }
-        #expect(error?.description == "GET /api/odag/v1/links/\(Make.linkID): link \(Make.linkID) not found (404)")
+        #expect(error?.description == "GET /api/odag/v1/links/\(Make.linkId): link \(Make.linkId) not found (404)")
         let pathMissing = ScriptedTransport([Make.json(404, "{}")])
         let other = await #expect(throws: ODAGClientError.self) { try await Make.client(pathMissing).getAbout() }
         #expect(other?.description.contains("check that the server URL ends in /api/odag/v1") == true)
@@ -257,7 +257,7 @@ struct ODAGClientTests {
         for (step, message) in cases {
             let transport = ScriptedTransport([step])
             let error = await #expect(throws: ODAGClientError.self) {
-                try await Make.client(transport).updateLink(id: Make.linkID, OdagLinkUpdate(name: "x"))
+                try await Make.client(transport).updateLink(id: Make.linkId, OdagLinkUpdate(name: "x"))
             }
             guard case .server(let method, _, _, let quoted) = try #require(error) else {
                 Issue.record("expected .server, got \(String(describing: error))")
@@ -291,7 +291,7 @@ struct ODAGClientTests {
         #expect(notAListError?.description.contains("expected an array of links, found an object") == true)
         let syntax = ScriptedTransport([Make.json(200, #"{"id": }"#)])
         let syntaxError = await #expect(throws: ODAGClientError.self) {
-            try await Make.client(syntax).getLink(id: Make.linkID)
+            try await Make.client(syntax).getLink(id: Make.linkId)
         }
         #expect(syntaxError?.description.contains("not valid JSON") == true)
         let empty = ScriptedTransport([Make.status(200)])
@@ -370,7 +370,7 @@ struct ODAGClientTests {
         let transport = ScriptedTransport(fallback: Make.json(400, #"{"message":"bad"}"#))
         let sleeps = SleepRecorder()
         await #expect(throws: ODAGClientError.self) {
-            try await Make.client(transport, sleeps: sleeps).updateLink(id: Make.linkID, OdagLinkUpdate(name: "x"))
+            try await Make.client(transport, sleeps: sleeps).updateLink(id: Make.linkId, OdagLinkUpdate(name: "x"))
         }
         #expect(transport.requests.count == 1)
         #expect(sleeps.sleeps.isEmpty)
@@ -382,8 +382,8 @@ struct ODAGClientTests {
             Make.fail(.timedOut), Make.fail(.connectionLost), Make.fail(.cannotConnect),
             Make.json(200, Make.linkJSON()),
         ])
-        let link = try await Make.client(transport).updateLink(id: Make.linkID, OdagLinkUpdate(name: "x"))
-        #expect(link.id == Make.linkID)
+        let link = try await Make.client(transport).updateLink(id: Make.linkId, OdagLinkUpdate(name: "x"))
+        #expect(link.id == Make.linkId)
         #expect(transport.requests.count == 4)
     }
 
@@ -418,14 +418,14 @@ struct ODAGClientTests {
         let transport = ScriptedTransport(fallback: Make.status(status, headers: ["Retry-After": "1"]))
         let error = await #expect(throws: ODAGClientError.self) {
             try await Make.client(transport).submitRequest(
-                linkID: Make.linkID, OdagRequestCreate(selectionState: [:]))
+                linkId: Make.linkId, OdagRequestCreate(selectionState: [:]))
         }
         #expect(
             error
                 == .outcomeUnknown(
-                    operation: "POST /api/odag/v1/links/\(Make.linkID)/requests",
+                    operation: "POST /api/odag/v1/links/\(Make.linkId)/requests",
                     underlying: .server(
-                        method: "POST", path: "/api/odag/v1/links/\(Make.linkID)/requests", status: status, message: nil
+                        method: "POST", path: "/api/odag/v1/links/\(Make.linkId)/requests", status: status, message: nil
                     )))
         #expect(transport.requests.count == 1)
     }
@@ -464,12 +464,12 @@ struct ODAGClientTests {
     func reloadAndRename() async throws {
         let reload = ScriptedTransport(fallback: Make.fail(.timedOut))
         let error = await #expect(throws: ODAGClientError.self) {
-            try await Make.client(reload).reloadRequestApp(requestID: Make.requestID)
+            try await Make.client(reload).reloadRequestApp(requestId: Make.requestId)
         }
         #expect(error?.mayHaveBeenApplied == true)
         #expect(reload.requests.count == 1)
         let rename = ScriptedTransport([Make.fail(.timedOut), Make.json(200, Make.requestJSON())])
-        _ = try await Make.client(rename).renameRequestApp(requestID: Make.requestID, name: "x")
+        _ = try await Make.client(rename).renameRequestApp(requestId: Make.requestId, name: "x")
         #expect(rename.requests.count == 2)
     }
 
@@ -479,11 +479,11 @@ struct ODAGClientTests {
     func deleteNotFoundAfterUnknownOutcome() async throws {
         for first in [Make.fail(.connectionLost), Make.fail(.timedOut), Make.status(503), Make.status(504)] {
             let transport = ScriptedTransport([first, Make.json(404, #"{"message":"not found"}"#)])
-            try await Make.client(transport).deleteLink(id: Make.linkID)
+            try await Make.client(transport).deleteLink(id: Make.linkId)
             #expect(transport.requests.count == 2)
         }
         let app = ScriptedTransport([Make.fail(.connectionLost), Make.status(404)])
-        try await Make.client(app).deleteRequestApp(requestID: Make.requestID)
+        try await Make.client(app).deleteRequestApp(requestId: Make.requestId)
     }
 
     @Test("a DELETE that finds 404 at once, or after a failure that was certainly not sent, is not found")
@@ -493,12 +493,12 @@ struct ODAGClientTests {
         ] {
             let transport = ScriptedTransport(script)
             let error = await #expect(throws: ODAGClientError.self) {
-                try await Make.client(transport).deleteLink(id: Make.linkID)
+                try await Make.client(transport).deleteLink(id: Make.linkId)
             }
             #expect(
                 error
                     == .notFound(
-                        method: "DELETE", path: "/api/odag/v1/links/\(Make.linkID)", object: "link \(Make.linkID)",
+                        method: "DELETE", path: "/api/odag/v1/links/\(Make.linkId)", object: "link \(Make.linkId)",
                         message: nil))
         }
     }

@@ -4,8 +4,8 @@ import ODAGCore
 /// The ODAG REST API (v1) client: typed async calls for its 14 operations.
 ///
 /// Every request carries a fresh xrfkey (header and query), `Accept: application/json`, the configured headers and
-/// token. Transient failures are retried per ``RetryPolicy``; a create (``createLink(_:)``, ``submitRequest(linkID:_:)``,
-/// ``reloadRequestApp(requestID:)``) whose outcome is unknown is never re-sent: it throws
+/// token. Transient failures are retried per ``RetryPolicy``; a create (``createLink(_:)``, ``submitRequest(linkId:_:)``,
+/// ``reloadRequestApp(requestId:)``) whose outcome is unknown is never re-sent: it throws
 /// ``ODAGClientError/outcomeUnknown(operation:underlying:)`` so the caller re-reads the live state first. A delete
 /// that finds `404` after an attempt whose outcome was unknown has succeeded. Calls throw ``ODAGClientError``, or
 /// `CancellationError` when the task is cancelled.
@@ -116,17 +116,17 @@ public struct ODAGClient: Sendable {
     // MARK: Requests
 
     /// `GET /links/{linkId}/requests`: the app generation requests of one link.
-    public func listLinkRequests(linkID: String) async throws -> [OdagRequest] {
-        let operation = Operation(method: "GET", path: ["links", linkID, "requests"], missing: "link \(linkID)")
+    public func listLinkRequests(linkId: String) async throws -> [OdagRequest] {
+        let operation = Operation(method: "GET", path: ["links", linkId, "requests"], missing: "link \(linkId)")
         return try await decode(operation) { json throws(ModelError) in try OdagRequest.list(json: json) }
     }
 
     /// `POST /links/{linkId}/requests`: submits an app generation request. Never re-sent when its outcome is
     /// unknown.
-    public func submitRequest(linkID: String, _ request: OdagRequestCreate) async throws -> OdagRequest {
+    public func submitRequest(linkId: String, _ request: OdagRequestCreate) async throws -> OdagRequest {
         let operation = Operation(
-            method: "POST", path: ["links", linkID, "requests"], body: request.json, safety: .once,
-            missing: "link \(linkID)")
+            method: "POST", path: ["links", linkId, "requests"], body: request.json, safety: .once,
+            missing: "link \(linkId)")
         return try await decode(operation) { json throws(ModelError) in try OdagRequest(json: json) }
     }
 
@@ -149,26 +149,26 @@ public struct ODAGClient: Sendable {
     }
 
     /// `DELETE /requests/{requestId}/app`: deletes the request's generated app.
-    public func deleteRequestApp(requestID: String) async throws {
+    public func deleteRequestApp(requestId: String) async throws {
         let operation = Operation(
-            method: "DELETE", path: ["requests", requestID, "app"],
-            missing: "request \(requestID) (or its generated app)")
+            method: "DELETE", path: ["requests", requestId, "app"],
+            missing: "request \(requestId) (or its generated app)")
         _ = try await send(operation)
     }
 
     /// `POST /requests/{requestId}/reloadApp`: reloads the generated app. Never re-sent when its outcome is unknown.
-    public func reloadRequestApp(requestID: String) async throws -> OdagRequest {
+    public func reloadRequestApp(requestId: String) async throws -> OdagRequest {
         let operation = Operation(
-            method: "POST", path: ["requests", requestID, "reloadApp"], safety: .once,
-            missing: "request \(requestID) (or its generated app)")
+            method: "POST", path: ["requests", requestId, "reloadApp"], safety: .once,
+            missing: "request \(requestId) (or its generated app)")
         return try await decode(operation) { json throws(ModelError) in try OdagRequest(json: json) }
     }
 
     /// `POST /requests/{requestId}/renameApp`: renames the generated app (safe to repeat, so retried like a `PUT`).
-    public func renameRequestApp(requestID: String, name: String) async throws -> OdagRequest {
+    public func renameRequestApp(requestId: String, name: String) async throws -> OdagRequest {
         let operation = Operation(
-            method: "POST", path: ["requests", requestID, "renameApp"], body: OdagRenameApp(name: name).json,
-            missing: "request \(requestID) (or its generated app)")
+            method: "POST", path: ["requests", requestId, "renameApp"], body: OdagRenameApp(name: name).json,
+            missing: "request \(requestId) (or its generated app)")
         return try await decode(operation) { json throws(ModelError) in try OdagRequest(json: json) }
     }
 }

@@ -30,7 +30,7 @@ private final class SignalRelay: Sendable {
     static let shared = SignalRelay()
 
     private struct State {
-        var nextID = 0
+        var nextId = 0
         var handlers: [Int: @Sendable (Int32) -> Void] = [:]
     }
 
@@ -38,8 +38,8 @@ private final class SignalRelay: Sendable {
 
     func add(_ handler: @escaping @Sendable (Int32) -> Void) -> Int {
         let id = state.withLock { state in
-            let id = state.nextID
-            state.nextID += 1
+            let id = state.nextId
+            state.nextId += 1
             state.handlers[id] = handler
             return id
         }

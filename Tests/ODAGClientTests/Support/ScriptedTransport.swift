@@ -77,10 +77,10 @@ final class LogRecorder: @unchecked Sendable {
 
 /// Canned answers and values.
 enum Make {
-    static let linkID = "4e2c0b7e-5d0a-4c8e-9b7a-1f0c2d3e4a5b"
+    static let linkId = "4e2c0b7e-5d0a-4c8e-9b7a-1f0c2d3e4a5b"
     static let appA = "a5b6c7d8-0000-4000-8000-000000000001"
     static let appB = "a5b6c7d8-0000-4000-8000-000000000002"
-    static let requestID = "b5b6c7d8-0000-4000-8000-000000000003"
+    static let requestId = "b5b6c7d8-0000-4000-8000-000000000003"
     static let token = "s3cr3t-t0ken-value"
 
     static func json(_ status: Int, _ text: String, headers: HTTPFields = [:]) -> ScriptedTransport.Step {
@@ -99,7 +99,7 @@ enum Make {
         { _ in throw HTTPTransportError(kind, detail: "scripted \(kind.rawValue)") }
     }
 
-    static func linkJSON(id: String = linkID, name: String = "Sales") -> String {
+    static func linkJSON(id: String = linkId, name: String = "Sales") -> String {
         """
         {"id":"\(id)","name":"\(name)","selectionAppId":"\(appA)","templateAppId":"\(appB)",
          "owner":"CORP\\\\svc","createdDate":"2026-01-01T00:00:00Z","modifiedDate":"2026-01-01T00:00:00Z",
@@ -108,9 +108,9 @@ enum Make {
         """
     }
 
-    static func requestJSON(id: String = requestID) -> String {
+    static func requestJSON(id: String = requestId) -> String {
         """
-        {"id":"\(id)","linkId":"\(linkID)","status":"queued","selectionState":{"Region":["North"]}}
+        {"id":"\(id)","linkId":"\(linkId)","status":"queued","selectionState":{"Region":["North"]}}
         """
     }
 
