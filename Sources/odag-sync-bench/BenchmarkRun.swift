@@ -369,19 +369,10 @@ final class BenchmarkRun {
         let size = "\(count) updates, P=\(parallelism), L=\(latency) ms"
         let stateNote =
             Self.memoryFolder() == nil ? "emulator state on disk (fsync per commit)" : "emulator state in /dev/shm"
-        // The emulator makes every change durable (fsync of its state file) before answering; on this
-        // kind of disk that takes 15–20 ms, which would measure the disk rather than odag-sync. So its
-        // state lives in memory-backed /dev/shm when there is one (written and renamed all the same).
-        let memoryBase = Self.memoryFolder().map { $0 + "/odag-sync-bench-\(getpid())" }
-        let folder = (memoryBase ?? workspace) + "/apply"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { if let memoryBase { try? FileManager.default.removeItem(atPath: memoryBase) } }
-        let data = SyntheticData(changedPercent: 100)
-        try data.writeStateFile(count: count, to: folder + "/state.json")
-        var configuration = EmulatorConfiguration(statePath: folder + "/state.json")
-        configuration.latencyMs = latency
-        let emulator = try Emulator.start(configuration)
-        defer { emulator.stop() }
+        let applyEmulator = try SeededEmulator(count: count, latencyMs: latency, name: "apply", workspace: workspace)
+        defer { applyEmulator.stop() }
+        let emulator = applyEmulator.emulator
+        let folder = applyEmulator.folder
         guard let url = URL(string: emulator.baseURL) else { throw BenchError("bad emulator URL") }
         let client = try ODAGClient(
             configuration: ODAGClientConfiguration(baseURL: url),
@@ -463,13 +454,10 @@ final class BenchmarkRun {
         guard seeded.succeeded == count else {
             throw BenchError("seeding the in-memory emulator: \(seeded.failed) failed")
         }
-        let memoryLive = try await memoryClient.listLinks()
-        let memoryPlan = Planner.plan(
-            desired: SyntheticData.declaredLinks(count), live: memoryLive,
-            options: PlanOptions(server: memoryEmulator.baseURL, generatedAt: "2026-01-01T00:00:00Z"))
-        guard memoryPlan.summary.update == count else { throw BenchError("in-memory plan has \(memoryPlan.summary)") }
+        let (memoryPlan, memoryKnownIds) = try await updatePlan(
+            count, through: memoryClient, server: memoryEmulator.baseURL, what: "in-memory apply")
         let inMemoryTiming = try await timedApply(
-            memoryPlan, through: memoryClient, knownIds: Set(memoryLive.compactMap(\.id)), what: "apply (in memory)")
+            memoryPlan, through: memoryClient, knownIds: memoryKnownIds, what: "apply (in memory)")
         addIdealShare(
             id: "apply.inMemory.idealRatio", label: "  same apply, emulator state in memory only", size: size,
             changes: count, timing: inMemoryTiming, ideal: ideal, note: "seeded through the API, no state file")

@@ -19,18 +19,11 @@ extension BenchmarkRun {
         let parallelism = options.parallelism
         let latency = options.applyLatencyMs
         log("https: \(count) updates through nginx, latency \(latency) ms, parallelism \(parallelism)")
-        let memoryBase = Self.memoryFolder().map { $0 + "/odag-sync-bench-https-\(getpid())" }
-        let folder = (memoryBase ?? workspace) + "/https"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { if let memoryBase { try? FileManager.default.removeItem(atPath: memoryBase) } }
         let certificates = try PrivateCA(folder: workspace + "/https-certificates")
-
-        let data = SyntheticData(changedPercent: 100)
-        try data.writeStateFile(count: count, to: folder + "/state.json")
-        var configuration = EmulatorConfiguration(statePath: folder + "/state.json")
-        configuration.latencyMs = latency
-        let emulator = try Emulator.start(configuration)
-        defer { emulator.stop() }
+        let seeded = try SeededEmulator(count: count, latencyMs: latency, name: "https", workspace: workspace)
+        defer { seeded.stop() }
+        let emulator = seeded.emulator
+        let folder = seeded.folder
         let terminator = try NginxTerminator.start(
             nginx: nginx, folder: workspace + "/nginx-apply", upstream: emulator.baseURL, certificates: certificates)
         defer { terminator.stop() }
@@ -104,15 +97,9 @@ extension BenchmarkRun {
         let parallelism = options.httpsLargeParallelism
         let latency = options.applyLatencyMs
         log("https: \(count) updates, parallelism \(parallelism)")
-        let memoryBase = Self.memoryFolder().map { $0 + "/odag-sync-bench-https-large-\(getpid())" }
-        let folder = (memoryBase ?? workspace) + "/https-large"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { if let memoryBase { try? FileManager.default.removeItem(atPath: memoryBase) } }
-        try SyntheticData(changedPercent: 100).writeStateFile(count: count, to: folder + "/state.json")
-        var configuration = EmulatorConfiguration(statePath: folder + "/state.json")
-        configuration.latencyMs = latency
-        let emulator = try Emulator.start(configuration)
-        defer { emulator.stop() }
+        let seeded = try SeededEmulator(count: count, latencyMs: latency, name: "https-large", workspace: workspace)
+        defer { seeded.stop() }
+        let emulator = seeded.emulator
         let terminator = try NginxTerminator.start(
             nginx: nginx, folder: workspace + "/nginx-large", upstream: emulator.baseURL, certificates: certificates)
         defer { terminator.stop() }
