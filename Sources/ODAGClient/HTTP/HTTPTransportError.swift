@@ -92,14 +92,4 @@ extension HTTPTransportError.Kind {
         case .timedOut, .connectionLost, .invalidAnswer, .answerTooLarge, .other: .mayHaveBeenSent
         }
     }
-
-    /// Whether the failure is about TLS or certificates.
-    public var isTLS: Bool {
-        switch self {
-        case .untrustedServerCertificate, .clientCertificateRejected, .certificateFileUnusable, .serverNotTLS,
-            .tlsFailure:
-            true
-        default: false
-        }
-    }
 }

@@ -108,17 +108,12 @@ public final class LibcurlTransport: HTTPTransport, Sendable {
         } onCancel: {
             exchange.cancel()
         }
-        let cancelled = exchange.finish()
-        if !cancelled {
-            let parked = idle.withLock { idle -> Bool in
-                guard idle.count < maximumIdleHandles else { return false }
-                idle.append(handle)
-                return true
-            }
-            // A handle that is not parked is freed with its connections when its last reference goes.
-            _ = parked
+        // A cancelled handle is never reused; one not parked is freed with its connections when its last
+        // reference goes.
+        if exchange.finish() { throw CancellationError() }
+        idle.withLock { idle in
+            if idle.count < maximumIdleHandles { idle.append(handle) }
         }
-        if cancelled { throw CancellationError() }
         return try outcome.get()
     }
 

@@ -4,6 +4,9 @@ import ODAGCore
 
 /// A request checked and turned into what libcurl is given.
 struct PreparedCurlRequest: Sendable {
+    /// Headers libcurl writes itself from the body and the connection: a caller's copy is dropped.
+    private static let managedHeaders: Set<String> = ["content-length", "transfer-encoding", "connection", "expect"]
+
     let method: String
     let url: String
     let body: [UInt8]?
@@ -45,8 +48,7 @@ struct PreparedCurlRequest: Sendable {
         self.needsFreshConnection = method == "POST" || method == "DELETE"
 
         var lines: [String] = []
-        let managed: Set<String> = ["content-length", "transfer-encoding", "connection", "expect"]
-        for field in request.headers where !managed.contains(field.name.lowercased()) {
+        for field in request.headers where !Self.managedHeaders.contains(field.name.lowercased()) {
             let nameIsToken =
                 !field.name.isEmpty && field.name.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != 0x3A && $0 != 0x3B }
             guard nameIsToken, !field.value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }) else {

@@ -108,14 +108,16 @@ struct ConnectionOptions: Sendable {
 
     /// Whether `name` is an HTTP header name (RFC 9110 token characters).
     static func isHeaderName(_ name: String) -> Bool {
-        let symbols = Set("!#$%&'*+-.^_`|~".unicodeScalars)
-        return !name.isEmpty
+        !name.isEmpty
             && name.unicodeScalars.allSatisfy { scalar in
                 scalar.isASCII
                     && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
-                        || symbols.contains(scalar))
+                        || headerNameSymbols.contains(scalar))
             }
     }
+
+    /// The symbols RFC 9110 allows in a token, beside letters and digits.
+    private static let headerNameSymbols = Set("!#$%&'*+-.^_`|~".unicodeScalars)
 
     /// The bearer token from `--token-file` or `ODAG_TOKEN`, never echoed.
     static func token(_ arguments: ParsedArguments, context: CommandContext) throws -> String? {
