@@ -35,7 +35,7 @@ public enum StalePlanCheck {
                 }
                 guard let before = change.before.map(comparable) else { continue }
                 let current = comparable(now.json)
-                guard !ExactText.equal(before, current) else { continue }
+                guard before != current else { continue }
                 let differences = differences(before: before, now: current)
                 let detail = differences.isEmpty ? "" : ": " + differences.joined(separator: "; ")
                 problems.append(
@@ -72,7 +72,8 @@ public enum StalePlanCheck {
                 }
             }
         }
-        return ExactText.equal(before, now)
+        // JSONValue compares strings by their exact Unicode scalars, as names are matched.
+        return before == now
             ? []
             : [
                 "\(DisplayText.sanitized(JSONPath.display(path))): \(DisplayText.value(before)) → \(DisplayText.value(now))"

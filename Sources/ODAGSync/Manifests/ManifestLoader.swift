@@ -279,7 +279,7 @@ public struct ManifestLoader: Sendable {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: absolutePath, isDirectory: &isDirectory) else { continue }
             guard isDirectory.boolValue || entry.hasSuffix(".json") else { continue }
-            if Self.isSymbolicLink(absolutePath), !search.bounds.isEmpty {
+            if !search.bounds.isEmpty, Self.isSymbolicLink(absolutePath) {
                 let real = Self.realPath(absolutePath)
                 guard search.bounds.contains(where: { Self.isInside(real, $0) }) else {
                     search.problems.append((displayPath, .linkOutsideProject(realPath: real)))

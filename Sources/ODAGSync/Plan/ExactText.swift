@@ -1,5 +1,3 @@
-import ODAGCore
-
 /// Comparisons of names by their exact Unicode scalars.
 ///
 /// Swift's `String ==` and `hasPrefix` use canonical equivalence: a precomposed `"Café"` equals
@@ -16,20 +14,5 @@ enum ExactText {
     /// Whether `text` starts with the exact scalars of `prefix`.
     static func hasPrefix(_ text: String, _ prefix: String) -> Bool {
         text.utf8.starts(with: prefix.utf8)
-    }
-
-    /// Whether two JSON values are equal with every string compared by its exact scalars (numbers
-    /// compare as `JSONValue` does).
-    static func equal(_ a: JSONValue, _ b: JSONValue) -> Bool {
-        switch (a, b) {
-        case (.string(let x), .string(let y)):
-            return equal(x, y)
-        case (.array(let x), .array(let y)):
-            return x.count == y.count && zip(x, y).allSatisfy { equal($0, $1) }
-        case (.object(let x), .object(let y)):
-            return x.count == y.count && x.allSatisfy { key, value in y[key].map { equal(value, $0) } ?? false }
-        default:
-            return a == b
-        }
     }
 }

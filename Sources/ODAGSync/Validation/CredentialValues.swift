@@ -1,3 +1,4 @@
+import Foundation
 import ODAGCore
 
 /// The credentials odag-sync was given (the bearer token, `--header` values), which no manifest or
@@ -23,9 +24,12 @@ public struct CredentialValues: Sendable, Equatable {
     /// of `ODAG_HEADERS`.
     public static func of(environment: [String: String]) -> CredentialValues {
         var values: [String] = []
-        if let token = environment["ODAG_TOKEN"] { values.append(token.trimmed) }
+        if let token = environment["ODAG_TOKEN"] {
+            values.append(token.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
         for line in (environment["ODAG_HEADERS"] ?? "").split(whereSeparator: \.isNewline) {
-            if let colon = line.firstIndex(of: ":") { values.append(String(line[line.index(after: colon)...]).trimmed) }
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            values.append(line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines))
         }
         return CredentialValues(values)
     }
@@ -75,14 +79,5 @@ public struct CredentialValues: Sendable, Equatable {
         default:
             break
         }
-    }
-}
-
-extension String {
-    fileprivate var trimmed: String {
-        var text = Substring(self)
-        while let first = text.first, first.isWhitespace { text = text.dropFirst() }
-        while let last = text.last, last.isWhitespace { text = text.dropLast() }
-        return String(text)
     }
 }
