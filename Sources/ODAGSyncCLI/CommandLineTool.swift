@@ -73,12 +73,12 @@ public enum CommandLineTool {
                 return .success
             }
             // Not every command has the output flags.
-            if parsed.declares("--no-color") && parsed.has("--no-color") {
+            if parsed.given("--no-color") {
                 context.console.colorOutput = false
                 context.console.colorErrors = false
             }
-            context.console.quiet = parsed.declares("--quiet") && parsed.has("--quiet")
-            context.console.verbose = parsed.declares("--verbose") && parsed.has("--verbose")
+            context.console.quiet = parsed.given("--quiet")
+            context.console.verbose = parsed.given("--verbose")
             let outcome: Result<ExitCode, any Error>
             do {
                 outcome = .success(try await command.run(parsed, context: context))

@@ -230,7 +230,7 @@ public final class HTTPServer: Sendable {
                     minimumBytes = 1
                     sentContinue = false
                     // Busy while the handler runs, so it is never closed to make room.
-                    update(fd, waiting: headComplete ? nil : false, parserWork: cursor.work - reportedWork)
+                    update(fd, waiting: false, parserWork: cursor.work - reportedWork)
                     cursor = HTTPRequestParser.Cursor()
                     reportedWork = 0
                     requestStarted = nil
@@ -254,9 +254,7 @@ public final class HTTPServer: Sendable {
                         guard Socket.sendAll(fd, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)) else { return }
                     }
                 case .failure(let error):
-                    let response = HTTPServer.errorResponse(status: error.status, message: error.message)
-                    _ = Socket.sendAll(fd, response.serialized(close: true, omitBody: false))
-                    Socket.lingeringClose(fd)
+                    Self.fail(fd, status: error.status, message: error.message)
                     return
                 }
             }
@@ -271,9 +269,7 @@ public final class HTTPServer: Sendable {
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds &- requestStarted) / 1e9
                 let left = requestTimeout - elapsed
                 if left <= 0 {
-                    let response = HTTPServer.errorResponse(status: 408, message: "request not received in time")
-                    _ = Socket.sendAll(fd, response.serialized(close: true, omitBody: false))
-                    Socket.lingeringClose(fd)
+                    Self.fail(fd, status: 408, message: "request not received in time")
                     return
                 }
                 Socket.setTimeout(fd, option: SO_RCVTIMEO, seconds: min(idleTimeout, max(left, 0.001)))
@@ -289,9 +285,7 @@ public final class HTTPServer: Sendable {
             if received < 0 && (code == EAGAIN || code == EWOULDBLOCK), let requestStarted,
                 Double(DispatchTime.now().uptimeNanoseconds &- requestStarted) / 1e9 >= requestTimeout
             {
-                let response = HTTPServer.errorResponse(status: 408, message: "request not received in time")
-                _ = Socket.sendAll(fd, response.serialized(close: true, omitBody: false))
-                Socket.lingeringClose(fd)
+                Self.fail(fd, status: 408, message: "request not received in time")
             }
             return
         }
@@ -320,6 +314,14 @@ public final class HTTPServer: Sendable {
         // A client that reads its answer a byte now and then must not hold the connection for ever.
         guard Socket.sendAll(fd, bytes, within: max(idleTimeout, 10)) else { return false }
         return !close
+    }
+
+    /// Answers a request the server will not serve, closes the connection and reads out what the client still sends
+    /// (bounded), so the client sees the answer rather than a reset.
+    private static func fail(_ fd: Int32, status: Int, message: String) {
+        let response = errorResponse(status: status, message: message)
+        _ = Socket.sendAll(fd, response.serialized(close: true, omitBody: false))
+        Socket.lingeringClose(fd)
     }
 
     /// The `{"message": …}` JSON answer the server gives on its own (bad request, body too large).

@@ -90,6 +90,9 @@ public struct ParsedArguments: Sendable, Equatable {
     /// Whether the command declares the flag.
     public func declares(_ name: String) -> Bool { declared.contains(name) }
 
+    /// Whether the command declares the flag and it was given: for shared flags some commands do not take.
+    public func given(_ name: String) -> Bool { declares(name) && has(name) }
+
     /// Whether the flag was given.
     public func has(_ name: String) -> Bool {
         check(name)

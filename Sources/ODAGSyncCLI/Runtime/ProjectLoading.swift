@@ -62,7 +62,7 @@ enum ProjectLoading {
             throw diagnosticsFailure(report.diagnostics, context: context)
         }
         // drift loads the project too, and has no --prune.
-        if arguments.declares("--prune") && arguments.has("--prune") { config = config.overriding(prune: true) }
+        if arguments.given("--prune") { config = config.overriding(prune: true) }
         for warning in report.diagnostics { context.console.message(warning.description + "\n") }
         let project = LoadedProject(config: config, links: report.links)
         FreedMemory.release()
