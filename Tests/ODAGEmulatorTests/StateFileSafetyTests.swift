@@ -1,6 +1,6 @@
 import Foundation
 import ODAGCore
-import ODAGEmulator
+@testable import ODAGEmulator
 import ODAGTestSupport
 import Testing
 
@@ -70,6 +70,21 @@ import Testing
         #expect(try contents(victim) == Self.victimText)
         let saved = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
         #expect(saved["links"]?.arrayValue?.count == 3)
+    }
+
+    /// Whatever name the temporary file gets, a link planted there is refused, not written through.
+    @Test func aSymbolicLinkAtTheTemporaryNameIsRefused() throws {
+        let folder = try TemporaryFolder()
+        let victim = folder.path("victim")
+        try Self.victimText.write(toFile: victim, atomically: false, encoding: .utf8)
+        let path = folder.path("state.json")
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.path(".state.json.tmp-\(getpid())-planted"), withDestinationPath: victim)
+        #expect(throws: EmulatorError.self) {
+            try StateFile.writeAtomically([Array("{}".utf8)], to: path, suffix: { "planted" })
+        }
+        #expect(try contents(victim) == Self.victimText)
+        #expect(!FileManager.default.fileExists(atPath: path), "nothing was renamed into place")
     }
 
     @Test func aPrivateStateFileStaysPrivateWhenRewritten() throws {

@@ -136,7 +136,10 @@ enum StateFile {
     /// The temporary file gets a fresh unguessable name and is created exclusively (`O_EXCL`,
     /// `O_NOFOLLOW`), so nothing planted in the folder (a symbolic link to another file) is ever
     /// written through. The state file keeps its permission bits: a `0600` file stays `0600`.
-    static func writeAtomically(_ parts: [[UInt8]], to path: String, sync: Bool = true) throws(EmulatorError) {
+    static func writeAtomically(
+        _ parts: [[UInt8]], to path: String, sync: Bool = true,
+        suffix: () -> String = { String(UInt64.random(in: 0...UInt64.max), radix: 16) }
+    ) throws(EmulatorError) {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         var existing = stat()
@@ -144,8 +147,7 @@ enum StateFile {
         var temporary = ""
         var fd: Int32 = -1
         for _ in 0..<8 {
-            let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 16)
-            temporary = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())-" + suffix
+            temporary = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())-" + suffix()
             // A new file starts as the umask allows, as before; a rewrite starts private and gets the old mode.
             fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, keptMode == nil ? 0o644 : 0o600)
             if fd >= 0 || errno != EEXIST { break }
