@@ -59,7 +59,7 @@ struct ApplyCommand: Command {
         let plan = PlanMaking.plan(
             project: project, live: live, connection: connection, targets: arguments.all("--target"),
             now: context.clock())
-        try refuseEmptyPrune(plan)
+        try PlanMaking.refuseEmptyPrune(plan, suffix: "; nothing was applied")
         if format == "text" { PlanMaking.render(plan, format: "text", context: context) }
         try check(plan, limits: project.config.safety, arguments: arguments)
         guard plan.hasChanges else {
@@ -131,7 +131,7 @@ struct ApplyCommand: Command {
                 "the plan in \(planFile.path) is stale: \(stale.count) planned link(s) changed on the server since it was made; nothing was applied",
                 hint: "make a new plan and review it again")
         }
-        try refuseEmptyPrune(plan)
+        try PlanMaking.refuseEmptyPrune(plan, suffix: "; nothing was applied")
         if format == "text" { PlanMaking.render(plan, format: "text", context: context) }
         try check(plan, limits: config.safety, arguments: arguments)
         guard plan.hasChanges else {
@@ -155,25 +155,14 @@ struct ApplyCommand: Command {
         return .success
     }
 
-    /// Refuses, before the plan is printed, to prune with manifests that declare no links: the plan
-    /// would delete every link in scope, which is not worth reading.
-    static func refuseEmptyPrune(_ plan: Plan) throws {
-        guard plan.prune && plan.declaredLinks == 0 else { return }
-        throw CommandError.refused(
-            SafetyCheck.emptyPruneRefusal(plan) + "; nothing was applied",
-            hint: "declare at least one link, or turn pruning off")
-    }
-
     /// Refuses plans with errors and plans past the safety limits.
     static func check(_ plan: Plan, limits: SafetyLimits, arguments: ParsedArguments) throws {
         let refusals = SafetyCheck.refusals(for: plan, limits: limits, forceDeletes: arguments.has("--force-deletes"))
+        // An empty prune never gets here: refuseEmptyPrune stopped it before the plan was printed.
         if !refusals.isEmpty {
-            let forced = plan.prune && plan.declaredLinks == 0
             throw CommandError.refused(
                 refusals.joined(separator: "; ") + "; nothing was applied",
-                hint: forced
-                    ? "declare at least one link, or turn pruning off"
-                    : "pass --force-deletes if these deletes are intended")
+                hint: "pass --force-deletes if these deletes are intended")
         }
         if !plan.errors.isEmpty {
             throw CommandError.failed(

@@ -42,14 +42,9 @@ struct PlanCommand: Command {
             project: project, live: live, connection: connection, targets: arguments.all("--target"),
             now: context.clock())
 
+        // Refused before anything is printed or saved: such a plan must not be kept for apply either.
+        try PlanMaking.refuseEmptyPrune(plan)
         let refusals = SafetyCheck.refusals(for: plan, limits: project.config.safety, forceDeletes: false)
-        if plan.prune && plan.declaredLinks == 0 {
-            // Refused before anything is printed or saved: a delete plan of the whole scope is not worth
-            // reading, and must not be kept for apply.
-            throw CommandError.refused(
-                refusals.first ?? "pruning with manifests that declare no links is refused",
-                hint: "declare at least one link, or turn pruning off")
-        }
         if let out = arguments.value("--out") {
             try PlanMaking.write(plan.jsonText, to: out, context: context)
             context.console.info("Saved the plan to \(out); apply it with \"odag-sync apply \(out)\".")

@@ -5,6 +5,14 @@ import ODAGSync
 
 /// Reading the live links and planning against them, shared by plan, apply and drift.
 enum PlanMaking {
+    /// Refuses, before the plan is printed, to prune with manifests that declare no links: the plan would delete
+    /// every link in scope, which is not worth reading. `suffix` ends the message (apply says nothing was applied).
+    static func refuseEmptyPrune(_ plan: Plan, suffix: String = "") throws {
+        guard plan.prune && plan.declaredLinks == 0 else { return }
+        throw CommandError.refused(
+            SafetyCheck.emptyPruneRefusal(plan) + suffix, hint: "declare at least one link, or turn pruning off")
+    }
+
     /// Reads the live links, naming the server in the error.
     static func readLive(_ connection: ServerConnection) async throws -> [OdagLink] {
         do {
