@@ -102,37 +102,38 @@ struct CurlFailure: Error {
         let sent: HTTPTransportError.Delivery = pretransferMicroseconds == 0 ? .notSent : .mayHaveBeenSent
         let lower = message.lowercased()
         switch code {
-        case 6:
+        case Int32(ODAG_CURLE_COULDNT_RESOLVE_HOST):
             return HTTPTransportError(.cannotResolveHost, detail: "cannot resolve the host of \(endpoint) (\(said))")
-        case 5:
+        case Int32(ODAG_CURLE_COULDNT_RESOLVE_PROXY):
             return HTTPTransportError(.cannotResolveHost, detail: "cannot resolve the proxy for \(endpoint) (\(said))")
-        case 7:
+        case Int32(ODAG_CURLE_COULDNT_CONNECT):
             // Through a proxy, libcurl connects to the proxy: its message then names the proxy's port, not ours.
             let toServer = lower.contains("port \(request.port) ")
             if (systemError == ECONNREFUSED || lower.contains("refused")) && toServer {
                 return HTTPTransportError(.cannotConnect, detail: "connection refused by \(endpoint)")
             }
             return HTTPTransportError(.cannotConnect, detail: "cannot connect to \(endpoint) (\(said))")
-        case 97:
+        case Int32(ODAG_CURLE_PROXY):
             return HTTPTransportError(.cannotConnect, detail: "the proxy for \(endpoint) refused the tunnel (\(said))")
-        case 28:
+        case Int32(ODAG_CURLE_OPERATION_TIMEDOUT):
             if sent == .notSent {
                 return HTTPTransportError(
                     .cannotConnect, detail: "no connection to \(endpoint) within \(request.timeoutText)")
             }
             return HTTPTransportError(
                 .timedOut, delivery: sent, detail: "no complete answer from \(endpoint) within \(request.timeoutText)")
-        case 60, 83:
+        case Int32(ODAG_CURLE_PEER_FAILED_VERIFICATION), Int32(ODAG_CURLE_SSL_ISSUER_ERROR):
             return HTTPTransportError(
                 .untrustedServerCertificate,
                 detail: "the TLS certificate of \(endpoint) is not trusted: \(said)")
-        case 58, 77, 82:
+        case Int32(ODAG_CURLE_SSL_CERTPROBLEM), Int32(ODAG_CURLE_SSL_CACERT_BADFILE), Int32(ODAG_CURLE_SSL_CRL_BADFILE):
             return HTTPTransportError(
                 .certificateFileUnusable, detail: "a certificate or key file for \(endpoint) cannot be used: \(said)")
-        case 98:
+        case Int32(ODAG_CURLE_SSL_CLIENTCERT):
             return HTTPTransportError(
                 .clientCertificateRejected, detail: "\(endpoint) did not accept the client certificate: \(said)")
-        case 35, 59, 56, 55, 52:
+        case Int32(ODAG_CURLE_SSL_CONNECT_ERROR), Int32(ODAG_CURLE_SSL_CIPHER), Int32(ODAG_CURLE_RECV_ERROR),
+            Int32(ODAG_CURLE_SEND_ERROR), Int32(ODAG_CURLE_GOT_NOTHING):
             if Self.isClientCertificateAlert(lower) {
                 // The server's TLS layer refused us before any HTTP was read.
                 return HTTPTransportError(
@@ -148,10 +149,10 @@ struct CurlFailure: Error {
                     detail: "\(endpoint) answered in plain http, not TLS: the URL says https but the server speaks"
                         + " http on that port (\(said))")
             }
-            if code == 35 || code == 59 {
+            if code == Int32(ODAG_CURLE_SSL_CONNECT_ERROR) || code == Int32(ODAG_CURLE_SSL_CIPHER) {
                 return HTTPTransportError(.tlsFailure, detail: "the TLS handshake with \(endpoint) failed: \(said)")
             }
-            if code == 52 {
+            if code == Int32(ODAG_CURLE_GOT_NOTHING) {
                 return HTTPTransportError(
                     .connectionLost, delivery: sent,
                     detail: "\(endpoint) closed the connection without answering")
@@ -159,22 +160,23 @@ struct CurlFailure: Error {
             return HTTPTransportError(
                 .connectionLost, delivery: sent,
                 detail: "the connection to \(endpoint) was lost before a complete answer (\(said))")
-        case 18:
+        case Int32(ODAG_CURLE_PARTIAL_FILE):
             return HTTPTransportError(
                 .connectionLost, delivery: sent,
                 detail: "the connection to \(endpoint) closed in the middle of the answer (\(said))")
-        case 23, 63:
+        case Int32(ODAG_CURLE_WRITE_ERROR), Int32(ODAG_CURLE_FILESIZE_EXCEEDED):
             if limit == Int32(ODAG_LIMIT_HEAD) {
                 return HTTPTransportError(
                     .answerTooLarge, delivery: sent, detail: "the answer from \(endpoint) has a head over 64 KiB")
             }
             return HTTPTransportError(
                 .answerTooLarge, delivery: sent, detail: "the answer from \(endpoint) is larger than the limit")
-        case 1 where lower.contains("http/0.9"), 8:
+        case Int32(ODAG_CURLE_UNSUPPORTED_PROTOCOL) where lower.contains("http/0.9"),
+            Int32(ODAG_CURLE_WEIRD_SERVER_REPLY):
             var detail = "the answer from \(endpoint) is not valid HTTP (\(said))"
             if !request.isHTTPS { detail += "; is the server speaking https on that port?" }
             return HTTPTransportError(.invalidAnswer, delivery: sent, detail: detail)
-        case 1, 3:
+        case Int32(ODAG_CURLE_UNSUPPORTED_PROTOCOL), Int32(ODAG_CURLE_URL_MALFORMAT):
             return HTTPTransportError(.invalidRequest, detail: "libcurl cannot send to \(endpoint): \(said)")
         default:
             return HTTPTransportError(
