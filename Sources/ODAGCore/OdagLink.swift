@@ -20,6 +20,12 @@ public struct OdagLink: Sendable, Hashable {
     public var status: String?
     /// Members the API document does not name, kept as sent.
     public var extra: [String: JSONValue]
+    /// The members only Qlik's shape has, and the link exactly as read, when the link came from a
+    /// `qseow` server (``init(qseowJSON:path:)``); `nil` for the document's shape.
+    public var qseow: QseowLinkState?
+
+    /// The shape the link was read in.
+    public var flavour: APIFlavour { qseow == nil ? .document : .qseow }
 
     /// Creates a link.
     public init(
@@ -60,8 +66,9 @@ public struct OdagLink: Sendable, Hashable {
         extra = reader.extra(excluding: Self.knownKeys)
     }
 
-    /// The link as JSON.
+    /// The link as JSON: in Qlik's shape exactly as read, else the document's shape.
     public var json: JSONValue {
+        if let qseow { return qseow.wire }
         var builder = JSONObjectBuilder(extra: extra)
         builder.set("id", id)
         builder.set("createdDate", createdDate)

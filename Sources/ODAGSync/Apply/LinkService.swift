@@ -16,4 +16,50 @@ public protocol LinkService: Sendable {
     func isOutcomeUnknown(_ error: any Error) -> Bool
     /// Whether the error is the server saying the link does not exist (404).
     func isNotFound(_ error: any Error) -> Bool
+
+    /// `qseow`: `POST /links` with Qlik's add payload.
+    func createQseowLink(_ body: JSONValue) async throws -> QseowLinkAnswer
+    /// `qseow`: `PUT /links/{id}` with Qlik's modify payload.
+    func modifyQseowLink(id: String, _ body: JSONValue) async throws -> QseowLinkAnswer
+    /// `qseow`: `GET /links/{id}`.
+    func readQseowLink(id: String) async throws -> QseowLinkAnswer
+    /// `qseow`: whether a change was refused for a stale `modifiedDate`.
+    func isStaleModifiedDate(_ error: any Error) -> Bool
+}
+
+/// The writes of the `qseow` flavour (Qlik's ODAG service API). A server speaking the `document` flavour
+/// does not offer them; the defaults refuse, so a plan in one flavour is never sent in the other's shape.
+extension LinkService {
+    /// `POST /links` with Qlik's add payload; answers `{objectDef, feedback}`. Never re-sent blindly, as
+    /// ``createLink(_:)``.
+    public func createQseowLink(_ body: JSONValue) async throws -> QseowLinkAnswer {
+        throw LinkServiceError.flavourNotSpoken(.qseow)
+    }
+
+    /// `PUT /links/{id}` with Qlik's modify payload (it carries the live `modifiedDate`).
+    public func modifyQseowLink(id: String, _ body: JSONValue) async throws -> QseowLinkAnswer {
+        throw LinkServiceError.flavourNotSpoken(.qseow)
+    }
+
+    /// `GET /links/{id}` in Qlik's wrapper: the link as it is now.
+    public func readQseowLink(id: String) async throws -> QseowLinkAnswer {
+        throw LinkServiceError.flavourNotSpoken(.qseow)
+    }
+
+    /// Whether the server refused a change because the `modifiedDate` it carried is no longer the
+    /// link's (someone changed the link meanwhile).
+    public func isStaleModifiedDate(_ error: any Error) -> Bool { false }
+}
+
+/// A ``LinkService`` asked for something it does not do.
+public enum LinkServiceError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The service does not speak this flavour.
+    case flavourNotSpoken(APIFlavour)
+
+    public var description: String {
+        switch self {
+        case .flavourNotSpoken(let flavour):
+            return "this server connection does not speak the \(flavour.rawValue) flavour"
+        }
+    }
 }

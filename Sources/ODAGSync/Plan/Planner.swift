@@ -59,11 +59,11 @@ public enum Planner {
     /// The create of a declaration that matches no live link.
     static func createChange(for declaration: DeclaredLink) -> PlannedChange {
         let body = OdagLinkCreateBody.json(
-            name: declaration.name, selectionAppId: declaration.selectionAppId,
+            name: declaration.name, selectionAppId: declaration.selectionAppId ?? "",
             templateAppId: declaration.templateAppId, properties: declaration.properties)
         var diffs = [
             FieldDiff(path: "name", before: nil, after: .string(declaration.name)),
-            FieldDiff(path: "selectionAppId", before: nil, after: .string(declaration.selectionAppId)),
+            FieldDiff(path: "selectionAppId", before: nil, after: .string(declaration.selectionAppId ?? "")),
             FieldDiff(path: "templateAppId", before: nil, after: .string(declaration.templateAppId)),
         ]
         if let properties = declaration.properties {
@@ -80,7 +80,7 @@ public enum Planner {
         _ linkIndex: Int
     ) -> Bool {
         guard let liveName = live[linkIndex].name, ExactText.equal(liveName, desired[declarationIndex].name),
-            sameApp(desired[declarationIndex].selectionAppId, live[linkIndex].selectionAppId),
+            sameApp(desired[declarationIndex].selectionAppId ?? "", live[linkIndex].selectionAppId),
             sameApp(desired[declarationIndex].templateAppId, live[linkIndex].templateAppId)
         else { return false }
         guard let declared = desired[declarationIndex].properties else { return true }
@@ -98,7 +98,7 @@ public enum Planner {
         }
         var reasons: [String] = []
         for (field, declared, current) in [
-            ("selectionAppId", declaration.selectionAppId, live.selectionAppId),
+            ("selectionAppId", declaration.selectionAppId ?? "", live.selectionAppId),
             ("templateAppId", declaration.templateAppId, live.templateAppId),
         ] where !sameApp(declared, current) {
             diffs.append(FieldDiff(path: field, before: current.map(JSONValue.string), after: .string(declared)))
@@ -119,7 +119,7 @@ public enum Planner {
             live: liveProperties, declared: declaration.properties, path: "properties", ignore: ignore)
         if !reasons.isEmpty {
             let body = OdagLinkCreateBody.json(
-                name: declaration.name, selectionAppId: declaration.selectionAppId,
+                name: declaration.name, selectionAppId: declaration.selectionAppId ?? "",
                 templateAppId: declaration.templateAppId, properties: properties)
             return PlannedChange(
                 action: .replace, name: declaration.name, id: live.id,

@@ -126,7 +126,7 @@ struct PlanningRun {
             }
             claimedBy[linkIndex] = declarationIndex
             let changedApps = [
-                ("selectionAppId", declaration.selectionAppId, link.selectionAppId),
+                ("selectionAppId", declaration.selectionAppId ?? "", link.selectionAppId),
                 ("templateAppId", declaration.templateAppId, link.templateAppId),
             ].filter { $0.1.lowercased() != ($0.2 ?? "").lowercased() }.map(\.0)
             guard changedApps.isEmpty else {
