@@ -22,6 +22,8 @@ import ODAGCore
 public final class Emulator: Sendable {
     /// The configuration the emulator runs with (with the real port).
     public let configuration: EmulatorConfiguration
+    /// The API flavour it serves: the configuration's, else the one its state file records, else `.document`.
+    public let flavour: APIFlavour
     private let server: HTTPServer
     private let store: EmulatorStore
     private let lock: StateFileLock?
@@ -38,8 +40,12 @@ public final class Emulator: Sendable {
         return "http://\(host):\(port)\(EmulatorConfiguration.basePath)"
     }
 
-    private init(configuration: EmulatorConfiguration, server: HTTPServer, store: EmulatorStore, lock: StateFileLock?) {
+    private init(
+        configuration: EmulatorConfiguration, flavour: APIFlavour, server: HTTPServer, store: EmulatorStore,
+        lock: StateFileLock?
+    ) {
         self.configuration = configuration
+        self.flavour = flavour
         self.server = server
         self.store = store
         self.lock = lock
@@ -58,9 +64,28 @@ public final class Emulator: Sendable {
         let lock = try configuration.statePath.map { (path) throws(EmulatorError) in
             try StateFileLock.acquire(statePath: path)
         }
+        var flavour = configuration.api ?? .document
+        var root: JSONValue?
         if let path = configuration.statePath {
             StateFile.removeStaleTemporaryFiles(of: path)
-            if let loaded = try StateFile.load(path: path, defaultOwner: configuration.defaultOwner, now: clock.now()) {
+            root = try StateFile.read(path: path)
+            if let root {
+                let recorded = try StateFile.flavour(of: root, path: path)
+                if configuration.api == nil {
+                    flavour = recorded
+                } else if recorded != flavour && StateFile.holdsData(root) {
+                    throw .stateFileFlavourMismatch(path: path, recorded: recorded, requested: flavour)
+                }
+            }
+        }
+        guard flavour == .document else {
+            throw .invalidConfiguration("the \(flavour.rawValue) api flavour is not served yet")
+        }
+        if let path = configuration.statePath {
+            // A file of the other flavour that holds nothing is simply started afresh in this one.
+            if let root, try StateFile.flavour(of: root, path: path) == .document {
+                let loaded = try StateFile.decode(
+                    root: root, path: path, defaultOwner: configuration.defaultOwner, now: clock.now())
                 contents = loaded.contents
                 mustWrite = loaded.normalized
             } else {
@@ -95,7 +120,7 @@ public final class Emulator: Sendable {
         }
         var running = configuration
         running.port = server.port
-        return Emulator(configuration: running, server: server, store: store, lock: lock)
+        return Emulator(configuration: running, flavour: flavour, server: server, store: store, lock: lock)
     }
 
     /// Stops listening and closes every connection; returns when all connection threads have ended, then lets
@@ -112,4 +137,18 @@ public final class Emulator: Sendable {
 
     /// The number of links held (for tests and diagnostics).
     public var linkCount: Int { store.linkCount }
+
+    /// The proxy sessions the `qseow` flavour has created (a `Set-Cookie: X-Qlik-Session` sent to a
+    /// request that carried none of its cookies), over the life of the state file, or of this run when
+    /// in memory; always `0` for the `document` flavour, which sets no cookie.
+    public var sessionsCreated: Int { 0 }
+
+    /// The API flavour the state file at `path` records: `.qseow` for `"api": "qseow"`, `.document` for
+    /// any other state file, `nil` when there is no file. It does not take the file's lock.
+    ///
+    /// - Throws: ``EmulatorError`` when the file cannot be read, is not JSON, or names an unknown flavour.
+    public static func recordedFlavour(statePath path: String) throws(EmulatorError) -> APIFlavour? {
+        guard let root = try StateFile.read(path: path) else { return nil }
+        return try StateFile.flavour(of: root, path: path)
+    }
 }

@@ -1,3 +1,5 @@
+import ODAGCore
+
 /// Everything that shapes an emulator run: where it listens, where it keeps its state, which
 /// faults it injects and how fast generation requests progress.
 public struct EmulatorConfiguration: Sendable {
@@ -42,6 +44,11 @@ public struct EmulatorConfiguration: Sendable {
     /// The most connections open at once; beyond it the one waiting longest for a request head is
     /// closed to make room, or the new one gets `503` when all are busy.
     public var maxConnections: Int = 512
+    /// The shapes it serves: the API document's (`.document`) or those Qlik documents for its ODAG
+    /// service (`.qseow`). `nil` serves the flavour the state file records, and `.document` when
+    /// there is no state file or it records none. A state file with links of the other flavour is
+    /// refused (``EmulatorError/stateFileFlavourMismatch(path:recorded:requested:)``).
+    public var api: APIFlavour?
     /// Where the emulator reads the time (tests pass a ``ManualClock``).
     public var clock: any EmulatorClock = SystemClock()
 

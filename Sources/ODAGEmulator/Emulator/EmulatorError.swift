@@ -1,3 +1,5 @@
+import ODAGCore
+
 /// Why the emulator could not start.
 public enum EmulatorError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A configuration value is out of range.
@@ -12,6 +14,8 @@ public enum EmulatorError: Error, Sendable, Equatable, CustomStringConvertible {
     case listenFailed(String)
     /// Another emulator serves this state file (its process id, when known).
     case stateFileLocked(path: String, holder: Int?)
+    /// The state file holds data of one API flavour and the emulator was asked to serve the other.
+    case stateFileFlavourMismatch(path: String, recorded: APIFlavour, requested: APIFlavour)
 
     /// A lowercase message naming the problem and, where there is one, the file.
     public var description: String {
@@ -29,6 +33,10 @@ public enum EmulatorError: Error, Sendable, Equatable, CustomStringConvertible {
         case .stateFileLocked(let path, let holder):
             let who = holder.map { "process \($0)" } ?? "another process"
             return "another emulator (\(who)) is serving the state file \(path); stop it, or use another state file"
+        case .stateFileFlavourMismatch(let path, let recorded, let requested):
+            return
+                "the state file \(path) holds data of the \(recorded.rawValue) api flavour, not \(requested.rawValue); "
+                + "serve it with --api \(recorded.rawValue), or use another state file"
         }
     }
 }

@@ -22,6 +22,12 @@ enum StateFile {
 
     /// Reads and checks the state file at `path`; `nil` when it does not exist.
     static func load(path: String, defaultOwner: String, now: Date) throws(EmulatorError) -> Loaded? {
+        guard let root = try read(path: path) else { return nil }
+        return try decode(root: root, path: path, defaultOwner: defaultOwner, now: now)
+    }
+
+    /// Reads and parses the state file at `path` as JSON; `nil` when it does not exist.
+    static func read(path: String) throws(EmulatorError) -> JSONValue? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         let bytes: [UInt8]
         do {
@@ -29,7 +35,26 @@ enum StateFile {
         } catch {
             throw .stateFileUnreadable(path: path, reason: "\(error.localizedDescription)".lowercased())
         }
-        return try decode(bytes, path: path, defaultOwner: defaultOwner, now: now)
+        do {
+            return try JSONParser.parse(bytes)
+        } catch {
+            throw .stateFileInvalid(path: path, reason: error.description)
+        }
+    }
+
+    /// The flavour a parsed state file records in its `api` member; without one it is the document's.
+    static func flavour(of root: JSONValue, path: String) throws(EmulatorError) -> APIFlavour {
+        guard let api = root["api"] else { return .document }
+        guard let name = api.stringValue, let flavour = APIFlavour(rawValue: name) else {
+            let names = APIFlavour.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or ")
+            throw .stateFileInvalid(path: path, reason: "api: expected \(names), found \(api.snippet())")
+        }
+        return flavour
+    }
+
+    /// Whether a parsed state file holds anything (links, requests or apps) a flavour could lose.
+    static func holdsData(_ root: JSONValue) -> Bool {
+        ["links", "requests", "apps"].contains { !(root[$0]?.arrayValue?.isEmpty ?? true) }
     }
 
     /// Checks and converts a state file's bytes; `path` only names the file in errors.
@@ -41,6 +66,11 @@ enum StateFile {
         } catch {
             throw .stateFileInvalid(path: path, reason: error.description)
         }
+        return try decode(root: root, path: path, defaultOwner: defaultOwner, now: now)
+    }
+
+    /// Checks and converts a parsed state file of the document flavour; `path` only names the file in errors.
+    static func decode(root: JSONValue, path: String, defaultOwner: String, now: Date) throws(EmulatorError) -> Loaded {
         do {
             return try decode(root, defaultOwner: defaultOwner, now: now)
         } catch {
@@ -55,7 +85,10 @@ enum StateFile {
                 throw ModelError(path: "formatVersion", message: "expected 1, found \(version.snippet())")
             }
         }
-        for key in reader.members.keys where !["formatVersion", "links", "requests"].contains(key) {
+        if let api = reader.members["api"], api != .string(APIFlavour.document.rawValue) {
+            throw ModelError(path: "api", message: "expected \"document\", found \(api.snippet())")
+        }
+        for key in reader.members.keys where !["formatVersion", "api", "links", "requests"].contains(key) {
             throw ModelError(path: key, message: "unknown member (expected formatVersion, links, requests)")
         }
         let timestamp = EmulatorTimestamp.string(now)
