@@ -101,6 +101,41 @@ import Testing
         #expect(resolved.overriding() == resolved)
     }
 
+    @Test func apiIsChosenPerEnvironmentOverTheTopLevel() throws {
+        let project = try #require(
+            Self.parse(
+                #"{"api": "qseow", "environments": {"lab": {"api": "document"}, "any": {"api": "auto"}, "same": {}}}"#
+            ).0)
+        #expect(try project.resolved(environment: nil).api == .qseow)
+        #expect(try project.resolved(environment: "lab").api == .document)
+        #expect(try project.resolved(environment: "any").api == nil)
+        #expect(try project.resolved(environment: "same").api == .qseow)
+        #expect(try #require(Self.parse("{}").0).resolved(environment: nil).api == nil)
+    }
+
+    @Test func commandLineApiOverridesTheConfig() throws {
+        let resolved = try #require(Self.parse(#"{"api": "qseow"}"#).0).resolved(environment: nil)
+        #expect(resolved.overriding(api: .auto).api == nil)
+        #expect(resolved.overriding(api: .document).api == .document)
+        #expect(resolved.overriding(api: nil).api == .qseow)
+        #expect(APIChoice(rawValue: "qseow")?.flavour == .qseow)
+    }
+
+    @Test func badApiValuesAreErrorsWithTheirPlace() {
+        let (config, diagnostics) = Self.parse(
+            """
+            {"api": "qsoew",
+             "environments": {"prod": {"api": 1}, "dev": {"api": "cloud"}}}
+            """, file: "odag-sync.json")
+        #expect(config != nil)
+        #expect(
+            diagnostics.map(\.description) == [
+                #"odag-sync.json:1:9: api: unknown api "qsoew"; expected one of "document", "qseow", "auto"; did you mean "qseow"?"#,
+                #"odag-sync.json:2:35: environments.prod.api: expected one of "document", "qseow", "auto", found an integer 1"#,
+                #"odag-sync.json:2:54: environments.dev.api: unknown api "cloud"; expected one of "document", "qseow", "auto""#,
+            ])
+    }
+
     @Test func checksKeysAndTypesWithPositions() {
         let (config, diagnostics) = Self.parse(
             """
@@ -115,7 +150,7 @@ import Testing
                 #"odag-sync.json:2:22: scope.owners: expected an array of owner names, found a string "me""#,
                 #"odag-sync.json:2:43: manifests[0]: the path is empty; expected a file or folder"#,
                 #"odag-sync.json:2:71: environments.x.manifests: unknown key "manifests" in an environment; "#
-                    + #"expected one of "server", "variables", "scope", "prune", "safety""#,
+                    + #"expected one of "server", "api", "variables", "scope", "prune", "safety""#,
             ])
     }
 

@@ -83,6 +83,9 @@ import Testing
         #expect(Self.keys(defs?["scope"]) == Set(ConfigSchema.scopeKeys))
         #expect(Self.keys(defs?["safety"]) == Set(ConfigSchema.safetyKeys))
         #expect(schema["properties"]?["environments"]?["additionalProperties"]?["$ref"] == "#/$defs/environment")
+        for api in [schema["properties"]?["api"], defs?["environment"]?["properties"]?["api"]] {
+            #expect(api?["enum"]?.arrayValue?.compactMap(\.stringValue) == APIChoice.names)
+        }
         Self.checkClosedAndDescribed(schema)
     }
 }

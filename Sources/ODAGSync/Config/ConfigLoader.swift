@@ -111,6 +111,19 @@ public enum ConfigLoader {
                 }
             }
         }
+        if let value = members["api"] {
+            let apiPath = child("api")
+            let expected = "one of \(quotedList(APIChoice.names))"
+            if let text = checker.string(value, at: apiPath, expected: expected) {
+                if let choice = APIChoice(rawValue: text) {
+                    settings.api = choice
+                } else {
+                    var message = "unknown api \(quoted(text, limit: 60)); expected \(expected)"
+                    if let hint = KeySuggester.hint(for: text, among: APIChoice.names) { message += "; \(hint)" }
+                    checker.error(apiPath, message)
+                }
+            }
+        }
         if let value = members["variables"], let variables = checker.stringMap(value, at: child("variables")) {
             settings.variables = variables
         }

@@ -3,10 +3,10 @@
 public enum ConfigSchema {
     /// Keys of the config's root object.
     public static let rootKeys = [
-        "$schema", "manifests", "server", "variables", "environments", "scope", "prune", "safety",
+        "$schema", "manifests", "server", "api", "variables", "environments", "scope", "prune", "safety",
     ]
     /// Keys of one environment under `environments`: the settings it may override.
-    public static let environmentKeys = ["server", "variables", "scope", "prune", "safety"]
+    public static let environmentKeys = ["server", "api", "variables", "scope", "prune", "safety"]
     /// Keys of `scope`.
     public static let scopeKeys = ["namePrefix", "owners"]
     /// Keys of `safety`.

@@ -5,6 +5,8 @@
 public struct ConfigSettings: Sendable, Hashable {
     /// The ODAG API base URL (`https://qlik.example.com/api/odag/v1`).
     public var server: String?
+    /// `api`: the flavour the server speaks, or ``APIChoice/auto``.
+    public var api: APIChoice?
     /// Values for `${name}` in manifests.
     public var variables: [String: String]
     /// `scope.namePrefix`.
@@ -20,10 +22,11 @@ public struct ConfigSettings: Sendable, Hashable {
 
     /// Creates settings.
     public init(
-        server: String? = nil, variables: [String: String] = [:], namePrefix: String? = nil, owners: [String]? = nil,
+        server: String? = nil, api: APIChoice? = nil, variables: [String: String] = [:], namePrefix: String? = nil, owners: [String]? = nil,
         prune: Bool? = nil, maxDeletes: Int? = nil, maxDeletePercent: Double? = nil
     ) {
         self.server = server
+        self.api = api
         self.variables = variables
         self.namePrefix = namePrefix
         self.owners = owners
@@ -36,6 +39,7 @@ public struct ConfigSettings: Sendable, Hashable {
     public func overlaid(with other: ConfigSettings) -> ConfigSettings {
         ConfigSettings(
             server: other.server ?? server,
+            api: other.api ?? api,
             variables: variables.merging(other.variables) { _, new in new },
             namePrefix: other.namePrefix ?? namePrefix,
             owners: other.owners ?? owners,

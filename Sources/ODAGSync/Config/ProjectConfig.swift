@@ -3,13 +3,13 @@ import ODAGCore
 /// The contents of an `odag-sync.json` (SPEC §3), as written.
 ///
 /// ```json
-/// { "manifests": ["links"], "server": "https://…/api/odag/v1", "variables": {"app": "…"},
+/// { "manifests": ["links"], "server": "https://…/api/odag/v1", "api": "qseow", "variables": {"app": "…"},
 ///   "environments": {"prod": {"server": "…", "variables": {…}, "scope": {…}, "prune": true, "safety": {…}}},
 ///   "scope": {"namePrefix": "Sales ", "owners": ["CORP\\svc_odag"]}, "prune": false,
 ///   "safety": {"maxDeletes": 10, "maxDeletePercent": 30} }
 /// ```
 ///
-/// Each environment may override `server`, `variables`, `scope`, `prune` and `safety`; `manifests`
+/// Each environment may override `server`, `api`, `variables`, `scope`, `prune` and `safety`; `manifests`
 /// is shared by all environments.
 public struct ProjectConfig: Sendable, Hashable {
     /// The config file, as given (relative to the current folder, or absolute).
@@ -73,6 +73,7 @@ public struct ProjectConfig: Sendable, Hashable {
         }
         return ResolvedConfig(
             configFile: file, environment: environment, manifestPaths: manifestPaths, server: effective.server,
+            api: effective.api?.flavour,
             variables: effective.variables,
             scope: LinkScope(namePrefix: effective.namePrefix, owners: effective.owners ?? []),
             prune: effective.prune ?? false,
