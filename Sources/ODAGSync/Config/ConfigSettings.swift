@@ -22,7 +22,8 @@ public struct ConfigSettings: Sendable, Hashable {
 
     /// Creates settings.
     public init(
-        server: String? = nil, api: APIChoice? = nil, variables: [String: String] = [:], namePrefix: String? = nil, owners: [String]? = nil,
+        server: String? = nil, api: APIChoice? = nil, variables: [String: String] = [:], namePrefix: String? = nil,
+        owners: [String]? = nil,
         prune: Bool? = nil, maxDeletes: Int? = nil, maxDeletePercent: Double? = nil
     ) {
         self.server = server
