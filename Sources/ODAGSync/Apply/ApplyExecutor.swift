@@ -1,7 +1,8 @@
 import ODAGCore
 
-/// Carries out a plan (SPEC §7): deletes, then updates, then creates, each phase in parallel up to
-/// `parallelism`. One failed change does not stop the others; every change gets a result.
+/// Carries out a plan (SPEC §7): deletes (and `qseow` retires), then updates, then creates, each phase
+/// in parallel up to `parallelism`. One failed change does not stop the others; every change gets a
+/// result.
 ///
 /// A replace is a delete in the first phase and a create in the last. Its create body is checked
 /// before the delete is sent (a body that cannot be created keeps the old link); when the create
@@ -10,9 +11,15 @@ import ODAGCore
 /// only copy of whatever the server kept beyond the declaration. The next plan creates the link
 /// again from its declaration. A create whose outcome is unknown (the answer was lost) is settled by
 /// re-reading the live links before anything is re-sent, so a link is never created twice.
+///
+/// A `qseow` plan is sent in Qlik's shapes (see `ApplyExecutor+Qseow.swift`): no link is ever
+/// deleted (a prune retires it), an update's status change goes in its own request after the
+/// fields, and a change refused for a stale `modifiedDate` is handled as ``staleChanges`` says.
 public struct ApplyExecutor: Sendable {
     /// The server.
     public let service: any LinkService
+    /// The flavour the plan's bodies are written in, and so the requests that carry them.
+    public let api: APIFlavour
     /// How many changes run at once.
     public let parallelism: Int
     /// Stops new changes from starting once set.
@@ -22,75 +29,85 @@ public struct ApplyExecutor: Sendable {
     public let knownIds: Set<String>
     /// How many times a create whose outcome was unknown (and was not found on re-reading) is re-sent.
     public let createAttempts: Int
+    /// What a `qseow` change refused for a stale `modifiedDate` leads to.
+    public let staleChanges: StaleChangePolicy
     /// Called as each change finishes (for progress on a terminal).
     public let progress: @Sendable (ChangeResult) -> Void
 
     /// Creates an executor.
     public init(
-        service: any LinkService, parallelism: Int = 8, interruption: InterruptionFlag = InterruptionFlag(),
-        knownIds: Set<String>, createAttempts: Int = 3, progress: @escaping @Sendable (ChangeResult) -> Void = { _ in }
+        service: any LinkService, api: APIFlavour = .document, parallelism: Int = 8,
+        interruption: InterruptionFlag = InterruptionFlag(), knownIds: Set<String>, createAttempts: Int = 3,
+        staleChanges: StaleChangePolicy = .fail, progress: @escaping @Sendable (ChangeResult) -> Void = { _ in }
     ) {
         self.service = service
+        self.api = api
         self.parallelism = max(1, parallelism)
         self.interruption = interruption
         self.knownIds = Set(knownIds.map { $0.lowercased() })
         self.createAttempts = max(1, createAttempts)
+        self.staleChanges = staleChanges
         self.progress = progress
     }
 
     /// Applies every change of `plan` and reports each result, in plan order.
     public func apply(_ plan: Plan) async -> ApplyReport {
         let changes = plan.changes
-        var outcomes = [ChangeOutcome?](repeating: nil, count: changes.count)
+        var runs = [ChangeRun?](repeating: nil, count: changes.count)
         var elapsed = [Int](repeating: 0, count: changes.count)
         // The replaces whose old link is gone: until their create succeeds, the link is lost.
         var deletedHalves = Set<Int>()
+        func finish(_ index: Int, _ run: ChangeRun) {
+            runs[index] = run
+            report(changes[index], run, elapsed[index])
+        }
 
         // Phase 1: deletes, and the delete half of replaces (a replace is reported once, after its create).
-        for index in changes.indices where changes[index].action == .replace {
-            if let problem = invalidCreateBody(changes[index]) {
-                outcomes[index] = .failed(problem)
-                report(changes[index], outcomes[index], 0)
-            }
+        for index in changes.indices where changes[index].action == .replace || changes[index].action == .delete {
+            let problem =
+                api == .qseow
+                ? Self.noDeleteInQseow : changes[index].action == .replace ? invalidCreateBody(changes[index]) : nil
+            if let problem { finish(index, ChangeRun(outcome: .failed(problem))) }
         }
         let deletions = changes.indices.filter {
-            (changes[$0].action == .delete || changes[$0].action == .replace) && outcomes[$0] == nil
+            (changes[$0].action == .delete || changes[$0].action == .replace) && runs[$0] == nil
         }
-        await runPhase(deletions, of: changes, { change in await self.delete(change) }) { index, outcome, ms in
+        await runPhase(deletions, of: changes, { change in ChangeRun(outcome: await self.delete(change)) }) {
+            index, run, ms in
             elapsed[index] += ms
-            if changes[index].action == .delete || !outcome.isSuccess {
-                outcomes[index] = replaceHalf(outcome, of: changes[index], deleted: false)
-                report(changes[index], outcomes[index], elapsed[index])
+            if changes[index].action == .delete || !run.outcome.isSuccess {
+                finish(index, run.replacing(replaceHalf(run.outcome, of: changes[index], deleted: false)))
             } else {
                 deletedHalves.insert(index)
             }
         }
         // Phase 2: updates.
         let updates = changes.indices.filter { changes[$0].action == .update }
-        await runPhase(updates, of: changes, { change in await self.update(change) }) { index, outcome, ms in
-            outcomes[index] = outcome
+        await runPhase(updates, of: changes, { change in await self.update(change) }) { index, run, ms in
             elapsed[index] = ms
-            report(changes[index], outcome, ms)
+            finish(index, run)
         }
         // Phase 3: creates, and the create half of replaces whose delete succeeded.
         let creations = changes.indices.filter {
-            changes[$0].action == .create || (changes[$0].action == .replace && outcomes[$0] == nil)
+            changes[$0].action == .create || (changes[$0].action == .replace && runs[$0] == nil)
         }
-        await runPhase(creations, of: changes, { change in await self.create(change) }) { index, outcome, ms in
+        await runPhase(creations, of: changes, { change in await self.create(change) }) { index, run, ms in
             elapsed[index] += ms
-            outcomes[index] = replaceHalf(outcome, of: changes[index], deleted: true)
-            if outcomes[index] == .notStarted && deletedHalves.contains(index) {
-                outcomes[index] = .failed(
+            var outcome = replaceHalf(run.outcome, of: changes[index], deleted: true)
+            if outcome == .notStarted && deletedHalves.contains(index) {
+                outcome = .failed(
                     "the old link was deleted, and the run was interrupted before the new one was created; run apply again to create it"
                 )
             }
-            report(changes[index], outcomes[index], elapsed[index])
+            finish(index, run.replacing(outcome))
         }
 
         let results = changes.indices.map { index in
-            let outcome = outcomes[index] ?? .notStarted
-            var result = ChangeResult(change: changes[index], outcome: outcome, milliseconds: elapsed[index])
-            if changes[index].action == .replace && deletedHalves.contains(index) && !outcome.isSuccess {
+            let run = runs[index] ?? ChangeRun(outcome: .notStarted)
+            var result = ChangeResult(
+                change: changes[index], outcome: run.outcome, milliseconds: elapsed[index], notes: run.notes,
+                warnings: run.warnings)
+            if changes[index].action == .replace && deletedHalves.contains(index) && !run.outcome.isSuccess {
                 result.deletedLink = changes[index].before
             }
             return result
@@ -98,9 +115,15 @@ public struct ApplyExecutor: Sendable {
         return ApplyReport(server: plan.server, results: results, interrupted: interruption.isInterrupted)
     }
 
-    private func report(_ change: PlannedChange, _ outcome: ChangeOutcome?, _ ms: Int) {
-        guard let outcome, outcome != .notStarted else { return }
-        progress(ChangeResult(change: change, outcome: outcome, milliseconds: ms))
+    /// Why a delete or replace in a `qseow` plan fails without a request.
+    static let noDeleteInQseow =
+        "the qseow flavour deletes no link (Qlik documents no link DELETE): a prune retires the link and an app change is an update; make a new plan"
+
+    private func report(_ change: PlannedChange, _ run: ChangeRun, _ ms: Int) {
+        guard run.outcome != .notStarted else { return }
+        progress(
+            ChangeResult(
+                change: change, outcome: run.outcome, milliseconds: ms, notes: run.notes, warnings: run.warnings))
     }
 
     /// Words a replace's failure so the user knows which half happened.
@@ -117,11 +140,11 @@ public struct ApplyExecutor: Sendable {
     /// `finished(index, outcome, milliseconds)` as each one ends (or is skipped after an interruption).
     private func runPhase(
         _ indices: [Int], of changes: [PlannedChange],
-        _ operation: @escaping @Sendable (PlannedChange) async -> ChangeOutcome,
-        finished: (Int, ChangeOutcome, Int) -> Void
+        _ operation: @escaping @Sendable (PlannedChange) async -> ChangeRun,
+        finished: (Int, ChangeRun, Int) -> Void
     ) async {
         guard !indices.isEmpty else { return }
-        await withTaskGroup(of: (Int, ChangeOutcome, Int).self) { group in
+        await withTaskGroup(of: (Int, ChangeRun, Int).self) { group in
             var next = 0
             var running = 0
             func fill() {
@@ -129,7 +152,7 @@ public struct ApplyExecutor: Sendable {
                     let index = indices[next]
                     next += 1
                     guard !interruption.isInterrupted else {
-                        finished(index, .notStarted, 0)
+                        finished(index, ChangeRun(outcome: .notStarted), 0)
                         continue
                     }
                     let change = changes[index]
@@ -173,61 +196,95 @@ public struct ApplyExecutor: Sendable {
         }
     }
 
-    func update(_ change: PlannedChange) async -> ChangeOutcome {
+    func update(_ change: PlannedChange) async -> ChangeRun {
+        if api == .qseow { return await updateQseow(change) }
         guard let id = change.id, let after = change.after else {
-            return .failed("the plan has no id or body for this link")
+            return ChangeRun(outcome: .failed("the plan has no id or body for this link"))
         }
         do {
             let body = try OdagLinkUpdate(json: after)
             _ = try await service.updateLink(id: id, body)
-            return .succeeded(newId: nil)
+            return ChangeRun(outcome: .succeeded(newId: nil))
         } catch  where service.isNotFound(error) {
-            return .failed("link \(quoted(change.name)) (id \(id)) no longer exists on the server; run plan again")
+            return ChangeRun(outcome: .failed(Self.gone(change, id: id)))
         } catch {
-            return .failed("\(error)")
+            return ChangeRun(outcome: .failed("\(error)"))
         }
     }
 
-    func create(_ change: PlannedChange) async -> ChangeOutcome {
-        guard let after = change.after else { return .failed("the plan has no body for this link") }
+    /// The failure of a change whose link is no longer on the server.
+    static func gone(_ change: PlannedChange, id: String) -> String {
+        "link \(quoted(change.name)) (id \(id)) no longer exists on the server; run plan again"
+    }
+
+    func create(_ change: PlannedChange) async -> ChangeRun {
+        if api == .qseow { return await createQseow(change) }
+        guard let after = change.after else { return ChangeRun(outcome: .failed("the plan has no body for this link")) }
         let body: OdagLinkCreate
         do {
             body = try OdagLinkCreate(json: after)
         } catch {
-            return .failed("the planned body is not a valid link: \(error)")
+            return ChangeRun(outcome: .failed("the planned body is not a valid link: \(error)"))
         }
+        return await sendCreate(
+            { ChangeRun(outcome: .succeeded(newId: try await service.createLink(body).id)) },
+            isTheNewLink: { isCreated($0, by: body) })
+    }
+
+    /// Sends a create with `send`, at most ``createAttempts`` times. When its outcome is unknown (the
+    /// answer was lost), the live links are read first and a link `isTheNewLink` accepts settles it:
+    /// the create is re-sent only when no such link exists, so a link is never created twice.
+    func sendCreate(
+        _ send: () async throws -> ChangeRun, isTheNewLink: (OdagLink) -> Bool
+    ) async -> ChangeRun {
         var lastError = ""
         for _ in 0..<createAttempts {
             do {
-                let link = try await service.createLink(body)
-                return .succeeded(newId: link.id)
+                return try await send()
             } catch  where service.isOutcomeUnknown(error) {
                 lastError = "\(error)"
                 // The server may have created it: look before sending again.
                 do {
                     let live = try await service.listLinks()
-                    if let found = live.first(where: { isCreated($0, by: body) }) {
-                        return .alreadyDone(
-                            note: "the answer to the create was lost, but the server had created the link",
-                            newId: found.id)
+                    if let found = live.first(where: isTheNewLink) {
+                        return ChangeRun(outcome: lostCreateFound(found))
                     }
                 } catch {
-                    return .failed(
-                        "the outcome of the create is unknown (\(lastError)) and re-reading the links failed (\(error)); run plan to see whether it exists before applying again"
-                    )
+                    return ChangeRun(
+                        outcome: .failed(
+                            "the outcome of the create is unknown (\(lastError)) and re-reading the links failed (\(error)); run plan to see whether it exists before applying again"
+                        ))
                 }
             } catch {
-                return .failed("\(error)")
+                return ChangeRun(outcome: .failed("\(error)"))
             }
         }
-        return .failed("the create did not get an answer after \(createAttempts) attempts: \(lastError)")
+        return ChangeRun(
+            outcome: .failed("the create did not get an answer after \(createAttempts) attempts: \(lastError)"))
+    }
+
+    /// The outcome of a create whose answer was lost and whose link was found on re-reading.
+    func lostCreateFound(_ link: OdagLink) -> ChangeOutcome {
+        if link.flavour == .qseow && link.status == "incomplete" {
+            return .failed(
+                "the answer to the create was lost; the server created the link (id \(link.id ?? "unknown")) but left it incomplete; the next plan updates it"
+            )
+        }
+        return .alreadyDone(
+            note: "the answer to the create was lost, but the server had created the link", newId: link.id)
     }
 
     /// Whether `link` is the one a create of `body` made: same name and apps, and not known before.
     func isCreated(_ link: OdagLink, by body: OdagLinkCreate) -> Bool {
-        guard let id = link.id?.lowercased(), !knownIds.contains(id) else { return false }
-        return link.name == body.name && link.selectionAppId?.lowercased() == body.selectionAppId.lowercased()
+        isNew(link) && link.name == body.name
+            && link.selectionAppId?.lowercased() == body.selectionAppId.lowercased()
             && link.templateAppId?.lowercased() == body.templateAppId.lowercased()
+    }
+
+    /// Whether `link` was not live before this apply started.
+    func isNew(_ link: OdagLink) -> Bool {
+        guard let id = link.id?.lowercased() else { return false }
+        return !knownIds.contains(id)
     }
 }
 

@@ -41,13 +41,23 @@ public struct ChangeResult: Sendable, Equatable {
     /// For a replace whose old link was deleted and whose new one was not created: the deleted link's
     /// live definition as it was read, undeclared fields included (the only copy left of them).
     public var deletedLink: JSONValue?
+    /// What the executor did beyond the plan, to tell the user (`qseow`: a stale change re-applied).
+    public var notes: [String]
+    /// The warnings (`feedback` entries other than `INFO`) of every answer the server gave for the
+    /// change (`qseow`), in order, as sent.
+    public var warnings: [QseowFeedback]
 
     /// Creates a result.
-    public init(change: PlannedChange, outcome: ChangeOutcome, milliseconds: Int = 0, deletedLink: JSONValue? = nil) {
+    public init(
+        change: PlannedChange, outcome: ChangeOutcome, milliseconds: Int = 0, deletedLink: JSONValue? = nil,
+        notes: [String] = [], warnings: [QseowFeedback] = []
+    ) {
         self.change = change
         self.outcome = outcome
         self.milliseconds = milliseconds
         self.deletedLink = deletedLink
+        self.notes = notes
+        self.warnings = warnings
     }
 }
 

@@ -2,7 +2,9 @@ import ODAGCore
 
 /// Renders an ``ApplyReport``: as text, one line per change and a summary line, or as JSON.
 ///
-/// Text marks each change `✓` (done), `✗` (failed) or `-` (not started). With `unicode` off the
+/// Text marks each change `✓` (done), `✗` (failed) or `-` (not started), followed by its notes (a
+/// `qseow` change re-applied over someone else's) and the server's warnings (Qlik's `feedback`), one
+/// indented line each, server text escaped as everywhere. With `unicode` off the
 /// marks are `ok`, `FAILED` and `-`, and the arrow before a new id is `->`, for logs and terminals
 /// that cannot show UTF-8; the layout is otherwise the same. Colours (green, red, dim) are used only
 /// when `color` is on.
@@ -11,6 +13,7 @@ import ODAGCore
 /// ✓ update "Finance drill" (0.12 s)
 /// ✓ create "Sales detail" → id 6f0c… (0.31 s)
 /// ✗ create "X": the server answered 400: name is empty
+///     server warning: WARN: template app not found
 /// - not started: delete "Old link" (id …)
 /// Apply complete: 2 succeeded, 1 failed, 1 not started.
 /// ```
@@ -54,6 +57,8 @@ public struct ApplyReportRenderer: Sendable {
                 if let id = change.id { subject += " (id " + DisplayText.sanitized(id) + ")" }
                 lines.append(style.dim("- not started: " + subject))
             }
+            lines += result.notes.map { "    note: " + DisplayText.sanitized($0) }
+            lines += result.warnings.map { "    server warning: " + DisplayText.sanitized($0.description) }
         }
         lines.append(ApplyReportRenderer.summaryLine(report))
         return lines.joined(separator: "\n") + "\n"
@@ -76,7 +81,8 @@ public struct ApplyReportRenderer: Sendable {
 
     /// The report as JSON: `server`, `interrupted`, `summary` (`succeeded`, `failed`, `notStarted`)
     /// and `results`, each with `action`, `name`, `outcome` and `milliseconds`, and `id`, `newId` and
-    /// `message` (the failure, or the note of an already-done change) when they apply.
+    /// `message` (the failure, or the note of an already-done change), `notes` and `warnings` (each
+    /// `{infoType, content}` as the server sent it) when they apply.
     public func json(_ report: ApplyReport) -> JSONValue {
         let results = report.results.map { result -> JSONValue in
             var members: [String: JSONValue] = [
@@ -98,6 +104,8 @@ public struct ApplyReportRenderer: Sendable {
             case .notStarted:
                 break
             }
+            if !result.notes.isEmpty { members["notes"] = .array(result.notes.map(JSONValue.string)) }
+            if !result.warnings.isEmpty { members["warnings"] = .array(result.warnings.map(Self.json)) }
             return .object(members)
         }
         return [
@@ -111,6 +119,14 @@ public struct ApplyReportRenderer: Sendable {
         ]
     }
 
+    /// A `feedback` warning as JSON: `infoType` and `content`, each when the server sent it.
+    static func json(_ warning: QseowFeedback) -> JSONValue {
+        var members: [String: JSONValue] = [:]
+        if let infoType = warning.infoType { members["infoType"] = .string(infoType) }
+        if let content = warning.content { members["content"] = .string(content) }
+        return .object(members)
+    }
+
     /// ``json(_:)`` as pretty, deterministic JSON text with a final newline.
     public func jsonText(_ report: ApplyReport) -> String {
         JSONWriter.string(
@@ -118,7 +134,7 @@ public struct ApplyReportRenderer: Sendable {
             leadingKeys: [
                 "server", "interrupted", "summary", "succeeded", "failed", "notStarted", "action", "name", "id",
                 "outcome",
-                "newId", "message", "deletedLink",
+                "newId", "message", "notes", "warnings", "infoType", "deletedLink",
             ])
             + "\n"
     }

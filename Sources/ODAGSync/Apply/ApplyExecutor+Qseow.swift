@@ -1,0 +1,201 @@
+import ODAGCore
+
+/// The `qseow` flavour's writes, as Qlik's ODAG service API documents them.
+///
+/// - An answer whose link is `incomplete` is a failed change quoting Qlik's feedback; the link exists
+///   though, so the next plan updates it instead of creating another.
+/// - An update whose body sets `statusSetting` beside other fields is sent as two PUTs: the fields,
+///   then `{modifiedDate, statusSetting}` with the `modifiedDate` the first answer returned (Qlik
+///   Cloud documents that a PUT with a status setting applies nothing else; QSEoW says nothing).
+/// - A retire is a PUT of `{modifiedDate, statusSetting: "decommission"}`; no link is ever deleted.
+/// - A PUT refused for a stale `modifiedDate`, or whose answer was lost, is settled per
+///   ``ApplyExecutor/staleChanges``: the link is read again and the change rebuilt over it and sent
+///   once more, or the change fails.
+extension ApplyExecutor {
+    /// The note on a change that was rebuilt over the link as it is now and sent again.
+    static let reappliedNote =
+        "someone changed the link meanwhile; re-applied the declared fields, kept their other changes"
+    /// The note on a change whose answer was lost, rebuilt over the link as it is now and sent again.
+    static let lostReappliedNote = "the answer was lost; re-read the link and re-applied the declared fields"
+    /// The note on a retire sent again over the link as it is now.
+    static let reretiredNote = "someone changed the link meanwhile; retired it as planned"
+    /// The note on a retire whose answer was lost, sent again over the link as it is now.
+    static let lostRetiredNote = "the answer was lost; re-read the link and retired it as planned"
+
+    /// `POST /links` with the planned add payload; a lost answer is settled by re-reading (a live link
+    /// with the same name and template app, and an id not live before).
+    func createQseow(_ change: PlannedChange) async -> ChangeRun {
+        guard let body = change.after, let name = body["name"]?.stringValue,
+            let templateAppId = body["templateApp"]?.stringValue
+        else {
+            return ChangeRun(outcome: .failed("the planned body is not a qseow link: it needs name and templateApp"))
+        }
+        return await sendCreate(
+            {
+                let answer = try await service.createQseowLink(body)
+                var run = ChangeRun(outcome: .succeeded(newId: answer.link.id), warnings: Self.warnings(of: answer))
+                if answer.isIncomplete { run.outcome = .failed(Self.incomplete(answer)) }
+                return run
+            },
+            isTheNewLink: { link in
+                isNew(link) && link.name == name && link.templateAppId?.lowercased() == templateAppId.lowercased()
+            })
+    }
+
+    /// `PUT /links/{id}` with the planned modify payload (the status in its own PUT after the fields).
+    func updateQseow(_ change: PlannedChange) async -> ChangeRun {
+        guard let id = change.id, let body = change.after else {
+            return ChangeRun(outcome: .failed("the plan has no id or body for this link"))
+        }
+        var run = ChangeRun(outcome: .succeeded(newId: nil))
+        var current = body
+        var resent = false
+        while true {
+            do {
+                if let problem = try await modify(id: id, current, into: &run) { run.outcome = .failed(problem) }
+                return run
+            } catch  where service.isNotFound(error) {
+                return run.replacing(.failed(Self.gone(change, id: id)))
+            } catch  where !resent && (service.isStaleModifiedDate(error) || service.isOutcomeUnknown(error)) {
+                guard case .reapply(let rebuild) = staleChanges else {
+                    return run.replacing(.failed(Self.refused(error, stale: service.isStaleModifiedDate(error))))
+                }
+                resent = true
+                let refusal = error
+                do {
+                    let now = try await read(id: id, into: &run)
+                    guard now.status != "decommissioned" else {
+                        return run.replacing(
+                            .failed("someone retired the link meanwhile; nothing was re-applied; run plan again"))
+                    }
+                    guard let rebuilt = rebuild(change, now) else {
+                        return run.replacing(.failed(Self.refused(error, stale: service.isStaleModifiedDate(error))))
+                    }
+                    current = rebuilt
+                    run.notes.append(service.isStaleModifiedDate(refusal) ? Self.reappliedNote : Self.lostReappliedNote)
+                } catch  where service.isNotFound(error) {
+                    return run.replacing(.failed(Self.gone(change, id: id)))
+                } catch {
+                    return run.replacing(
+                        .failed("\(Self.refused(refusal, stale: true)); re-reading the link failed: \(error)"))
+                }
+            } catch  where resent && service.isStaleModifiedDate(error) {
+                return run.replacing(
+                    .failed(
+                        "someone changed the link again while it was being re-applied (stale modifiedDate twice); run plan again"
+                    ))
+            } catch {
+                return run.replacing(.failed("\(error)"))
+            }
+        }
+    }
+
+    /// `PUT /links/{id}` of `{modifiedDate, statusSetting: "decommission"}`: the link stays on the
+    /// server, retired. Settled by re-reading when the answer was lost or the date was stale.
+    func retire(_ change: PlannedChange) async -> ChangeRun {
+        guard let id = change.id else { return ChangeRun(outcome: .failed("the plan has no id for this link")) }
+        guard let body = change.after ?? change.before.map(Self.retireBody) else {
+            return ChangeRun(outcome: .failed("the plan has no body for this link"))
+        }
+        var run = ChangeRun(outcome: .succeeded(newId: nil))
+        do {
+            run.outcome = Self.retired(try await send(id: id, body, into: &run))
+            return run
+        } catch  where service.isNotFound(error) {
+            return run.replacing(.alreadyDone(note: "the link was already gone", newId: nil))
+        } catch  where service.isStaleModifiedDate(error) || service.isOutcomeUnknown(error) {
+            let stale = service.isStaleModifiedDate(error)
+            let refusal = error
+            do {
+                let now = try await read(id: id, into: &run)
+                if now.status == "decommissioned" {
+                    return run.replacing(.alreadyDone(note: "the link was already retired", newId: nil))
+                }
+                guard case .reapply = staleChanges, let wire = now.qseow?.wire else {
+                    return run.replacing(.failed(Self.refused(refusal, stale: stale)))
+                }
+                run.notes.append(stale ? Self.reretiredNote : Self.lostRetiredNote)
+                run.outcome = Self.retired(try await send(id: id, Self.retireBody(wire), into: &run))
+                return run
+            } catch  where service.isNotFound(error) {
+                return run.replacing(.alreadyDone(note: "the link was already gone", newId: nil))
+            } catch {
+                return run.replacing(
+                    .failed("\(Self.refused(refusal, stale: stale)); re-reading the link failed: \(error)"))
+            }
+        } catch {
+            return run.replacing(.failed("\(error)"))
+        }
+    }
+
+    /// The retire payload for `link` as read: its `modifiedDate`, exactly as sent, and the status setting.
+    static func retireBody(_ link: JSONValue) -> JSONValue {
+        ["modifiedDate": link["modifiedDate"] ?? .null, "statusSetting": "decommission"]
+    }
+
+    /// A retire's outcome from the server's answer: done only when the link is `decommissioned`.
+    static func retired(_ answer: QseowLinkAnswer) -> ChangeOutcome {
+        guard answer.link.status == "decommissioned" else {
+            return .failed(
+                "the server left the link \(answer.link.status ?? "without a status"), not decommissioned"
+                    + feedbackText(answer))
+        }
+        return .succeeded(newId: nil)
+    }
+
+    /// Sends a modify payload: when it sets `statusSetting` beside other fields, the fields first and
+    /// then the status alone with the `modifiedDate` the first answer returned. Answers why the change
+    /// failed when the server left the link `incomplete`, else `nil`.
+    func modify(id: String, _ body: JSONValue, into run: inout ChangeRun) async throws -> String? {
+        guard case .object(var fields) = body, let status = fields.removeValue(forKey: "statusSetting"),
+            fields.keys.contains(where: { $0 != "modifiedDate" })
+        else {
+            let answer = try await send(id: id, body, into: &run)
+            return answer.isIncomplete ? Self.incomplete(answer) : nil
+        }
+        let first = try await send(id: id, .object(fields), into: &run)
+        if first.isIncomplete { return Self.incomplete(first) }
+        guard let date = first.link.qseow?.wire["modifiedDate"] else {
+            return "the fields were changed, but the answer carries no modifiedDate to change the status with"
+        }
+        let second = try await send(id: id, ["modifiedDate": date, "statusSetting": status], into: &run)
+        return second.isIncomplete ? Self.incomplete(second) : nil
+    }
+
+    /// One `PUT /links/{id}`, its warnings kept on `run`.
+    func send(id: String, _ body: JSONValue, into run: inout ChangeRun) async throws -> QseowLinkAnswer {
+        let answer = try await service.modifyQseowLink(id: id, body)
+        run.warnings += Self.warnings(of: answer)
+        return answer
+    }
+
+    /// `GET /links/{id}`, its warnings kept on `run`.
+    func read(id: String, into run: inout ChangeRun) async throws -> OdagLink {
+        let answer = try await service.readQseowLink(id: id)
+        run.warnings += Self.warnings(of: answer)
+        return answer.link
+    }
+
+    /// The failure of a change the server refused as stale (or whose answer was lost) that is not sent again.
+    static func refused(_ error: any Error, stale: Bool) -> String {
+        guard stale else { return "\(error)" }
+        return
+            "someone changed the link since it was read (the server refused its stale modifiedDate: \(error)); nothing more was sent; make a new plan and review it"
+    }
+
+    /// The failure of a change the server left `incomplete`, quoting its feedback.
+    static func incomplete(_ answer: QseowLinkAnswer) -> String {
+        "the server left the link incomplete (id \(answer.link.id ?? "unknown")); the link exists, so the next plan updates it"
+            + feedbackText(answer)
+    }
+
+    /// `: WARN: …; INFO: …` of an answer's feedback, or nothing.
+    static func feedbackText(_ answer: QseowLinkAnswer) -> String {
+        answer.feedback.isEmpty ? "" : ": " + answer.feedback.map(\.description).joined(separator: "; ")
+    }
+
+    /// The warnings of an answer's feedback.
+    static func warnings(of answer: QseowLinkAnswer) -> [QseowFeedback] {
+        answer.feedback.filter(\.isWarning)
+    }
+}

@@ -1,0 +1,461 @@
+import ODAGCore
+import Synchronization
+import Testing
+
+@testable import ODAGSync
+
+/// An in-memory server speaking Qlik's shapes, for the executor's `qseow` rules: the `modifiedDate`
+/// check, a status setting that changes only the status, `incomplete` links, feedback, lost answers
+/// and another writer changing a link meanwhile. The wire is tested against the emulator elsewhere.
+final class InMemoryQseowService: LinkService {
+    struct Lost: Error, CustomStringConvertible {
+        var description: String { "connection dropped after the request was sent" }
+    }
+    struct NotFound: Error, CustomStringConvertible {
+        var description: String { "404 not found" }
+    }
+    struct Stale: Error, CustomStringConvertible {
+        var description: String { "409 conflict: modifiedDate is stale" }
+    }
+    struct Unsupported: Error, CustomStringConvertible {
+        let what: String
+        var description: String { "\(what) is not in Qlik's API" }
+    }
+
+    struct State {
+        /// Each link as the server would send it, in creation order.
+        var links: [JSONValue] = []
+        /// Every request, `METHOD name-or-id`.
+        var log: [String] = []
+        /// Every modify payload, in order.
+        var modifyBodies: [JSONValue] = []
+        /// Every add payload, in order.
+        var createBodies: [JSONValue] = []
+        var nextId = 500
+        var clock = 0
+        /// Creates that are carried out and whose answer is then lost.
+        var loseCreateAnswers = 0
+        /// Creates that are lost before they reach the server.
+        var loseCreateRequests = 0
+        /// Modifies that are carried out and whose answer is then lost.
+        var loseModifyAnswers = 0
+        /// How many times another writer changes the link just before one of our PUTs arrives.
+        var interferences = 0
+        /// Template apps that do not exist: a link using one is left `incomplete`.
+        var missingTemplates: Set<String> = []
+        /// Feedback every write answers with.
+        var feedback: [JSONValue] = []
+    }
+
+    let state: Mutex<State>
+
+    init(_ state: State = State()) {
+        self.state = Mutex(state)
+    }
+
+    var log: [String] { state.withLock { $0.log } }
+    var modifyBodies: [JSONValue] { state.withLock { $0.modifyBodies } }
+    var wires: [JSONValue] { state.withLock { $0.links } }
+
+    func wire(_ id: String) -> JSONValue? { state.withLock { s in s.links.first { $0["id"]?.stringValue == id } } }
+
+    /// Adds a live link in Qlik's shape and answers its id.
+    @discardableResult
+    func seed(
+        _ name: String, template: String = PlanFixtures.appB, status: String = "active", rowEstExpr: String = "a",
+        properties: JSONValue = ["menuLabel": [["context": "*", "label": "server side"]]]
+    ) -> String {
+        state.withLock { s in
+            s.nextId += 1
+            s.clock += 1
+            let id = PlanFixtures.id(s.nextId)
+            s.links.append(
+                Self.link(
+                    id: id, name: name, template: template, status: status, date: Self.date(s.clock),
+                    fields: ["rowEstExpr": .string(rowEstExpr), "properties": properties]))
+            return id
+        }
+    }
+
+    static func date(_ tick: Int) -> JSONValue {
+        .string("2026-03-01T10:00:\(tick < 10 ? "0" : "")\(tick).000Z")
+    }
+
+    static func link(
+        id: String, name: String, template: String, status: String, date: JSONValue, fields: [String: JSONValue]
+    ) -> JSONValue {
+        var members = fields
+        members["id"] = .string(id)
+        members["name"] = .string(name)
+        members["status"] = .string(status)
+        members["createdDate"] = date
+        members["modifiedDate"] = date
+        members["owner"] = ["id": "u1", "userId": "svc", "userDirectory": "CORP", "name": "Service"]
+        members["templateApp"] = ["id": .string(template), "name": "Template"]
+        return .object(members)
+    }
+
+    func answer(_ link: JSONValue, feedback: [JSONValue]) throws -> QseowLinkAnswer {
+        try QseowLinkAnswer(json: ["objectDef": link, "feedback": .array(feedback)])
+    }
+
+    func listLinks() async throws -> [OdagLink] {
+        try state.withLock { s in try s.links.map { try OdagLink(qseowJSON: $0) } }
+    }
+
+    func createLink(_ body: OdagLinkCreate) async throws -> OdagLink {
+        throw Unsupported(what: "the document's create")
+    }
+    func updateLink(id: String, _ body: OdagLinkUpdate) async throws -> OdagLink {
+        throw Unsupported(what: "the document's update")
+    }
+    func deleteLink(id: String) async throws {
+        state.withLock { $0.log.append("DELETE \(id)") }
+        throw Unsupported(what: "DELETE /links/{id}")
+    }
+
+    func createQseowLink(_ body: JSONValue) async throws -> QseowLinkAnswer {
+        await Task.yield()
+        return try state.withLock { s throws -> QseowLinkAnswer in
+            s.log.append("POST \(body["name"]?.stringValue ?? "")")
+            s.createBodies.append(body)
+            if s.loseCreateRequests > 0 {
+                s.loseCreateRequests -= 1
+                throw Lost()
+            }
+            s.nextId += 1
+            s.clock += 1
+            let template = body["templateApp"]?.stringValue ?? ""
+            var fields = body.objectValue ?? [:]
+            for key in ["name", "selectionApp", "templateApp", "statusSetting"] { fields[key] = nil }
+            let status =
+                s.missingTemplates.contains(template)
+                ? "incomplete" : body["statusSetting"]?.stringValue == "disable" ? "disabled" : "active"
+            let link = Self.link(
+                id: PlanFixtures.id(s.nextId), name: body["name"]?.stringValue ?? "", template: template,
+                status: status,
+                date: Self.date(s.clock), fields: fields)
+            s.links.append(link)
+            if s.loseCreateAnswers > 0 {
+                s.loseCreateAnswers -= 1
+                throw Lost()
+            }
+            var feedback = s.feedback
+            if status == "incomplete" {
+                feedback.append(["infoType": "WARN", "content": .string("template app \(template) not found")])
+            }
+            return try answer(link, feedback: feedback)
+        }
+    }
+
+    func modifyQseowLink(id: String, _ body: JSONValue) async throws -> QseowLinkAnswer {
+        await Task.yield()
+        return try state.withLock { s throws -> QseowLinkAnswer in
+            s.log.append("PUT \(id)")
+            s.modifyBodies.append(body)
+            guard let index = s.links.firstIndex(where: { $0["id"]?.stringValue == id }),
+                case .object(var link) = s.links[index]
+            else { throw NotFound() }
+            s.clock += 1
+            if s.interferences > 0 {
+                // Someone else renames a property the declaration does not manage.
+                s.interferences -= 1
+                link["modifiedDate"] = Self.date(s.clock)
+                link["properties"] = ["menuLabel": [["context": "*", "label": .string("their change \(s.clock)")]]]
+                s.links[index] = .object(link)
+                s.clock += 1
+            }
+            guard body["modifiedDate"] == link["modifiedDate"] else { throw Stale() }
+            if let setting = body["statusSetting"]?.stringValue {
+                // A status setting changes only the status, as Qlik Cloud documents.
+                if link["status"] != "incomplete" {
+                    link["status"] = .string(
+                        ["activate": "active", "disable": "disabled"][setting] ?? "decommissioned")
+                }
+            } else {
+                for (key, value) in body.objectValue ?? [:] where key != "modifiedDate" {
+                    link[key] = key == "templateApp" ? ["id": value, "name": "Template"] : value
+                }
+                if let template = body["templateApp"]?.stringValue, !s.missingTemplates.contains(template),
+                    link["status"] == "incomplete"
+                {
+                    link["status"] = "active"
+                }
+            }
+            link["modifiedDate"] = Self.date(s.clock)
+            s.links[index] = .object(link)
+            if s.loseModifyAnswers > 0 {
+                s.loseModifyAnswers -= 1
+                throw Lost()
+            }
+            return try answer(.object(link), feedback: s.feedback)
+        }
+    }
+
+    func readQseowLink(id: String) async throws -> QseowLinkAnswer {
+        try state.withLock { s throws -> QseowLinkAnswer in
+            s.log.append("GET \(id)")
+            guard let link = s.links.first(where: { $0["id"]?.stringValue == id }) else { throw NotFound() }
+            return try answer(link, feedback: [])
+        }
+    }
+
+    func isOutcomeUnknown(_ error: any Error) -> Bool { error is Lost }
+    func isNotFound(_ error: any Error) -> Bool { error is NotFound }
+    func isStaleModifiedDate(_ error: any Error) -> Bool { error is Stale }
+}
+
+@Suite struct QseowApplyExecutorTests {
+    typealias F = PlanFixtures
+
+    /// Stands in for the planner's modify payload: the declared `rowEstExpr` over the link as it is now.
+    static let rebuild: @Sendable (PlannedChange, OdagLink) -> JSONValue? = { change, live in
+        guard let declared = change.after?["rowEstExpr"] else { return nil }
+        return ["modifiedDate": live.qseow?.wire["modifiedDate"] ?? .null, "rowEstExpr": declared]
+    }
+
+    func executor(
+        _ service: InMemoryQseowService, stale: StaleChangePolicy = .reapply(rebuild: rebuild)
+    ) async throws -> ApplyExecutor {
+        let known = try await service.listLinks().compactMap(\.id)
+        return ApplyExecutor(service: service, api: .qseow, parallelism: 2, knownIds: Set(known), staleChanges: stale)
+    }
+
+    func plan(_ changes: [PlannedChange]) -> Plan {
+        Plan(server: "test", generatedAt: "2026-03-01T00:00:00Z", changes: changes)
+    }
+
+    func update(_ service: InMemoryQseowService, _ id: String, _ fields: [String: JSONValue]) throws -> PlannedChange {
+        let live = try #require(service.wire(id))
+        var body = fields
+        body["modifiedDate"] = live["modifiedDate"]
+        return PlannedChange(
+            action: .update, name: live["name"]?.stringValue ?? "", id: id, before: live, after: .object(body),
+            source: "links.json: links[0]")
+    }
+
+    func create(_ name: String, template: String = F.appB) -> PlannedChange {
+        PlannedChange(
+            action: .create, name: name,
+            after: ["name": .string(name), "selectionApp": .string(F.appA), "templateApp": .string(template)])
+    }
+
+    func retirement(_ service: InMemoryQseowService, _ id: String) throws -> PlannedChange {
+        let live = try #require(service.wire(id))
+        return PlannedChange(
+            action: .delete, name: live["name"]?.stringValue ?? "", id: id, before: live,
+            after: ["modifiedDate": live["modifiedDate"] ?? .null, "statusSetting": "decommission"])
+    }
+
+    @Test func aStatusChangeBesideOtherFieldsIsItsOwnPutWithTheDateTheFirstAnswerReturned() async throws {
+        let service = InMemoryQseowService()
+        let id = service.seed("Sales")
+        let change = try update(service, id, ["rowEstExpr": "b", "statusSetting": "disable"])
+        let report = try await executor(service).apply(plan([change]))
+        #expect(report.allSucceeded, "\(report.results)")
+        let bodies = service.modifyBodies
+        try #require(bodies.count == 2)
+        #expect(bodies[0]["statusSetting"] == nil)
+        #expect(bodies[0]["rowEstExpr"] == "b")
+        #expect(bodies[1].objectValue?.keys.sorted() == ["modifiedDate", "statusSetting"])
+        #expect(bodies[1]["statusSetting"] == "disable")
+        #expect(bodies[1]["modifiedDate"] != change.after?["modifiedDate"], "the first answer's date, not the plan's")
+        let link = try #require(service.wire(id))
+        #expect(link["status"] == "disabled")
+        #expect(link["rowEstExpr"] == "b")
+        #expect(!service.log.contains { $0.hasPrefix("DELETE") })
+    }
+
+    @Test func aStatusChangeAloneIsOnePut() async throws {
+        let service = InMemoryQseowService()
+        let id = service.seed("Sales", status: "disabled")
+        let report = try await executor(service).apply(plan([try update(service, id, ["statusSetting": "activate"])]))
+        #expect(report.allSucceeded)
+        #expect(service.modifyBodies.count == 1)
+        #expect(service.wire(id)?["status"] == "active")
+    }
+
+    @Test func aStaleUpdateIsReappliedOnceOverTheirChangesWhenApplyingManifests() async throws {
+        let service = InMemoryQseowService(InMemoryQseowService.State(interferences: 1))
+        let id = service.seed("Sales")
+        let report = try await executor(service).apply(plan([try update(service, id, ["rowEstExpr": "b"])]))
+        let result = try #require(report.results.first)
+        #expect(result.outcome == .succeeded(newId: nil), "\(result.outcome)")
+        #expect(result.notes == [ApplyExecutor.reappliedNote])
+        #expect(service.log == ["PUT \(id)", "GET \(id)", "PUT \(id)"])
+        let link = try #require(service.wire(id))
+        #expect(link["rowEstExpr"] == "b", "the declared field")
+        #expect(
+            link["properties"]?["menuLabel"]?.arrayValue?.first?["label"]?.stringValue?.hasPrefix("their change")
+                == true)
+        let text = ApplyReportRenderer(unicode: false).renderText(report)
+        #expect(text.contains("    note: someone changed the link meanwhile; re-applied the declared fields"))
+        #expect(
+            ApplyReportRenderer().json(report)["results"]?.arrayValue?.first?["notes"] == [
+                .string(ApplyExecutor.reappliedNote)
+            ])
+    }
+
+    @Test func aSecondStaleAnswerIsAFailure() async throws {
+        let service = InMemoryQseowService(InMemoryQseowService.State(interferences: 2))
+        let id = service.seed("Sales")
+        let report = try await executor(service).apply(plan([try update(service, id, ["rowEstExpr": "b"])]))
+        guard case .failed(let message) = report.results.first?.outcome else {
+            Issue.record("expected a failure, got \(report.results)")
+            return
+        }
+        #expect(message.contains("stale modifiedDate twice"))
+        #expect(service.log == ["PUT \(id)", "GET \(id)", "PUT \(id)"], "re-applied once, not again")
+        #expect(service.wire(id)?["rowEstExpr"] == "a")
+    }
+
+    @Test func aStaleUpdateFromAPlanFileFailsAndWritesNothingUnreviewed() async throws {
+        let service = InMemoryQseowService(InMemoryQseowService.State(interferences: 1))
+        let id = service.seed("Sales")
+        let report = try await executor(service, stale: .fail).apply(
+            plan([try update(service, id, ["rowEstExpr": "b"])]))
+        guard case .failed(let message) = report.results.first?.outcome else {
+            Issue.record("expected a failure, got \(report.results)")
+            return
+        }
+        #expect(message.contains("someone changed the link since it was read"))
+        #expect(message.contains("make a new plan"))
+        #expect(service.log == ["PUT \(id)"])
+        #expect(service.wire(id)?["rowEstExpr"] == "a")
+    }
+
+    @Test func aStaleUpdateWithoutADeclarationToRebuildFromFails() async throws {
+        let service = InMemoryQseowService(InMemoryQseowService.State(interferences: 1))
+        let id = service.seed("Sales")
+        let report = try await executor(service, stale: .reapply(rebuild: { _, _ in nil })).apply(
+            plan([try update(service, id, ["rowEstExpr": "b"])]))
+        #expect(report.failed == 1)
+        #expect(service.log == ["PUT \(id)", "GET \(id)"])
+    }
+
+    @Test func aLostUpdateAnswerIsSettledByReadingAndReapplying() async throws {
+        let service = InMemoryQseowService(InMemoryQseowService.State(loseModifyAnswers: 1))
+        let id = service.seed("Sales")
+        let report = try await executor(service).apply(plan([try update(service, id, ["rowEstExpr": "b"])]))
+        #expect(report.allSucceeded, "\(report.results)")
+        #expect(report.results.first?.notes == [ApplyExecutor.lostReappliedNote])
+        #expect(service.wire(id)?["rowEstExpr"] == "b")
+    }
+
+    @Test func anIncompleteCreateFailsQuotingQlikAndTheLinkIsThere() async throws {
+        let missing = "dead0000-0000-4000-8000-000000000001"
+        let service = InMemoryQseowService(InMemoryQseowService.State(missingTemplates: [missing]))
+        let report = try await executor(service).apply(plan([create("Sales", template: missing)]))
+        guard case .failed(let message) = report.results.first?.outcome else {
+            Issue.record("expected a failure, got \(report.results)")
+            return
+        }
+        #expect(message.contains("left the link incomplete"))
+        #expect(message.contains("WARN: template app \(missing) not found"))
+        #expect(report.results.first?.warnings.map(\.content) == ["template app \(missing) not found"])
+        let live = try await service.listLinks()
+        #expect(live.map(\.name) == ["Sales"], "the link exists, so the next plan updates it")
+        #expect(live.first?.status == "incomplete")
+    }
+
+    @Test func anIncompleteUpdateAnswerFailsAndStopsBeforeTheStatus() async throws {
+        let missing = "dead0000-0000-4000-8000-000000000002"
+        let service = InMemoryQseowService(InMemoryQseowService.State(missingTemplates: [missing]))
+        let id = service.seed("Sales", template: missing, status: "incomplete")
+        let report = try await executor(service).apply(
+            plan([try update(service, id, ["rowEstExpr": "b", "statusSetting": "disable"])]))
+        guard case .failed(let message) = report.results.first?.outcome else {
+            Issue.record("expected a failure, got \(report.results)")
+            return
+        }
+        #expect(message.contains("left the link incomplete"))
+        #expect(service.modifyBodies.count == 1, "no status PUT for an incomplete link")
+    }
+
+    @Test func everyAnswersWarningsAreOnTheResultAndEscapedInTheReport() async throws {
+        let service = InMemoryQseowService(
+            InMemoryQseowService.State(feedback: [
+                ["infoType": "INFO", "content": "all fine"],
+                ["infoType": "WARN", "content": "sheet \u{1B}[2Jgone"],
+            ]))
+        let id = service.seed("Sales")
+        let report = try await executor(service).apply(
+            plan([try update(service, id, ["rowEstExpr": "b", "statusSetting": "disable"]), create("New")]))
+        #expect(report.allSucceeded)
+        let warnings = report.results.map { $0.warnings.compactMap(\.content) }
+        #expect(warnings == [["sheet \u{1B}[2Jgone", "sheet \u{1B}[2Jgone"], ["sheet \u{1B}[2Jgone"]])
+        let text = ApplyReportRenderer(unicode: false).renderText(report)
+        #expect(text.contains("    server warning: WARN: sheet \\u001b[2Jgone"))
+        #expect(!text.contains("\u{1B}"))
+        #expect(!text.contains("all fine"), "INFO feedback is not a warning")
+        let json = ApplyReportRenderer().json(report)
+        #expect(
+            json["results"]?.arrayValue?.last?["warnings"] == [["infoType": "WARN", "content": "sheet \u{1B}[2Jgone"]])
+        #expect(!ApplyReportRenderer().jsonText(report).contains("\u{1B}"), "escaped in JSON text too")
+    }
+
+    @Test func aLostCreateAnswerIsSettledByReadingNeverADuplicate() async throws {
+        let service = InMemoryQseowService(InMemoryQseowService.State(loseCreateAnswers: 1))
+        // A retired link of the same name and template was live before: it is not the new one.
+        let old = service.seed("Sales", status: "decommissioned")
+        let report = try await executor(service).apply(plan([create("Sales")]))
+        guard case .alreadyDone(_, let newId)? = report.results.first?.outcome else {
+            Issue.record("expected already done, got \(report.results)")
+            return
+        }
+        #expect(newId != nil && newId != old)
+        #expect(service.log.filter { $0.hasPrefix("POST") }.count == 1, "not re-sent")
+        #expect(service.wires.count == 2)
+    }
+
+    @Test func aCreateLostBeforeTheServerIsSentAgainOnce() async throws {
+        let service = InMemoryQseowService(InMemoryQseowService.State(loseCreateRequests: 1))
+        let report = try await executor(service).apply(plan([create("Sales")]))
+        #expect(report.allSucceeded, "\(report.results)")
+        #expect(service.log.filter { $0.hasPrefix("POST") }.count == 2)
+        #expect(service.wires.count == 1)
+    }
+
+    @Test func aRetireDecommissionsAndNeverDeletes() async throws {
+        let service = InMemoryQseowService()
+        let id = service.seed("Stray")
+        let report = try await executor(service).retire(try retirement(service, id))
+        #expect(report.outcome == .succeeded(newId: nil), "\(report.outcome)")
+        #expect(service.wire(id)?["status"] == "decommissioned")
+        #expect(service.modifyBodies.first?.objectValue?.keys.sorted() == ["modifiedDate", "statusSetting"])
+        #expect(service.log == ["PUT \(id)"])
+    }
+
+    @Test func aStaleRetireFailsFromAPlanFileAndIsResentWhenApplyingManifests() async throws {
+        let fromPlan = InMemoryQseowService(InMemoryQseowService.State(interferences: 1))
+        let first = fromPlan.seed("Stray")
+        let failed = try await executor(fromPlan, stale: .fail).retire(try retirement(fromPlan, first))
+        #expect(!failed.outcome.isSuccess)
+        #expect(fromPlan.wire(first)?["status"] == "active")
+
+        let fromManifests = InMemoryQseowService(InMemoryQseowService.State(interferences: 1))
+        let second = fromManifests.seed("Stray")
+        let resent = try await executor(fromManifests).retire(try retirement(fromManifests, second))
+        #expect(resent.outcome == .succeeded(newId: nil), "\(resent.outcome)")
+        #expect(resent.notes == [ApplyExecutor.reretiredNote])
+        #expect(fromManifests.wire(second)?["status"] == "decommissioned")
+    }
+
+    @Test func aRetireWhoseAnswerWasLostIsFoundDoneOnReading() async throws {
+        let service = InMemoryQseowService(InMemoryQseowService.State(loseModifyAnswers: 1))
+        let id = service.seed("Stray")
+        let run = try await executor(service, stale: .fail).retire(try retirement(service, id))
+        #expect(run.outcome == .alreadyDone(note: "the link was already retired", newId: nil))
+        #expect(service.log == ["PUT \(id)", "GET \(id)"])
+    }
+
+    @Test func aDeleteOrReplaceInAQseowPlanSendsNothing() async throws {
+        let service = InMemoryQseowService()
+        let id = service.seed("Stray")
+        let delete = PlannedChange(action: .delete, name: "Stray", id: id)
+        let replace = PlannedChange(action: .replace, name: "Stray", id: id, after: create("Stray").after)
+        let report = try await executor(service).apply(plan([delete, replace]))
+        #expect(report.failed == 2)
+        #expect(service.log.isEmpty)
+    }
+}
