@@ -22,23 +22,49 @@ public enum APIFlavour: String, Sendable, Hashable, CaseIterable {
         guard case .array(let elements) = answer else {
             return .undecidable("the link list is \(answer.kindDescription), not an array")
         }
-        guard !elements.isEmpty else { return .undecidable("the server has no links to tell it by") }
-        var seen: APIFlavour?
-        for (index, element) in elements.enumerated() {
-            guard let flavour = shape(of: element) else {
-                return .undecidable("link [\(index)] fits neither the document's shape nor Qlik's")
-            }
-            if let seen, seen != flavour {
-                return .undecidable(
-                    "link [\(index)] has the \(flavour.rawValue) shape, but an earlier one has the \(seen.rawValue) shape"
-                )
-            }
-            seen = flavour
-        }
-        return seen.map(Recognition.recognised) ?? .undecidable("the server has no links to tell it by")
+        var recogniser = Recogniser()
+        for element in elements { recogniser.add(element) }
+        return recogniser.recognition
     }
 
-    private static func shape(of link: JSONValue) -> APIFlavour? {
+    /// ``recognise(links:)`` one link at a time, so that an answer can be recognised while it streams in and
+    /// never held whole.
+    public struct Recogniser: Sendable {
+        private var seen: APIFlavour?
+        private var count = 0
+        private var failure: String?
+
+        /// A recogniser that has seen no link.
+        public init() {}
+
+        /// Takes the next link of the answer and returns the flavour of its own shape, or `nil` when it fits
+        /// neither or disagrees with an earlier link (the answer is then undecidable, whatever follows).
+        @discardableResult
+        public mutating func add(_ link: JSONValue) -> APIFlavour? {
+            let index = count
+            count += 1
+            guard failure == nil else { return nil }
+            guard let flavour = APIFlavour.shape(of: link) else {
+                failure = "link [\(index)] fits neither the document's shape nor Qlik's"
+                return nil
+            }
+            if let seen, seen != flavour {
+                failure =
+                    "link [\(index)] has the \(flavour.rawValue) shape, but an earlier one has the \(seen.rawValue) shape"
+                return nil
+            }
+            seen = flavour
+            return flavour
+        }
+
+        /// What the links seen so far show.
+        public var recognition: Recognition {
+            if let failure { return .undecidable(failure) }
+            return seen.map(Recognition.recognised) ?? .undecidable("the server has no links to tell it by")
+        }
+    }
+
+    fileprivate static func shape(of link: JSONValue) -> APIFlavour? {
         guard case .object(let members) = link else { return nil }
         let qseow = members["owner"]?.objectValue != nil || members["templateApp"]?.objectValue != nil
         let document =

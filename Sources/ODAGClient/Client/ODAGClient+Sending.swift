@@ -29,7 +29,8 @@ extension ODAGClient {
             throw .invalidConfiguration("the server URL \"\(configuration.baseURL.absoluteString)\" cannot be used")
         }
         components.percentEncodedPath = urlPath(of: operation)
-        components.percentEncodedQuery = "Xrfkey=\(key)"
+        components.percentEncodedQuery = (["Xrfkey=\(key)"] + operation.query.map { "\($0.name)=\($0.value)" })
+            .joined(separator: "&")
         components.fragment = nil
         guard let url = components.url else {
             throw .invalidConfiguration("no URL can be made from \"\(configuration.baseURL.absoluteString)\"")
@@ -38,6 +39,9 @@ extension ODAGClient {
         if let agent = configuration.userAgent { headers.replaceOrAdd(name: "User-Agent", value: agent) }
         if let token = configuration.bearerToken {
             headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token)")
+        }
+        if let cookie = cookies.header(besides: headers["Cookie"]) {
+            headers.replaceOrAdd(name: "Cookie", value: cookie)
         }
         headers.replaceOrAdd(name: "X-Qlik-Xrfkey", value: key)
         headers.replaceOrAdd(name: "Accept", value: "application/json")
@@ -157,6 +161,7 @@ extension ODAGClient {
                 try await pause(wait)
                 continue
             }
+            cookies.take(from: response.headers, now: now())
             logger?(
                 RequestLogEntry(
                     method: method, path: path, status: response.status, duration: ContinuousClock.now - started,
@@ -222,6 +227,9 @@ extension ODAGClient {
         if status == 404 {
             return .notFound(method: method, path: path, object: operation.missing, message: message)
         }
+        if operation.checksModifiedDate && (status == 409 || status == 400 && namesModifiedDate(response, message)) {
+            return .staleModifiedDate(method: method, path: path, status: status, message: message)
+        }
         return .server(method: method, path: path, status: status, message: message)
     }
 
@@ -243,10 +251,16 @@ extension ODAGClient {
         return redact(trimmed)
     }
 
-    /// `text` with every configured secret replaced by `<redacted>`.
+    /// Whether a refusal names `modifiedDate`, in its message or (when it has none the client reads) its body.
+    private func namesModifiedDate(_ response: HTTPResponse, _ message: String?) -> Bool {
+        let text = message ?? String(decoding: response.body.prefix(4096), as: UTF8.self)
+        return text.lowercased().contains("modifieddate")
+    }
+
+    /// `text` with every configured secret and session cookie replaced by `<redacted>`.
     func redact(_ text: String) -> String {
         var result = text
-        for secret in configuration.secrets where secret.count >= 4 {
+        for secret in configuration.secrets + cookies.values where secret.count >= 4 {
             result = result.replacingOccurrences(of: secret, with: "<redacted>")
         }
         return result

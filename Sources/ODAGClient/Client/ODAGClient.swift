@@ -18,7 +18,7 @@ public struct ODAGClient: Sendable {
     public typealias RetryObserver = @Sendable (RetryNotice) -> Void
 
     /// The configuration.
-    public let configuration: ODAGClientConfiguration
+    public private(set) var configuration: ODAGClientConfiguration
     /// The transport requests go through.
     public let transport: any HTTPTransport
     let sleeper: Sleeper
@@ -27,6 +27,8 @@ public struct ODAGClient: Sendable {
     let logger: RequestLogger?
     let retryObserver: RetryObserver?
     let basePath: String
+    /// The session cookies of this client and every copy made of it (``speaking(_:)``).
+    let cookies: SessionCookies
 
     /// Creates a client.
     ///
@@ -66,6 +68,15 @@ public struct ODAGClient: Sendable {
         self.now = now
         self.logger = logger
         self.retryObserver = retryObserver
+        self.cookies = SessionCookies(overHTTPS: scheme == "https")
+    }
+
+    /// This client reading the links in `api`'s shapes, sharing the transport and the session (its cookies) with
+    /// this one: for a flavour chosen after the first read.
+    public func speaking(_ api: APIFlavour) -> ODAGClient {
+        var copy = self
+        copy.configuration.api = api
+        return copy
     }
 
     // MARK: About
@@ -78,14 +89,51 @@ public struct ODAGClient: Sendable {
 
     // MARK: Links
 
-    /// `GET /links`: every navigation link, each with all the fields the server returned.
+    /// `GET /links`: every navigation link, each with all the fields the server returned, read in the configured
+    /// flavour's shape. In `qseow` the query asks for links and dynamic views alike (`type=all`), so that a view
+    /// is never taken for missing.
     public func listLinks() async throws -> [OdagLink] {
-        let operation = Operation(method: "GET", path: ["links"])
-        return try await decodeList(operation) { json throws(ModelError) in
-            try OdagLink.list(json: json)
-        } element: { json, path throws(ModelError) in
-            try OdagLink(json: json, path: path)
+        switch configuration.api {
+        case .document:
+            let operation = Operation(method: "GET", path: ["links"])
+            return try await decodeList(operation) { json throws(ModelError) in
+                try OdagLink.list(json: json)
+            } element: { json, path throws(ModelError) in
+                try OdagLink(json: json, path: path)
+            }
+        case .qseow:
+            return try await decodeList(Self.listAllLinks) { json throws(ModelError) in
+                try OdagLink.qseowList(json: json)
+            } element: { json, path throws(ModelError) in
+                try OdagLink(qseowJSON: json, path: path)
+            }
         }
+    }
+
+    /// `GET /links?type=all`, as both flavours can be asked: the document's ignores the query.
+    private static let listAllLinks = Operation(method: "GET", path: ["links"], query: [("type", "all")])
+
+    /// `GET /links?type=all` for a server whose flavour is not known yet: each link's shape is recognised as the
+    /// answer streams in (``APIFlavour/Recogniser``) and the link is read strictly in that shape. When every link
+    /// has one flavour's shape, the links come back read in it; otherwise (no links, or a link that fits neither
+    /// shape or differs from the others) no links come back and the recognition says why. A link that has one
+    /// flavour's shape but breaks its rules (a missing `id`, a wrong type) is a ``ODAGClientError/decoding(method:path:status:detail:)``
+    /// error naming its JSON path.
+    public func listLinksRecognising() async throws -> RecognisedLinks {
+        var recogniser = APIFlavour.Recogniser()
+        let links = try await decodeList(Self.listAllLinks) { json throws(ModelError) -> [OdagLink?] in
+            // Only a non-array answer gets here: say so as a read in either flavour would.
+            try OdagLink.list(json: json)
+        } element: { json, path throws(ModelError) -> OdagLink? in
+            switch recogniser.add(json) {
+            case .document: try OdagLink(json: json, path: path)
+            case .qseow: try OdagLink(qseowJSON: json, path: path)
+            case nil: nil
+            }
+        }
+        let recognition = recogniser.recognition
+        guard case .recognised = recognition else { return RecognisedLinks(recognition: recognition, links: []) }
+        return RecognisedLinks(recognition: recognition, links: links.compactMap { $0 })
     }
 
     /// `POST /links`: creates a link. Never re-sent when its outcome is unknown (see the type's documentation).
@@ -105,6 +153,39 @@ public struct ODAGClient: Sendable {
     public func updateLink(id: String, _ update: OdagLinkUpdate) async throws -> OdagLink {
         let operation = Operation(method: "PUT", path: ["links", id], body: update.json, missing: "link \(id)")
         return try await decode(operation) { json throws(ModelError) in try OdagLink(json: json) }
+    }
+
+    /// `qseow`: `POST /links` with Qlik's add payload (`name`, `selectionApp`, `templateApp`, …), sent exactly as
+    /// given; the answer (`201`) is `{objectDef, feedback}`. Never re-sent when its outcome is unknown, as
+    /// ``createLink(_:)``.
+    public func createQseowLink(_ body: JSONValue) async throws -> QseowLinkAnswer {
+        let operation = Operation(method: "POST", path: ["links"], body: body, safety: .once)
+        return try await decode(operation) { json throws(ModelError) in try QseowLinkAnswer(json: json) }
+    }
+
+    /// `qseow`: `PUT /links/{linkId}` with Qlik's modify payload, sent exactly as given (it carries the live
+    /// `modifiedDate`). A refusal for a stale `modifiedDate` is ``ODAGClientError/staleModifiedDate(method:path:status:message:)``.
+    public func modifyQseowLink(id: String, _ body: JSONValue) async throws -> QseowLinkAnswer {
+        let operation = Operation(
+            method: "PUT", path: ["links", id], body: body, missing: "link \(id)", checksModifiedDate: true)
+        return try await decode(operation) { json throws(ModelError) in try QseowLinkAnswer(json: json) }
+    }
+
+    /// `qseow`: `GET /links/{linkId}`, answered in Qlik's `{objectDef, feedback}` wrapper.
+    public func readQseowLink(id: String) async throws -> QseowLinkAnswer {
+        let operation = Operation(method: "GET", path: ["links", id], missing: "link \(id)")
+        return try await decode(operation) { json throws(ModelError) in try QseowLinkAnswer(json: json) }
+    }
+
+    /// `qseow`: `POST /apps/{selAppId}/selAppLinkUsages` with `{"linkList": [ids]}`: which of `linkIds` the
+    /// selection app uses, as far as the server knows and the caller may read. A read (it changes nothing we
+    /// manage), so it is retried like one.
+    public func selAppLinkUsages(selectionAppId: String, linkIds: [String]) async throws -> [SelAppLinkUsage] {
+        let body: JSONValue = ["linkList": .array(linkIds.map(JSONValue.string))]
+        let operation = Operation(
+            method: "POST", path: ["apps", selectionAppId, "selAppLinkUsages"], query: [("type", "all")], body: body,
+            missing: "selection app \(selectionAppId) (or one of the links)")
+        return try await decode(operation) { json throws(ModelError) in try SelAppLinkUsage.list(json: json) }
     }
 
     /// `DELETE /links/{linkId}`: deletes a link (its requests and generated apps stay).

@@ -15,12 +15,16 @@ public struct ODAGClientConfiguration: Sendable, CustomStringConvertible, Custom
     public var retryPolicy: RetryPolicy
     /// The `User-Agent` header, or `nil` to leave the transport's.
     public var userAgent: String?
+    /// The shapes the server speaks: how ``ODAGClient/listLinks()`` reads the links (the writes of each
+    /// flavour are separate calls).
+    public var api: APIFlavour
 
     /// Creates a configuration.
     public init(
         baseURL: URL, headers: HTTPFields = [:], bearerToken: String? = nil, timeout: Double = 30,
-        retryPolicy: RetryPolicy = .default, userAgent: String? = "odag-sync"
+        retryPolicy: RetryPolicy = .default, userAgent: String? = "odag-sync", api: APIFlavour = .document
     ) {
+        self.api = api
         self.baseURL = baseURL
         self.headers = headers
         self.bearerToken = bearerToken
@@ -54,7 +58,8 @@ public struct ODAGClientConfiguration: Sendable, CustomStringConvertible, Custom
             "\(field.name): \(Self.isSecretHeader(field.name) ? "<redacted>" : field.value)"
         }
         return "ODAGClientConfiguration(baseURL: \(baseURL.absoluteString), headers: \(shown), bearerToken: "
-            + "\(bearerToken == nil ? "none" : "<redacted>"), timeout: \(timeout), retryPolicy: \(retryPolicy))"
+            + "\(bearerToken == nil ? "none" : "<redacted>"), timeout: \(timeout), retryPolicy: \(retryPolicy), "
+            + "api: \(api.rawValue))"
     }
 
     /// Same as ``description``: secrets redacted.

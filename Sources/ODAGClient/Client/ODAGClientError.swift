@@ -10,6 +10,9 @@ public enum ODAGClientError: Error, Equatable, Sendable, CustomStringConvertible
     case redirected(method: String, path: String, status: Int, location: String?)
     /// `404`. `object` names what was missing (`link 4e2c…`), or is `nil` when the path itself was not found.
     case notFound(method: String, path: String, object: String?, message: String?)
+    /// Qlik's modify was refused because the `modifiedDate` it carried is no longer the link's: someone changed
+    /// the link meanwhile (`409`, or a `400` whose message names `modifiedDate`). Nothing was changed.
+    case staleModifiedDate(method: String, path: String, status: Int, message: String?)
     /// Any other unsuccessful status, with the server's `message` (or a problem document's `detail`/`title`).
     case server(method: String, path: String, status: Int, message: String?)
     /// A successful answer whose body could not be read; `detail` names the JSON path and value.
@@ -29,7 +32,7 @@ public enum ODAGClientError: Error, Equatable, Sendable, CustomStringConvertible
     public var status: Int? {
         switch self {
         case .authenticationFailed(_, _, let status, _), .htmlPage(_, _, let status), .redirected(_, _, let status, _),
-            .server(_, _, let status, _), .decoding(_, _, let status, _):
+            .server(_, _, let status, _), .decoding(_, _, let status, _), .staleModifiedDate(_, _, let status, _):
             status
         case .notFound: 404
         case .outcomeUnknown(_, let underlying): underlying.status
@@ -60,7 +63,7 @@ public enum ODAGClientError: Error, Equatable, Sendable, CustomStringConvertible
         case .authenticationFailed(let method, let path, _, _), .htmlPage(let method, let path, _),
             .redirected(let method, let path, _, _), .notFound(let method, let path, _, _),
             .server(let method, let path, _, _), .decoding(let method, let path, _, _),
-            .transport(let method, let path, _):
+            .transport(let method, let path, _), .staleModifiedDate(let method, let path, _, _):
             return "\(method) \(path): \(reason)"
         }
     }
@@ -79,6 +82,9 @@ public enum ODAGClientError: Error, Equatable, Sendable, CustomStringConvertible
         case .notFound(_, _, let object, let message):
             if let object { return "\(object) not found (404)" }
             return "not found (404)\(Self.quote(message)); check that the server URL ends in /api/odag/v1"
+        case .staleModifiedDate(_, _, let status, let message):
+            return "the link changed on the server since it was read: its modifiedDate is no longer the one sent"
+                + " (\(status))\(Self.quote(message)); nothing was changed"
         case .server(_, _, let status, let message):
             if message == nil { return "the server answered \(status) without a message" }
             return "the server answered \(status)\(Self.quote(message))"

@@ -15,6 +15,9 @@ enum ClientErrorHints {
         case .htmlPage, .redirected:
             return "point --server at a virtual proxy that accepts API calls (header, JWT or certificate"
                 + " authentication), ending in /api/odag/v1, and check --token-file, --header or --client-cert"
+        case .staleModifiedDate:
+            return "someone changed the link on the server after it was read: make a new plan and review it (applying"
+                + " the manifests re-reads the link and keeps the other change)"
         case .notFound(_, _, nil, _):
             return "the server URL must end in /api/odag/v1 (https://HOST/PREFIX/api/odag/v1)"
         case .transport(_, _, let failure):

@@ -2,7 +2,8 @@ import ODAGClient
 import ODAGCore
 import ODAGSync
 
-// The command line joins the client and the reconciler, so that neither library needs the other.
+// The command line joins the client and the reconciler, so that neither library needs the other. The qseow
+// writes (`createQseowLink`, `modifyQseowLink`, `readQseowLink`) are the client's own methods of those names.
 extension ODAGClient: LinkService {
     /// Whether the request may have been carried out although no answer said so.
     public func isOutcomeUnknown(_ error: any Error) -> Bool {
@@ -12,6 +13,12 @@ extension ODAGClient: LinkService {
     /// Whether the server answered `404`.
     public func isNotFound(_ error: any Error) -> Bool {
         if case .notFound = error as? ODAGClientError { return true }
+        return false
+    }
+
+    /// Whether Qlik refused a modify because its `modifiedDate` is stale (`409`, or `400` naming it).
+    public func isStaleModifiedDate(_ error: any Error) -> Bool {
+        if case .staleModifiedDate = error as? ODAGClientError { return true }
         return false
     }
 }
