@@ -3,8 +3,8 @@ public enum SafetyCheck {
     /// The number of links in scope from which the percentage limit applies.
     public static let percentThreshold = 10
 
-    /// Why `plan` must not be applied, or an empty list. Each replace counts as a delete for the
-    /// limits. `forceDeletes` passes the delete limits, but never the refusal to prune with manifests
+    /// Why `plan` must not be applied, or an empty list. Each replace, and each retire (`qseow`
+    /// pruning), counts as a delete for the limits. `forceDeletes` passes the delete limits, but never the refusal to prune with manifests
     /// that declare no links.
     public static func refusals(for plan: Plan, limits: SafetyLimits, forceDeletes: Bool) -> [String] {
         var reasons: [String] = []
@@ -15,17 +15,19 @@ public enum SafetyCheck {
         // A replace deletes a link too (its new one gets a new id), and may leave it deleted if the
         // create fails: it counts against the limits like a delete.
         let summary = plan.summary
-        let deletes = summary.delete + summary.replace
+        let deletes = summary.delete + summary.replace + summary.retire
         let counted = summary.replace == 0 ? "" : " (\(summary.replace) of them replaced: deleted and created again)"
+        // A retired link stays on the server, decommissioned, but is as gone for its users as a deleted one.
+        let verb = summary.retire == 0 ? "deletes" : summary.retire == deletes ? "retires" : "deletes or retires"
         if let maxDeletes = limits.maxDeletes, deletes > maxDeletes {
-            reasons.append("the plan deletes \(deletes) links\(counted), more than safety.maxDeletes (\(maxDeletes))")
+            reasons.append("the plan \(verb) \(deletes) links\(counted), more than safety.maxDeletes (\(maxDeletes))")
         }
         if plan.linksInScope >= percentThreshold,
             Double(deletes) * 100 > limits.maxDeletePercent * Double(plan.linksInScope)
         {
             let percent = Double(deletes) * 100 / Double(plan.linksInScope)
             reasons.append(
-                "the plan deletes \(deletes) of \(plan.linksInScope) links in scope\(counted) (\(formatPercent(percent)) %), more than safety.maxDeletePercent (\(formatPercent(limits.maxDeletePercent)) %)"
+                "the plan \(verb) \(deletes) of \(plan.linksInScope) links in scope\(counted) (\(formatPercent(percent)) %), more than safety.maxDeletePercent (\(formatPercent(limits.maxDeletePercent)) %)"
             )
         }
         return reasons

@@ -5,7 +5,8 @@ import ODAGCore
 ///
 /// Links are compared as the planner compares them: names by their exact Unicode scalars, and
 /// `properties.bindings` in any order (a server that returns the same bindings reordered has changed
-/// nothing).
+/// nothing). A link in Qlik's shape (`qseow`) is compared as the server sent it, `modifiedDate`
+/// included: Qlik moves it on every change, and the plan's bodies carry it.
 public enum StalePlanCheck {
     /// One line per planned link that is no longer as planned, naming it and what changed. A planned
     /// create is stale when a link of exactly that name now exists in `scope`.
@@ -14,6 +15,8 @@ public enum StalePlanCheck {
         var byName: [NameKey: [OdagLink]] = [:]
         for link in live {
             if let id = link.id { byId[id.lowercased()] = link }
+            // A retired link is invisible to a qseow plan, so it cannot make a create stale.
+            if link.qseow != nil && link.status == "decommissioned" { continue }
             if scope.contains(link) { byName[NameKey(link.name ?? ""), default: []].append(link) }
         }
         var problems: [String] = []
@@ -25,7 +28,7 @@ public enum StalePlanCheck {
                         "link \(quoted(change.name)) appeared on the server since the plan was made (id \(DisplayText.sanitized(appeared.id ?? "unknown")))"
                     )
                 }
-            case .update, .replace, .delete:
+            case .update, .replace, .delete, .retire:
                 guard let id = change.id else { continue }
                 guard let now = byId[id.lowercased()] else {
                     problems.append(
@@ -49,13 +52,19 @@ public enum StalePlanCheck {
     /// `link` with its bindings in one canonical order, so that two versions compare equal when they
     /// differ only in the order of their bindings.
     static func comparable(_ link: JSONValue) -> JSONValue {
-        guard case .object(var members) = link, case .object(var properties)? = members["properties"],
+        guard case .object(var members) = link, !isQseow(members),
+            case .object(var properties)? = members["properties"],
             case .array(let bindings)? = properties["bindings"], bindings.count > 1
         else { return link }
         let keyed = bindings.map { (key: JSONWriter.string($0), binding: $0) }
         properties["bindings"] = .array(keyed.sorted { $0.key < $1.key }.map(\.binding))
         members["properties"] = .object(properties)
         return .object(members)
+    }
+
+    /// Whether a link's JSON is in Qlik's shape (an object `owner` or `templateApp`), which is compared as sent.
+    static func isQseow(_ members: [String: JSONValue]) -> Bool {
+        members["owner"]?.objectValue != nil || members["templateApp"]?.objectValue != nil
     }
 
     /// Leaf differences between two versions of a link, as `path: before → after`.

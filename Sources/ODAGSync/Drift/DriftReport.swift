@@ -12,7 +12,8 @@ public struct DriftReport: Sendable, Equatable {
     public var plan: Plan
     /// Declared links with no live link: the plan's creates.
     public var missing: [PlannedChange]
-    /// Declarations pinned to an id that no longer exists live (also missing).
+    /// Declarations pinned to an id that no longer exists live, or to a retired link, and `qseow`
+    /// declarations with no live link and no `selectionApp` to create one: also missing.
     public var missingPinnedIds: [PlanError]
     /// Live links that differ from their declaration: the plan's updates and replaces.
     public var changed: [PlannedChange]
@@ -32,13 +33,17 @@ public struct DriftReport: Sendable, Equatable {
         missing = plan.changes.filter { $0.action == .create }
         changed = plan.changes.filter { $0.action == .update || $0.action == .replace }
         unmanaged = plan.unmanaged
-        missingPinnedIds = plan.errors.filter { $0.kind == .missingPinnedId }
+        missingPinnedIds = plan.errors.filter { DriftReport.missingKinds.contains($0.kind) }
         ambiguous = plan.errors.filter { $0.kind == .ambiguous }
         changedPinned = plan.errors.filter { DriftReport.changedKinds.contains($0.kind) }
         errors = plan.errors.filter {
-            $0.kind != .missingPinnedId && $0.kind != .ambiguous && !DriftReport.changedKinds.contains($0.kind)
+            !DriftReport.missingKinds.contains($0.kind) && $0.kind != .ambiguous
+                && !DriftReport.changedKinds.contains($0.kind)
         }
     }
+
+    /// The plan errors that say a declared link is not on the server.
+    static let missingKinds: Set<PlanError.Kind> = [.missingPinnedId, .pinnedRetired, .missingSelectionApp]
 
     /// The plan errors that say a managed link was changed on the server.
     static let changedKinds: Set<PlanError.Kind> = [.pinnedReplace, .outOfScope]

@@ -3,19 +3,21 @@ import ODAGCore
 extension Plan {
     /// The plan as JSON (SPEC §6): the `--output json` document and the PLANFILE.
     public var json: JSONValue {
-        let members: [String: JSONValue] = [
+        var members: [String: JSONValue] = [
             "formatVersion": .int(Plan.formatVersion),
             "server": .string(server),
             "environment": environment.map(JSONValue.string) ?? .null,
             "generatedAt": .string(generatedAt),
             "prune": .bool(prune),
-            "summary": summary.json,
+            "summary": summary.json(withRetire: api == .qseow),
             "changes": .array(changes.map(\.json)),
             "unmanaged": .array(unmanaged.map(\.json)),
             "errors": .array(errors.map(\.json)),
             "linksInScope": .int(linksInScope),
             "declaredLinks": .int(declaredLinks),
         ]
+        // Only `qseow` plans carry the flavour, so `document` plans read exactly as before it existed.
+        if api != .document { members["api"] = .string(api.rawValue) }
         return .object(members)
     }
 
@@ -46,6 +48,13 @@ extension Plan {
                 message:
                     "plan format \(version) is not supported by this version (it reads format \(Plan.formatVersion))")
         }
+        let apiName = try reader.string("api") ?? APIFlavour.document.rawValue
+        guard let api = APIFlavour(rawValue: apiName) else {
+            throw ModelError(
+                path: "api",
+                message:
+                    "\(quoted(apiName)) is not one of \(APIFlavour.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         self.init(
             server: try reader.requiredString("server"),
             environment: try reader.string("environment"),
@@ -61,17 +70,22 @@ extension Plan {
                 try JSONObjectReader(v, path: p).int("unchanged") ?? 0
             } ?? 0,
             linksInScope: try reader.int("linksInScope") ?? 0,
-            declaredLinks: try reader.int("declaredLinks") ?? 0)
+            declaredLinks: try reader.int("declaredLinks") ?? 0, api: api)
     }
 }
 
 extension PlanSummary {
-    /// The summary as JSON.
-    public var json: JSONValue {
-        [
+    /// The summary as JSON; `retire` only when there are any.
+    public var json: JSONValue { json(withRetire: retire > 0) }
+
+    /// The summary as JSON, with `retire` when `withRetire` (every `qseow` plan) or when there are any.
+    func json(withRetire: Bool) -> JSONValue {
+        var members: [String: JSONValue] = [
             "create": .int(create), "update": .int(update), "replace": .int(replace), "delete": .int(delete),
             "unchanged": .int(unchanged), "unmanaged": .int(unmanaged),
         ]
+        if withRetire || retire > 0 { members["retire"] = .int(retire) }
+        return .object(members)
     }
 }
 
@@ -98,7 +112,9 @@ extension PlannedChange {
         guard let action = ChangeAction(rawValue: actionName) else {
             throw ModelError(
                 path: JSONPath.appending(key: "action", to: path),
-                message: "\(quoted(actionName)) is not one of create, update, replace, delete")
+                message:
+                    "\(quoted(actionName)) is not one of \(ChangeAction.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         self.init(
             action: action, name: try reader.requiredString("name"), id: try reader.string("id"),

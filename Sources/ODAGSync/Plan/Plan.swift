@@ -14,7 +14,7 @@ public struct Plan: Sendable, Equatable {
     public var generatedAt: String
     /// Whether pruning was on.
     public var prune: Bool
-    /// The changes, ordered delete, replace, update, create, then by name.
+    /// The changes, ordered delete and retire, replace, update, create, then by name.
     public var changes: [PlannedChange]
     /// Live links in scope that no declaration matches.
     public var unmanaged: [UnmanagedLink]
@@ -26,13 +26,17 @@ public struct Plan: Sendable, Equatable {
     public var linksInScope: Int
     /// How many links the manifests declare (all of them, before `--target`).
     public var declaredLinks: Int
+    /// The API flavour the plan was made in, and its bodies are written for (`"api"` in a `qseow` plan
+    /// file; a plan file without it is a `document` plan).
+    public var api: APIFlavour
 
     /// Creates a plan.
     public init(
         server: String, environment: String? = nil, generatedAt: String, prune: Bool = false,
         changes: [PlannedChange] = [], unmanaged: [UnmanagedLink] = [], errors: [PlanError] = [], unchanged: Int = 0,
-        linksInScope: Int = 0, declaredLinks: Int = 0
+        linksInScope: Int = 0, declaredLinks: Int = 0, api: APIFlavour = .document
     ) {
+        self.api = api
         self.server = server
         self.environment = environment
         self.generatedAt = generatedAt
@@ -54,6 +58,7 @@ public struct Plan: Sendable, Equatable {
             case .update: summary.update += 1
             case .replace: summary.replace += 1
             case .delete: summary.delete += 1
+            case .retire: summary.retire += 1
             }
         }
         return summary
@@ -73,6 +78,8 @@ public struct PlanSummary: Sendable, Equatable {
     public var replace = 0
     /// Unmanaged links to delete (pruning).
     public var delete = 0
+    /// Unmanaged links to retire (pruning in `qseow`: decommissioned, since Qlik documents no delete).
+    public var retire = 0
     /// Declared links that need no change.
     public var unchanged = 0
     /// Live links in scope that no declaration matches.
@@ -80,8 +87,10 @@ public struct PlanSummary: Sendable, Equatable {
 
     /// Creates a summary.
     public init(
-        create: Int = 0, update: Int = 0, replace: Int = 0, delete: Int = 0, unchanged: Int = 0, unmanaged: Int = 0
+        create: Int = 0, update: Int = 0, replace: Int = 0, delete: Int = 0, unchanged: Int = 0, unmanaged: Int = 0,
+        retire: Int = 0
     ) {
+        self.retire = retire
         self.create = create
         self.update = update
         self.replace = replace
@@ -101,20 +110,24 @@ public enum ChangeAction: String, Sendable, Equatable, CaseIterable {
     case replace
     /// `DELETE /links/{id}` of an unmanaged link (pruning).
     case delete
+    /// `PUT /links/{id}` with `statusSetting` `decommission` of an unmanaged link (pruning in `qseow`,
+    /// where Qlik documents no link DELETE).
+    case retire
 
-    /// Where the action sorts in a plan: delete, replace, update, create.
+    /// Where the action sorts in a plan: delete and retire, replace, update, create.
     public var order: Int {
         switch self {
-        case .delete: return 0
+        case .delete, .retire: return 0
         case .replace: return 1
         case .update: return 2
         case .create: return 3
         }
     }
 
-    /// The plan symbol: `+`, `~`, `-/+`, `-`.
+    /// The plan symbol: `+`, `~`, `-/+`, `-`, `x`.
     public var symbol: String {
         switch self {
+        case .retire: return "x"
         case .create: return "+"
         case .update: return "~"
         case .replace: return "-/+"
@@ -137,7 +150,8 @@ public struct PlannedChange: Sendable, Equatable {
     public var diffs: [FieldDiff]
     /// The live link as read (none for creates).
     public var before: JSONValue?
-    /// What will be sent: the `OdagLinkUpdate` for updates, the `OdagLinkCreate` for creates and replaces.
+    /// What will be sent: the `OdagLinkUpdate` for updates, the `OdagLinkCreate` for creates and replaces;
+    /// in `qseow`, Qlik's `LinkModifyPayload` for updates and retires, its `LinkAddPayload` for creates.
     public var after: JSONValue?
     /// Where the declaration is, if any.
     public var source: String?
@@ -210,6 +224,10 @@ public struct PlanError: Sendable, Equatable, CustomStringConvertible {
         case invalidLiveLink
         /// A pinned link's app id changed: a replace would give it a new id its pin no longer matches.
         case pinnedReplace
+        /// A `qseow` declaration would be created, but names no `selectionApp` (Qlik needs it to create).
+        case missingSelectionApp
+        /// The pinned id names a retired (`decommissioned`) link.
+        case pinnedRetired
     }
 
     /// What kind of problem.

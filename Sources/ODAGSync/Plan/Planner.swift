@@ -14,12 +14,16 @@ public struct PlanOptions: Sendable {
     public var prune: Bool
     /// When not empty, only these link names are planned, and nothing else is pruned.
     public var targets: [String]
+    /// The API flavour to plan in; `nil`: the flavour of the first declaration, else of the first live
+    /// link, else `document`.
+    public var api: APIFlavour?
 
     /// Creates options.
     public init(
         server: String, environment: String? = nil, generatedAt: String, scope: LinkScope = LinkScope(),
-        prune: Bool = false, targets: [String] = []
+        prune: Bool = false, targets: [String] = [], api: APIFlavour? = nil
     ) {
+        self.api = api
         self.server = server
         self.environment = environment
         self.generatedAt = generatedAt
@@ -35,6 +39,10 @@ public struct PlanOptions: Sendable {
 /// A plan is made in five steps, each a method of ``PlanningRun``: index the live links, match the
 /// pinned ids, match the names, diff each match, collect the unmanaged links. Names match by their
 /// exact Unicode scalars (``ExactText``), never by canonical equivalence.
+///
+/// In the `qseow` flavour the matching steps are the same, but a live `decommissioned` link is
+/// retired: invisible to matching, the unmanaged links and pruning (a pin to one is an error). Each
+/// match is compared by ``QseowDiff``, and pruning retires instead of deleting.
 public enum Planner {
     /// Plans `desired` against `live`.
     public static func plan(desired: [DeclaredLink], live: [OdagLink], options: PlanOptions) -> Plan {
@@ -44,7 +52,9 @@ public enum Planner {
         // a few fields of every link.
         desired.withUnsafeBufferPointer { desired in
             live.withUnsafeBufferPointer { live in
-                var run = PlanningRun(desired: desired, live: live, options: options)
+                let api =
+                    options.api ?? desired.first?.flavour ?? live.first?.flavour ?? APIFlavour.document
+                var run = PlanningRun(desired: desired, live: live, options: options, api: api)
                 run.indexLiveLinks()
                 run.checkTargets()
                 run.matchPinnedIds()

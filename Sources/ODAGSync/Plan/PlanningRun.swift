@@ -8,6 +8,11 @@ struct PlanningRun {
     let desired: UnsafeBufferPointer<DeclaredLink>
     let live: UnsafeBufferPointer<OdagLink>
     let options: PlanOptions
+    /// The flavour planned in: it decides once per run how links compare and how pruning goes.
+    let api: APIFlavour
+    /// Whether live `decommissioned` links are left out (`qseow`), decided once so that a `document`
+    /// plan reads no status.
+    private let skipsRetired: Bool
     /// The `--target` names (empty: every link).
     let targets: Set<NameKey>
 
@@ -38,10 +43,15 @@ struct PlanningRun {
     private var unchanged = 0
     private var unmanaged: [UnmanagedLink] = []
 
-    init(desired: UnsafeBufferPointer<DeclaredLink>, live: UnsafeBufferPointer<OdagLink>, options: PlanOptions) {
+    init(
+        desired: UnsafeBufferPointer<DeclaredLink>, live: UnsafeBufferPointer<OdagLink>, options: PlanOptions,
+        api: APIFlavour = .document
+    ) {
         self.desired = desired
         self.live = live
         self.options = options
+        self.api = api
+        skipsRetired = api == .qseow
         targets = Set(options.targets.map(NameKey.init))
         nextWithSameId = [Int?](repeating: nil, count: live.count)
         nextWithSameName = [Int?](repeating: nil, count: live.count)
@@ -65,6 +75,8 @@ struct PlanningRun {
                 continue
             }
             if let previous = byId.updateValue(index, forKey: LinkIdKey(id)) { nextWithSameId[previous] = index }
+            // A retired link keeps its id entry, so that a pin to it is reported, and nothing else.
+            if skipsRetired && isRetired(index) { continue }
             if isInScope(index) {
                 inScope.append(index)
                 nextWithSameName[index] = byName.updateValue(index, forKey: NameKey(live[index].name ?? ""))
@@ -107,6 +119,15 @@ struct PlanningRun {
                 continue
             }
             let link = live[linkIndex]
+            if skipsRetired && isRetired(linkIndex) {
+                errors.append(
+                    PlanError(
+                        kind: .pinnedRetired, name: declaration.name, id: id,
+                        message:
+                            "link \(quoted(declaration.name)) is pinned to id \(id), which is retired (decommissioned) on the server; remove the id to create the link again",
+                        source: declaration.source.description))
+                continue
+            }
             if let other = claimedBy[linkIndex].map({ desired[$0].name }) {
                 errors.append(
                     PlanError(
@@ -125,6 +146,11 @@ struct PlanningRun {
                 continue
             }
             claimedBy[linkIndex] = declarationIndex
+            // Qlik's PUT changes the template app in place and never returns the selection app.
+            if api == .qseow {
+                matches.append((declarationIndex, linkIndex))
+                continue
+            }
             let changedApps = [
                 ("selectionAppId", declaration.selectionAppId ?? "", link.selectionAppId),
                 ("templateAppId", declaration.templateAppId, link.templateAppId),
@@ -181,6 +207,10 @@ struct PlanningRun {
     mutating func diffMatches() {
         for (declarationIndex, linkIndex) in matches {
             guard targets.isEmpty || targets.contains(NameKey(desired[declarationIndex].name)) else { continue }
+            if api == .qseow {
+                diffQseow(declarationIndex, linkIndex)
+                continue
+            }
             let change: PlannedChange?
             if let linkIndex {
                 // Almost every declared link matches its live one: answer that in place, before anything
@@ -201,14 +231,39 @@ struct PlanningRun {
         }
     }
 
-    /// Step 5: the live links in scope that nothing claimed, and their deletes when pruning.
+    /// Step 4 in `qseow`: the update or create, or the error of a create without a selection app.
+    private mutating func diffQseow(_ declarationIndex: Int, _ linkIndex: Int?) {
+        guard let linkIndex else {
+            if let change = QseowDiff.create(for: desired[declarationIndex]) {
+                changes.append(change)
+            } else {
+                errors.append(QseowDiff.missingSelectionApp(desired[declarationIndex]))
+            }
+            return
+        }
+        if let change = QseowDiff.change(for: desired[declarationIndex], live: live[linkIndex]) {
+            changes.append(change)
+        } else {
+            unchanged += 1
+        }
+    }
+
+    /// Step 5: the live links in scope that nothing claimed, and their deletes (retires in `qseow`)
+    /// when pruning.
     mutating func collectUnmanaged() {
         for index in inScope where !isClaimed(index) {
             guard let id = live[index].id else { continue }
             let name = live[index].name ?? ""
             unmanaged.append(UnmanagedLink(id: id, name: name, owner: live[index].owner))
             if options.prune && (targets.isEmpty || targets.contains(NameKey(name))) {
-                changes.append(PlannedChange(action: .delete, name: name, id: id, before: live[index].json))
+                if api == .qseow {
+                    changes.append(
+                        PlannedChange(
+                            action: .retire, name: name, id: id, before: live[index].json,
+                            after: QseowPayloads.retire(live: live[index])))
+                } else {
+                    changes.append(PlannedChange(action: .delete, name: name, id: id, before: live[index].json))
+                }
             }
         }
     }
@@ -225,12 +280,14 @@ struct PlanningRun {
         return Plan(
             server: options.server, environment: options.environment, generatedAt: options.generatedAt,
             prune: options.prune, changes: changes, unmanaged: unmanaged, errors: errors, unchanged: unchanged,
-            linksInScope: inScope.count, declaredLinks: desired.count)
+            linksInScope: inScope.count, declaredLinks: desired.count, api: api)
     }
 
     private func isInScope(_ index: Int) -> Bool {
         options.scope.contains(name: live[index].name ?? "") && options.scope.contains(owner: live[index].owner)
     }
+
+    private func isRetired(_ index: Int) -> Bool { live[index].status == "decommissioned" }
 
     private func isClaimed(_ index: Int) -> Bool { idIndex[index].map { claimedBy[$0] != nil } ?? false }
 

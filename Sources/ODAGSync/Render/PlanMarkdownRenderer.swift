@@ -18,23 +18,31 @@ public struct PlanMarkdownRenderer: Sendable {
     /// The plan as Markdown, ending with a newline.
     public func render(_ plan: Plan) -> String {
         let s = plan.summary
+        let qseow = plan.api == .qseow
         var head = "## odag-sync plan: "
-        head +=
-            plan.hasChanges
-            ? "\(s.create) to create, \(s.update) to update, \(s.replace) to replace, \(s.delete) to delete"
-            : "no changes"
+        if !plan.hasChanges {
+            head += "no changes"
+        } else if qseow {
+            head += "\(s.create) to create, \(s.update) to update, \(s.retire) to retire"
+        } else {
+            head += "\(s.create) to create, \(s.update) to update, \(s.replace) to replace, \(s.delete) to delete"
+        }
         head += "\n\n" + PlanMarkdownRenderer.context(plan) + "\n\n"
-        head += "| Create | Update | Replace | Delete | Unchanged | Unmanaged |\n|---:|---:|---:|---:|---:|---:|\n"
-        head +=
-            "| "
-            + [s.create, s.update, s.replace, s.delete, s.unchanged, s.unmanaged].map(MarkdownText.number)
-            .joined(separator: " | ") + " |\n\n"
+        // qseow neither replaces nor deletes: its table shows retires instead.
+        let columns =
+            qseow
+            ? [("Create", s.create), ("Update", s.update), ("Retire", s.retire)]
+            : [("Create", s.create), ("Update", s.update), ("Replace", s.replace), ("Delete", s.delete)]
+        let table = columns + [("Unchanged", s.unchanged), ("Unmanaged", s.unmanaged)]
+        head += "| " + table.map(\.0).joined(separator: " | ") + " |\n|"
+        head += String(repeating: "---:|", count: table.count) + "\n"
+        head += "| " + table.map { MarkdownText.number($0.1) }.joined(separator: " | ") + " |\n\n"
         if !plan.hasChanges {
             head +=
                 (s.unchanged == 1 ? "1 link is" : "\(MarkdownText.number(s.unchanged)) links are") + " up to date.\n\n"
         }
         let composer = CappedMarkdown(limit: limit, fullOutputHint: "the CI log or the JSON plan artifact")
-        let pruned = Set(plan.changes.filter { $0.action == .delete }.compactMap(\.id))
+        let pruned = Set(plan.changes.filter { $0.action == .delete || $0.action == .retire }.compactMap(\.id))
         return composer.compose(
             head: head,
             sections: [
@@ -43,11 +51,17 @@ public struct PlanMarkdownRenderer: Sendable {
                 CappedMarkdown.Section(
                     noun: "changes", heading: "### Changes\n\n",
                     items: plan.changes.map { $0.markdownDetails(label: $0.action.rawValue) }),
-                PlanMarkdownRenderer.unmanagedSection(
-                    plan.unmanaged, pruned: pruned,
-                    explanation: plan.prune
-                        ? "Pruning is on: the links marked deleted are deleted by this plan."
-                        : "Not touched; <code>--prune</code> deletes them."),
+                qseow
+                    ? PlanMarkdownRenderer.unmanagedSection(
+                        plan.unmanaged, pruned: pruned, marked: "retired",
+                        explanation: plan.prune
+                            ? "Pruning is on: the links marked retired are decommissioned by this plan."
+                            : "Not touched; <code>--prune</code> retires them (decommissioned).")
+                    : PlanMarkdownRenderer.unmanagedSection(
+                        plan.unmanaged, pruned: pruned,
+                        explanation: plan.prune
+                            ? "Pruning is on: the links marked deleted are deleted by this plan."
+                            : "Not touched; <code>--prune</code> deletes them."),
             ])
     }
 
@@ -74,15 +88,15 @@ public struct PlanMarkdownRenderer: Sendable {
             footer: "\n")
     }
 
-    /// The unmanaged links as a table; those `pruned` are marked deleted.
-    static func unmanagedSection(_ links: [UnmanagedLink], pruned: Set<String>, explanation: String)
-        -> CappedMarkdown.Section
-    {
+    /// The unmanaged links as a table; those `pruned` are marked (`deleted`, or `retired` in `qseow`).
+    static func unmanagedSection(
+        _ links: [UnmanagedLink], pruned: Set<String>, marked: String = "deleted", explanation: String
+    ) -> CappedMarkdown.Section {
         CappedMarkdown.Section(
             noun: "unmanaged links",
             heading: "### Unmanaged links\n\n\(explanation)\n\n| Name | Id | Owner |\n|---|---|---|\n",
             items: links.map { link in
-                let name = MarkdownText.escape(link.name) + (pruned.contains(link.id) ? " (deleted)" : "")
+                let name = MarkdownText.escape(link.name) + (pruned.contains(link.id) ? " (\(marked))" : "")
                 let owner = link.owner.map(MarkdownText.escape) ?? ""
                 return "| \(name) | \(MarkdownText.code(link.id)) | \(owner) |\n"
             },

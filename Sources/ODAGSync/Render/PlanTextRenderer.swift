@@ -32,16 +32,18 @@ public struct PlanTextRenderer: Sendable {
         }
         if !plan.changes.isEmpty { lines.append("") }
         if !plan.unmanaged.isEmpty {
-            let pruned = Set(plan.changes.filter { $0.action == .delete }.compactMap(\.id))
+            let pruned = Set(plan.changes.filter { $0.action == .delete || $0.action == .retire }.compactMap(\.id))
+            let deleted = plan.api == .qseow ? "retired" : "deleted"
             lines.append(
                 plan.prune
-                    ? "Unmanaged links (pruning is on: those in the plan above are deleted):"
-                    : "Unmanaged links (not touched; --prune deletes them):")
+                    ? "Unmanaged links (pruning is on: those in the plan above are \(deleted)):"
+                    : "Unmanaged links (not touched; --prune "
+                        + (plan.api == .qseow ? "retires them, decommissioned" : "deletes them") + "):")
             for link in plan.unmanaged {
                 var line = "    " + quoted(link.name) + " (id " + DisplayText.sanitized(link.id)
                 if let owner = link.owner { line += ", owner " + DisplayText.sanitized(owner) }
                 line += ")"
-                if pruned.contains(link.id) { line += " " + style.red("deleted") }
+                if pruned.contains(link.id) { line += " " + style.red(deleted) }
                 lines.append(line)
             }
             lines.append("")
@@ -68,7 +70,8 @@ public struct PlanTextRenderer: Sendable {
         return text
     }
 
-    /// `Plan: 1 to create, 1 to update, 0 to replace, 0 to delete; 12 unchanged, 2 unmanaged.`, or
+    /// `Plan: 1 to create, 1 to update, 0 to replace, 0 to delete; 12 unchanged, 2 unmanaged.` (in
+    /// `qseow`, which neither replaces nor deletes: `Plan: 1 to create, 1 to update, 0 to retire; …`), or
     /// `No changes. 12 links are up to date.` (with the unmanaged count when there are any).
     public static func summaryLine(_ plan: Plan) -> String {
         let s = plan.summary
@@ -79,7 +82,8 @@ public struct PlanTextRenderer: Sendable {
             if s.unmanaged > 0 { text += "; \(s.unmanaged) unmanaged" }
             return text + "."
         }
-        return "Plan: \(s.create) to create, \(s.update) to update, \(s.replace) to replace, \(s.delete) to delete; "
+        return "Plan: \(s.create) to create, \(s.update) to update, "
+            + (plan.api == .qseow ? "\(s.retire) to retire; " : "\(s.replace) to replace, \(s.delete) to delete; ")
             + "\(s.unchanged) unchanged, \(s.unmanaged) unmanaged."
     }
 }

@@ -34,6 +34,10 @@ extension PlannedChange {
         var body = ""
         if let reason { body += "Replaced: " + MarkdownText.escape(reason) + ".\n\n" }
         if action == .delete { body += "Deleted because it is unmanaged and pruning is on.\n\n" }
+        if action == .retire {
+            body +=
+                "Retired (decommissioned: Qlik documents no link delete) because it is unmanaged and pruning is on.\n\n"
+        }
         if !diffs.isEmpty {
             let lines = diffs.flatMap(markdownDiffLines).joined(separator: "\n")
             let fence = MarkdownText.fence(for: lines)

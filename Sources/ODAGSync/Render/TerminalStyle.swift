@@ -12,13 +12,13 @@ struct TerminalStyle: Sendable {
     func boldRed(_ text: String) -> String { wrap(text, "1;31") }
     func dim(_ text: String) -> String { wrap(text, "2") }
 
-    /// The plan colour of an action: green `+`, yellow `~`, magenta `-/+`, red `-`.
+    /// The plan colour of an action: green `+`, yellow `~`, magenta `-/+`, red `-` and `x`.
     func action(_ action: ChangeAction, _ text: String) -> String {
         switch action {
         case .create: return green(text)
         case .update: return yellow(text)
         case .replace: return magenta(text)
-        case .delete: return red(text)
+        case .delete, .retire: return red(text)
         }
     }
 

@@ -29,9 +29,13 @@ import Testing
         let schema = try Self.schema(name)
         for plan in [try RenderFixtures.fullPlan(), try RenderFixtures.emptyPlan()] {
             let written = Self.keys(drift ? DriftReport(plan: plan).json : plan.json)
-            #expect(Self.keys(schema["properties"]) == written, "schemas/\(name) properties")
+            #expect(Self.keys(schema["properties"]) == written.union(["api"]), "schemas/\(name) properties")
             #expect(Self.strings(schema["required"]) == written, "schemas/\(name) required")
         }
+        // Only qseow plans write `api`.
+        let qseow = try QseowRenderFixtures.plan()
+        let written = Self.keys(drift ? DriftReport(plan: qseow).json : qseow.json)
+        #expect(Self.keys(schema["properties"]) == written, "schemas/\(name) properties")
         #expect(schema["additionalProperties"] == false)
         #expect(schema["$schema"] == "https://json-schema.org/draft/2020-12/schema")
     }
@@ -40,8 +44,10 @@ import Testing
         let defs = try Self.schema("plan.schema.json")["$defs"]
         let plan = try RenderFixtures.fullPlan()
         let summaryKeys = Self.keys(plan.summary.json)
-        #expect(Self.keys(defs?["summary"]?["properties"]) == summaryKeys)
+        #expect(Self.keys(defs?["summary"]?["properties"]) == summaryKeys.union(["retire"]))
         #expect(Self.strings(defs?["summary"]?["required"]) == summaryKeys)
+        let qseow = try QseowRenderFixtures.plan()
+        #expect(Self.keys(defs?["summary"]?["properties"]) == Self.keys(qseow.json["summary"]))
         let changeKeys = Set(plan.changes.flatMap { Self.keys($0.json) })
         #expect(Self.keys(defs?["change"]?["properties"]) == changeKeys)
         let diffKeys = Set(plan.changes.flatMap(\.diffs).flatMap { Self.keys($0.json) })
@@ -55,6 +61,9 @@ import Testing
         #expect(
             Self.strings(defs?["change"]?["properties"]?["action"]?["enum"])
                 == Set(ChangeAction.allCases.map(\.rawValue)))
+        #expect(
+            Self.strings(defs?["error"]?["properties"]?["kind"]?["enum"])
+                == Set(PlanError.Kind.allCases.map(\.rawValue)))
     }
 
     @Test func driftReportSchemaSharesThePlanDefinitions() throws {
