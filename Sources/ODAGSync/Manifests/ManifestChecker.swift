@@ -19,11 +19,13 @@ struct ManifestChecker {
     }
     static let expectedBinding = "a binding object with \(quotedList(ManifestSchema.bindingKeys))"
 
-    private var checker: DocumentChecker
-    private let resolver: VariableResolver
+    var checker: DocumentChecker
+    let resolver: VariableResolver
     private let fileIndex: Int
     private let linkLocations: [SourceLocation?]
-    private(set) var links: [DeclaredLink] = []
+    /// The flavour the file's links are checked in.
+    let flavour: APIFlavour
+    var links: [DeclaredLink] = []
     private(set) var names: [Occurrence] = []
     private(set) var ids: [Occurrence] = []
     private(set) var linkCount = 0
@@ -31,16 +33,33 @@ struct ManifestChecker {
     /// environment and is reused.
     private(set) var usesVariables = false
 
-    init(file: ManifestFile, fileIndex: Int, value: JSONValue, resolver: VariableResolver) {
+    init(
+        file: ManifestFile, fileIndex: Int, value: JSONValue, resolver: VariableResolver,
+        flavour: APIFlavour = .document
+    ) {
         self.checker = DocumentChecker(value: value, positions: file.positions, file: file.file)
         self.resolver = resolver
         self.fileIndex = fileIndex
         self.linkLocations = file.linkLocations
+        self.flavour = flavour
     }
 
     var diagnostics: [Diagnostic] { checker.diagnostics }
 
-    private var errorCount: Int { checker.errorCount }
+    var errorCount: Int { checker.errorCount }
+
+    /// The flavour the links of a parsed manifest show: the first link whose keys show one, with its
+    /// index and the key that shows it; `nil` when none does.
+    static func shownFlavour(of value: JSONValue) -> (flavour: APIFlavour, path: String)? {
+        guard case .array(let elements)? = value["links"] else { return nil }
+        for (index, element) in elements.enumerated() {
+            guard case .object(let members) = element, let shown = QseowManifestSchema.shownFlavour(of: members)
+            else { continue }
+            let linkPath = JSONPath.appending(index: index, to: "links")
+            return (shown.flavour, JSONPath.appending(key: shown.key, to: linkPath))
+        }
+        return nil
+    }
 
     mutating func run() {
         let expectedRoot = "an object with a \"links\" array"
@@ -70,6 +89,21 @@ struct ManifestChecker {
 
     private mutating func checkLink(_ value: JSONValue, at path: String, location: SourceLocation?) {
         guard let members = checker.object(value, at: path, expected: "a link object") else { return }
+        if let shown = QseowManifestSchema.shownFlavour(of: members), shown.flavour != flavour {
+            checker.keyError(
+                JSONPath.appending(key: shown.key, to: path),
+                "this link is written in the \(shown.flavour.rawValue) flavour (it has \(quoted(shown.key))), but "
+                    + "this manifest is in the \(flavour.rawValue) flavour; a manifest's links are all in one flavour")
+            return
+        }
+        switch flavour {
+        case .document: checkDocumentLink(members, at: path, location: location)
+        case .qseow: checkQseowLink(members, at: path, location: location)
+        }
+    }
+
+    private mutating func checkDocumentLink(_ members: [String: JSONValue], at path: String, location: SourceLocation?)
+    {
         let errorsBefore = errorCount
         var nameValue: JSONValue?
         var idValue: JSONValue?
@@ -92,6 +126,31 @@ struct ManifestChecker {
             checker.error(path, "missing required key \(quoted(key)); expected \(expected)")
         }
 
+        let (name, id) = checkNameAndId(nameValue, idValue, at: path)
+        let selectionAppId = selectionValue.flatMap { uuid($0, at: path + ".selectionAppId") }
+        let templateAppId = templateValue.flatMap { uuid($0, at: path + ".templateAppId") }
+        let properties = propertiesValue.flatMap { checkProperties($0, at: path + ".properties") }
+        let ignore =
+            ignoreValue.map { ignoreValue in
+                checkIgnore(ignoreValue, at: path + ".ignore", known: ManifestSchema.ignorableFields) { field in
+                    properties.flatMap { Self.value(at: field, in: $0) } != nil
+                }
+            } ?? []
+
+        guard errorCount == errorsBefore, let name, let selectionAppId, let templateAppId else { return }
+        // A fixed location, not one looked up in `positions` when asked for: that would keep the file's bytes
+        // (and, once asked, its positions) alive as long as the link.
+        let source = ManifestSource(file: checker.file, location: location, path: path)
+        links.append(
+            DeclaredLink(
+                name: name, id: id, selectionAppId: selectionAppId, templateAppId: templateAppId,
+                properties: properties, ignore: ignore, source: source))
+    }
+
+    /// Checks the `name` and `id` every link has, and records them for the checks across files.
+    mutating func checkNameAndId(_ nameValue: JSONValue?, _ idValue: JSONValue?, at path: String) -> (
+        name: String?, id: String?
+    ) {
         var name: String?
         if let nameValue, let text = resolvedString(nameValue, at: path + ".name") {
             if text.unicodeScalars.allSatisfy({ $0.properties.isWhitespace }) {
@@ -106,19 +165,7 @@ struct ManifestChecker {
             id = uuid(idValue, at: path + ".id")
             if let id { ids.append(Occurrence(value: id, fileIndex: fileIndex, linkPath: path, key: "id")) }
         }
-        let selectionAppId = selectionValue.flatMap { uuid($0, at: path + ".selectionAppId") }
-        let templateAppId = templateValue.flatMap { uuid($0, at: path + ".templateAppId") }
-        let properties = propertiesValue.flatMap { checkProperties($0, at: path + ".properties") }
-        let ignore = ignoreValue.map { checkIgnore($0, at: path + ".ignore", declared: properties) } ?? []
-
-        guard errorCount == errorsBefore, let name, let selectionAppId, let templateAppId else { return }
-        // A fixed location, not one looked up in `positions` when asked for: that would keep the file's bytes
-        // (and, once asked, its positions) alive as long as the link.
-        let source = ManifestSource(file: checker.file, location: location, path: path)
-        links.append(
-            DeclaredLink(
-                name: name, id: id, selectionAppId: selectionAppId, templateAppId: templateAppId,
-                properties: properties, ignore: ignore, source: source))
+        return (name, id)
     }
 
     // MARK: - Properties
@@ -254,8 +301,10 @@ struct ManifestChecker {
 
     // MARK: - Ignore
 
-    private mutating func checkIgnore(
-        _ value: JSONValue, at path: @autoclosure () -> String, declared: JSONValue?
+    /// Checks an `ignore` list against the `known` field paths; `isDeclared` tells whether the link
+    /// also declares a field (a warning: the declared value is then not managed).
+    mutating func checkIgnore(
+        _ value: JSONValue, at path: @autoclosure () -> String, known: [String], isDeclared: (String) -> Bool
     ) -> [String] {
         guard let elements = checker.array(value, at: path(), expected: "an array of field paths") else { return [] }
         var result: [String] = []
@@ -264,12 +313,12 @@ struct ManifestChecker {
             guard let field = resolvedString(element, at: elementPath(), expected: "a field path string") else {
                 continue
             }
-            guard ManifestSchema.ignorableFields.contains(field) else {
+            guard known.contains(field) else {
                 var message = "\(quote(field)) names no known field"
-                if let hint = KeySuggester.hint(for: field, among: ManifestSchema.ignorableFields) {
+                if let hint = KeySuggester.hint(for: field, among: known) {
                     message += "; \(hint)"
                 } else {
-                    message += "; expected one of \(quotedList(ManifestSchema.ignorableFields))"
+                    message += "; expected one of \(quotedList(known))"
                 }
                 checker.error(elementPath(), message)
                 continue
@@ -278,7 +327,7 @@ struct ManifestChecker {
                 checker.warning(elementPath(), "\(quote(field)) is listed twice")
                 continue
             }
-            if let declared, Self.value(at: field, in: declared) != nil {
+            if isDeclared(field) {
                 checker.warning(
                     elementPath(), "\(quote(field)) is both declared and ignored; the declared value is not managed")
             }
@@ -303,13 +352,13 @@ struct ManifestChecker {
     // MARK: - Values
 
     /// A string with its variables expanded, or `nil` after reporting why it cannot be used.
-    private mutating func resolvedString(
+    mutating func resolvedString(
         _ value: JSONValue, at path: @autoclosure () -> String, expected: String = "a string"
     ) -> String? {
         resolvedStringWithOrigin(value, at: path(), expected: expected)?.value
     }
 
-    private mutating func resolvedStringWithOrigin(
+    mutating func resolvedStringWithOrigin(
         _ value: JSONValue, at path: @autoclosure () -> String, expected: String
     ) -> VariableResolver.Resolution? {
         guard let raw = checker.string(value, at: path(), expected: expected) else { return nil }
@@ -320,7 +369,7 @@ struct ManifestChecker {
     }
 
     /// A UUID (after expansion), or `nil` after reporting why it is not one.
-    private mutating func uuid(_ value: JSONValue, at path: @autoclosure () -> String) -> String? {
+    mutating func uuid(_ value: JSONValue, at path: @autoclosure () -> String) -> String? {
         guard let resolution = resolvedStringWithOrigin(value, at: path(), expected: "a UUID string") else {
             return nil
         }
@@ -338,7 +387,7 @@ struct ManifestChecker {
     }
 
     /// A value from the input quoted and shortened.
-    private func quote(_ text: String) -> String {
+    func quote(_ text: String) -> String {
         quoted(text, limit: 60)
     }
 }

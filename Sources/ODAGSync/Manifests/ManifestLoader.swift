@@ -118,12 +118,14 @@ public struct ManifestLoader: Sendable {
         }
     }
 
-    /// Finds, reads and checks the manifests under `paths` in one step.
+    /// Finds, reads and checks the manifests under `paths` in one step; `flavour` is the config's `api`
+    /// (`nil`: the flavour the manifests show).
     public func load(
-        paths: [String], resolver: VariableResolver = VariableResolver(), scope: LinkScope = LinkScope()
+        paths: [String], resolver: VariableResolver = VariableResolver(), scope: LinkScope = LinkScope(),
+        flavour: APIFlavour? = nil
     ) -> ManifestLoadResult {
         let found = findFiles(paths)
-        var result = Self.check(readFiles(found.files), resolver: resolver, scope: scope)
+        var result = Self.check(readFiles(found.files), resolver: resolver, scope: scope, flavour: flavour)
         result.diagnostics = Diagnostic.normalized(result.diagnostics + found.diagnostics)
         return result
     }
@@ -167,18 +169,21 @@ public struct ManifestLoader: Sendable {
     }
 
     /// Checks parsed files with one set of variables: each link's shape, then the rules across files
-    /// (unique names, unique pinned ids, names within `scope`).
-    public static func check(_ files: [ManifestFile], resolver: VariableResolver, scope: LinkScope)
-        -> ManifestLoadResult
-    {
+    /// (unique names, unique pinned ids, names within `scope`, one flavour). `flavour` is the config's
+    /// `api`; `nil` lets the manifests' fields tell it.
+    public static func check(
+        _ files: [ManifestFile], resolver: VariableResolver, scope: LinkScope, flavour: APIFlavour? = nil
+    ) -> ManifestLoadResult {
         var cache: [Int: ManifestChecker] = [:]
-        return check(files, resolver: resolver, scope: scope, cache: &cache)
+        return check(files, resolver: resolver, scope: scope, flavour: flavour, cache: &cache)
     }
 
-    /// ``check(_:resolver:scope:)`` that reuses, from `cache`, the checks of files that use no variables
-    /// (their outcome does not depend on the environment) and adds such files to it.
+    /// ``check(_:resolver:scope:flavour:)`` that reuses, from `cache`, the checks of files that use no
+    /// variables (their outcome depends on nothing but the flavour they were checked in) and adds such
+    /// files to it.
     static func check(
-        _ files: [ManifestFile], resolver: VariableResolver, scope: LinkScope, cache: inout [Int: ManifestChecker]
+        _ files: [ManifestFile], resolver: VariableResolver, scope: LinkScope, flavour configured: APIFlavour? = nil,
+        cache: inout [Int: ManifestChecker]
     ) -> ManifestLoadResult {
         var links: [DeclaredLink] = []
         var diagnostics: [Diagnostic] = []
@@ -207,14 +212,18 @@ public struct ManifestLoader: Sendable {
                 file: file, location: location, path: occurrence.path,
                 "\(message); also declared at \(where_) (\(first.path)); each link must be declared once")
         }
+        let flavours = Self.flavours(of: files, configured: configured, environment: resolver.environment)
+        diagnostics += flavours.diagnostics
         for (index, file) in files.enumerated() {
             if let failure = file.failure { diagnostics.append(failure) }
             guard let value = file.value else { continue }
+            let fileFlavour = flavours.files[index]
             let checker: ManifestChecker
-            if let cached = cache[index] {
+            if let cached = cache[index], cached.flavour == fileFlavour {
                 checker = cached
             } else {
-                var fresh = ManifestChecker(file: file, fileIndex: index, value: value, resolver: resolver)
+                var fresh = ManifestChecker(
+                    file: file, fileIndex: index, value: value, resolver: resolver, flavour: fileFlavour)
                 fresh.run()
                 if !fresh.usesVariables { cache[index] = fresh }
                 checker = fresh
@@ -254,7 +263,38 @@ public struct ManifestLoader: Sendable {
             }
         }
         return ManifestLoadResult(
-            links: links, diagnostics: Diagnostic.normalized(diagnostics), fileCount: files.count, linkCount: linkCount)
+            links: links, diagnostics: Diagnostic.normalized(diagnostics), fileCount: files.count, linkCount: linkCount,
+            flavour: flavours.project)
+    }
+
+    /// The flavour of each file (the one its links show, else the project's, else `document`) and of the
+    /// project (`configured`, else the one the first telling file shows), with an error for each file
+    /// whose links show another flavour than the project's.
+    static func flavours(of files: [ManifestFile], configured: APIFlavour?, environment: String?) -> (
+        project: APIFlavour?, files: [APIFlavour], diagnostics: [Diagnostic]
+    ) {
+        let shown = files.map { file in file.value.flatMap(ManifestChecker.shownFlavour(of:)) }
+        let firstTelling = shown.indices.first { shown[$0] != nil }
+        let project = configured ?? firstTelling.flatMap { shown[$0]?.flavour }
+        var diagnostics: [Diagnostic] = []
+        for (index, file) in files.enumerated() {
+            guard let (flavour, path) = shown[index], let project, flavour != project else { continue }
+            let key = path.split(separator: ".").last.map(String.init) ?? path
+            var message = "this manifest is written in the \(flavour.rawValue) flavour (it has \(quoted(key))), but "
+            if configured != nil {
+                let inEnvironment = environment.map { " for environment \(quoted($0))" } ?? ""
+                message += "the config's \"api\" is \(quoted(project.rawValue))\(inEnvironment)"
+            } else if let firstTelling {
+                message += "\(files[firstTelling].file) is written in the \(project.rawValue) flavour"
+            }
+            message += "; a project's manifests are all in the flavour its server speaks"
+            diagnostics.append(
+                .error(
+                    file: file.file,
+                    location: file.positions.keyLocation(of: path) ?? file.positions.location(of: path),
+                    path: path, message))
+        }
+        return (project, shown.map { $0?.flavour ?? project ?? .document }, diagnostics)
     }
 
     /// Files in a manifest folder that end with this are JSON Schemas (the one `export` writes beside

@@ -36,6 +36,12 @@ struct DocumentChecker {
         errorCount += 1
     }
 
+    /// Reports a warning about the key of the member at `path` (a key that is passed through unchecked).
+    mutating func keyWarning(_ path: String, _ message: String) {
+        let location = positions.keyLocation(of: path) ?? positions.location(of: path)
+        diagnostics.append(.warning(file: file, location: location, path: path, message))
+    }
+
     /// The members of the object at `path`, or `nil` (and an error) when it is something else.
     mutating func object(_ value: JSONValue, at path: @autoclosure () -> String, expected: String = "an object")
         -> [String: JSONValue]?

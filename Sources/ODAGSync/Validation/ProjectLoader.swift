@@ -107,21 +107,22 @@ public struct ProjectLoader: Sendable {
 
         var links: [DeclaredLink] = []
         var linkCount = 0
+        var flavour: APIFlavour?
         var cache: [Int: ManifestChecker] = [:]
         for (index, config) in configs.enumerated() {
             let result = ManifestLoader.check(
                 manifests, resolver: config.resolver(processEnvironment: processEnvironment, credentials: credentials),
-                scope: config.scope,
-                cache: &cache)
+                scope: config.scope, flavour: config.api, cache: &cache)
             diagnostics += result.diagnostics
             if index == 0 {
                 links = result.links
                 linkCount = result.linkCount
+                flavour = result.flavour
             }
         }
         return ValidationReport(
             diagnostics: Diagnostic.normalized(diagnostics), files: files, linkCount: linkCount, configs: configs,
-            links: links)
+            links: links, flavour: flavour)
     }
 
     /// The settings to check under: the selected environment's, else each environment's, else the top level's.

@@ -1,3 +1,5 @@
+import ODAGCore
+
 /// The outcome of `odag-sync validate`: every problem found, what was read, and what it declares.
 public struct ValidationReport: Sendable {
     /// Every problem, sorted by file, line and column.
@@ -11,16 +13,21 @@ public struct ValidationReport: Sendable {
     public var configs: [ResolvedConfig]
     /// The valid declared links under the first of ``configs``.
     public var links: [DeclaredLink]
+    /// The project's flavour under the first of ``configs``: its `api`, else the one the manifests show;
+    /// `nil` when neither tells. Plan and apply check it against the server's.
+    public var flavour: APIFlavour?
 
     /// Creates a report.
     public init(
-        diagnostics: [Diagnostic], files: [String], linkCount: Int, configs: [ResolvedConfig], links: [DeclaredLink]
+        diagnostics: [Diagnostic], files: [String], linkCount: Int, configs: [ResolvedConfig], links: [DeclaredLink],
+        flavour: APIFlavour? = nil
     ) {
         self.diagnostics = diagnostics
         self.files = files
         self.linkCount = linkCount
         self.configs = configs
         self.links = links
+        self.flavour = flavour
     }
 
     /// How many files were read (the config file included).

@@ -9,7 +9,10 @@ struct ValidateCommand: Command {
         Reads odag-sync.json (or --config) and the manifests (PATHS, or the config's "manifests") and
         reports every problem at once as file:line:column: path: message. Without --env the manifests
         are checked against every environment of the config. Needs no server.
-        Exit codes: 0 valid, 1 problems found, 64 bad usage.
+        Manifests are in one API flavour, "document" or "qseow" (Qlik's documented link fields): the one
+        the config's "api" names, else the one their link keys show; mixing them is an error. Warnings
+        (such as a property key Qlik added that odag-sync does not check) are shown but do not fail.
+        Exit codes: 0 valid (warnings allowed), 1 errors found, 64 bad usage.
         """
     static let examples = [
         "odag-sync validate",
