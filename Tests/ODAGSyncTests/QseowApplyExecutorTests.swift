@@ -218,11 +218,11 @@ final class InMemoryQseowService: LinkService {
         _ service: InMemoryQseowService, stale: StaleChangePolicy = .reapply(rebuild: rebuild)
     ) async throws -> ApplyExecutor {
         let known = try await service.listLinks().compactMap(\.id)
-        return ApplyExecutor(service: service, api: .qseow, parallelism: 2, knownIds: Set(known), staleChanges: stale)
+        return ApplyExecutor(service: service, parallelism: 2, knownIds: Set(known), staleChanges: stale)
     }
 
     func plan(_ changes: [PlannedChange]) -> Plan {
-        Plan(server: "test", generatedAt: "2026-03-01T00:00:00Z", changes: changes)
+        Plan(server: "test", generatedAt: "2026-03-01T00:00:00Z", changes: changes, api: .qseow)
     }
 
     func update(_ service: InMemoryQseowService, _ id: String, _ fields: [String: JSONValue]) throws -> PlannedChange {
@@ -243,7 +243,7 @@ final class InMemoryQseowService: LinkService {
     func retirement(_ service: InMemoryQseowService, _ id: String) throws -> PlannedChange {
         let live = try #require(service.wire(id))
         return PlannedChange(
-            action: .delete, name: live["name"]?.stringValue ?? "", id: id, before: live,
+            action: .retire, name: live["name"]?.stringValue ?? "", id: id, before: live,
             after: ["modifiedDate": live["modifiedDate"] ?? .null, "statusSetting": "decommission"])
     }
 
@@ -419,8 +419,8 @@ final class InMemoryQseowService: LinkService {
     @Test func aRetireDecommissionsAndNeverDeletes() async throws {
         let service = InMemoryQseowService()
         let id = service.seed("Stray")
-        let report = try await executor(service).retire(try retirement(service, id))
-        #expect(report.outcome == .succeeded(newId: nil), "\(report.outcome)")
+        let report = try await executor(service).apply(plan([try retirement(service, id)]))
+        #expect(report.results.first?.outcome == .succeeded(newId: nil), "\(report.results)")
         #expect(service.wire(id)?["status"] == "decommissioned")
         #expect(service.modifyBodies.first?.objectValue?.keys.sorted() == ["modifiedDate", "statusSetting"])
         #expect(service.log == ["PUT \(id)"])
@@ -429,24 +429,90 @@ final class InMemoryQseowService: LinkService {
     @Test func aStaleRetireFailsFromAPlanFileAndIsResentWhenApplyingManifests() async throws {
         let fromPlan = InMemoryQseowService(InMemoryQseowService.State(interferences: 1))
         let first = fromPlan.seed("Stray")
-        let failed = try await executor(fromPlan, stale: .fail).retire(try retirement(fromPlan, first))
-        #expect(!failed.outcome.isSuccess)
+        let failed = try await executor(fromPlan, stale: .fail).apply(plan([try retirement(fromPlan, first)]))
+        #expect(failed.failed == 1)
         #expect(fromPlan.wire(first)?["status"] == "active")
+        #expect(fromPlan.log == ["PUT \(first)", "GET \(first)"], "read to see whether it was retired, not re-sent")
 
         let fromManifests = InMemoryQseowService(InMemoryQseowService.State(interferences: 1))
         let second = fromManifests.seed("Stray")
-        let resent = try await executor(fromManifests).retire(try retirement(fromManifests, second))
-        #expect(resent.outcome == .succeeded(newId: nil), "\(resent.outcome)")
-        #expect(resent.notes == [ApplyExecutor.reretiredNote])
+        let resent = try await executor(fromManifests).apply(plan([try retirement(fromManifests, second)]))
+        #expect(resent.results.first?.outcome == .succeeded(newId: nil), "\(resent.results)")
+        #expect(resent.results.first?.notes == [ApplyExecutor.reretiredNote])
         #expect(fromManifests.wire(second)?["status"] == "decommissioned")
     }
 
     @Test func aRetireWhoseAnswerWasLostIsFoundDoneOnReading() async throws {
         let service = InMemoryQseowService(InMemoryQseowService.State(loseModifyAnswers: 1))
         let id = service.seed("Stray")
-        let run = try await executor(service, stale: .fail).retire(try retirement(service, id))
-        #expect(run.outcome == .alreadyDone(note: "the link was already retired", newId: nil))
+        let report = try await executor(service, stale: .fail).apply(plan([try retirement(service, id)]))
+        #expect(report.results.first?.outcome == .alreadyDone(note: "the link was already retired", newId: nil))
         #expect(service.log == ["PUT \(id)", "GET \(id)"])
+    }
+
+    @Test func retiresThenUpdatesThenCreates() async throws {
+        let service = InMemoryQseowService()
+        let stray = service.seed("Stray")
+        let kept = service.seed("Kept")
+        let changes = [create("New"), try update(service, kept, ["rowEstExpr": "b"]), try retirement(service, stray)]
+        let known = try await service.listLinks().compactMap(\.id)
+        let report = await ApplyExecutor(service: service, parallelism: 1, knownIds: Set(known)).apply(plan(changes))
+        #expect(report.allSucceeded, "\(report.results)")
+        #expect(service.log == ["PUT \(stray)", "PUT \(kept)", "POST New"])
+        #expect(report.results.map(\.change.action) == [.create, .update, .retire], "results in plan order")
+    }
+
+    @Test func aRetireInADocumentPlanSendsNothing() async throws {
+        let service = InMemoryQseowService()
+        let id = service.seed("Stray")
+        var document = plan([try retirement(service, id)])
+        document.api = .document
+        let report = try await executor(service).apply(document)
+        #expect(report.failed == 1)
+        #expect(service.log.isEmpty)
+    }
+
+    @Test func anIncompleteLinkIsUpdatedByTheNextPlanNotCreatedAgain() async throws {
+        let missing = "dead0000-0000-4000-8000-000000000003"
+        let service = InMemoryQseowService(InMemoryQseowService.State(missingTemplates: [missing]))
+        let source = ManifestSource(file: "links.json", location: SourceLocation(line: 1, column: 1), path: "links[0]")
+        let options = PlanOptions(server: "test", generatedAt: "2026-03-01T00:00:00Z", api: .qseow)
+        let broken = DeclaredLink(
+            name: "Sales", selectionAppId: F.appA, templateAppId: missing, source: source,
+            qseow: QseowDeclaredFields(rowEstExpr: "Count(x)"))
+        let first = Planner.plan(desired: [broken], live: [], options: options)
+        let failed = try await executor(service).apply(first)
+        #expect(failed.failed == 1)
+
+        let fixed = DeclaredLink(
+            name: "Sales", selectionAppId: F.appA, templateAppId: F.appB, source: source,
+            qseow: QseowDeclaredFields(rowEstExpr: "Count(x)"))
+        let live = try await service.listLinks()
+        let second = Planner.plan(desired: [fixed], live: live, options: options)
+        #expect(second.changes.map(\.action) == [.update], "\(second.changes)")
+        let report = try await executor(service).apply(second)
+        #expect(report.allSucceeded, "\(report.results)")
+        #expect(service.wires.count == 1, "never a duplicate")
+        #expect(try await service.listLinks().first?.status == "active")
+        #expect(Planner.plan(desired: [fixed], live: try await service.listLinks(), options: options).changes.isEmpty)
+    }
+
+    @Test func reapplyingRebuildsFromTheDeclarationThePlanCameFrom() async throws {
+        let service = InMemoryQseowService(InMemoryQseowService.State(interferences: 1))
+        service.seed("Sales")
+        let source = ManifestSource(file: "links.json", location: SourceLocation(line: 1, column: 1), path: "links[0]")
+        let declaration = DeclaredLink(
+            name: "Sales", selectionAppId: F.appA, templateAppId: F.appB, source: source,
+            qseow: QseowDeclaredFields(rowEstExpr: "b"))
+        let options = PlanOptions(server: "test", generatedAt: "2026-03-01T00:00:00Z", api: .qseow)
+        let planned = Planner.plan(desired: [declaration], live: try await service.listLinks(), options: options)
+        let report = try await executor(service, stale: .reapplying([declaration])).apply(planned)
+        #expect(report.allSucceeded, "\(report.results)")
+        #expect(report.results.first?.notes == [ApplyExecutor.reappliedNote])
+        let link = try #require(service.wires.first)
+        #expect(link["rowEstExpr"] == "b")
+        #expect(link["properties"]?["menuLabel"]?.arrayValue?.first?["label"]?.stringValue?.hasPrefix("their") == true)
+        #expect(Planner.plan(desired: [declaration], live: try await service.listLinks(), options: options).changes.isEmpty)
     }
 
     @Test func aDeleteOrReplaceInAQseowPlanSendsNothing() async throws {

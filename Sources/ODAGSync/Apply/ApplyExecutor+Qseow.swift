@@ -94,9 +94,7 @@ extension ApplyExecutor {
     /// server, retired. Settled by re-reading when the answer was lost or the date was stale.
     func retire(_ change: PlannedChange) async -> ChangeRun {
         guard let id = change.id else { return ChangeRun(outcome: .failed("the plan has no id for this link")) }
-        guard let body = change.after ?? change.before.map(Self.retireBody) else {
-            return ChangeRun(outcome: .failed("the plan has no body for this link"))
-        }
+        guard let body = change.after else { return ChangeRun(outcome: .failed("the plan has no body for this link")) }
         var run = ChangeRun(outcome: .succeeded(newId: nil))
         do {
             run.outcome = Self.retired(try await send(id: id, body, into: &run))
@@ -111,11 +109,11 @@ extension ApplyExecutor {
                 if now.status == "decommissioned" {
                     return run.replacing(.alreadyDone(note: "the link was already retired", newId: nil))
                 }
-                guard case .reapply = staleChanges, let wire = now.qseow?.wire else {
+                guard case .reapply = staleChanges else {
                     return run.replacing(.failed(Self.refused(refusal, stale: stale)))
                 }
                 run.notes.append(stale ? Self.reretiredNote : Self.lostRetiredNote)
-                run.outcome = Self.retired(try await send(id: id, Self.retireBody(wire), into: &run))
+                run.outcome = Self.retired(try await send(id: id, QseowPayloads.retire(live: now), into: &run))
                 return run
             } catch  where service.isNotFound(error) {
                 return run.replacing(.alreadyDone(note: "the link was already gone", newId: nil))
@@ -126,11 +124,6 @@ extension ApplyExecutor {
         } catch {
             return run.replacing(.failed("\(error)"))
         }
-    }
-
-    /// The retire payload for `link` as read: its `modifiedDate`, exactly as sent, and the status setting.
-    static func retireBody(_ link: JSONValue) -> JSONValue {
-        ["modifiedDate": link["modifiedDate"] ?? .null, "statusSetting": "decommission"]
     }
 
     /// A retire's outcome from the server's answer: done only when the link is `decommissioned`.

@@ -18,8 +18,6 @@ import ODAGCore
 public struct ApplyExecutor: Sendable {
     /// The server.
     public let service: any LinkService
-    /// The flavour the plan's bodies are written in, and so the requests that carry them.
-    public let api: APIFlavour
     /// How many changes run at once.
     public let parallelism: Int
     /// Stops new changes from starting once set.
@@ -36,12 +34,11 @@ public struct ApplyExecutor: Sendable {
 
     /// Creates an executor.
     public init(
-        service: any LinkService, api: APIFlavour = .document, parallelism: Int = 8,
+        service: any LinkService, parallelism: Int = 8,
         interruption: InterruptionFlag = InterruptionFlag(), knownIds: Set<String>, createAttempts: Int = 3,
         staleChanges: StaleChangePolicy = .fail, progress: @escaping @Sendable (ChangeResult) -> Void = { _ in }
     ) {
         self.service = service
-        self.api = api
         self.parallelism = max(1, parallelism)
         self.interruption = interruption
         self.knownIds = Set(knownIds.map { $0.lowercased() })
@@ -62,20 +59,23 @@ public struct ApplyExecutor: Sendable {
             report(changes[index], run, elapsed[index])
         }
 
-        // Phase 1: deletes, and the delete half of replaces (a replace is reported once, after its create).
-        for index in changes.indices where changes[index].action == .replace || changes[index].action == .delete {
-            let problem =
-                api == .qseow
-                ? Self.noDeleteInQseow : changes[index].action == .replace ? invalidCreateBody(changes[index]) : nil
-            if let problem { finish(index, ChangeRun(outcome: .failed(problem))) }
+        // Phase 1: deletes and retires, and the delete half of replaces (a replace is reported once, after its
+        // create).
+        let removals: Set<ChangeAction> = [.delete, .replace, .retire]
+        for index in changes.indices where removals.contains(changes[index].action) {
+            if let problem = unsendable(changes[index], api: plan.api) {
+                finish(index, ChangeRun(outcome: .failed(problem)))
+            }
         }
-        let deletions = changes.indices.filter {
-            (changes[$0].action == .delete || changes[$0].action == .replace) && runs[$0] == nil
-        }
-        await runPhase(deletions, of: changes, { change in ChangeRun(outcome: await self.delete(change)) }) {
-            index, run, ms in
+        let deletions = changes.indices.filter { removals.contains(changes[$0].action) && runs[$0] == nil }
+        await runPhase(
+            deletions, of: changes,
+            { change in
+                change.action == .retire ? await self.retire(change) : ChangeRun(outcome: await self.delete(change))
+            }
+        ) { index, run, ms in
             elapsed[index] += ms
-            if changes[index].action == .delete || !run.outcome.isSuccess {
+            if changes[index].action != .replace || !run.outcome.isSuccess {
                 finish(index, run.replacing(replaceHalf(run.outcome, of: changes[index], deleted: false)))
             } else {
                 deletedHalves.insert(index)
@@ -83,7 +83,10 @@ public struct ApplyExecutor: Sendable {
         }
         // Phase 2: updates.
         let updates = changes.indices.filter { changes[$0].action == .update }
-        await runPhase(updates, of: changes, { change in await self.update(change) }) { index, run, ms in
+        let qseow = plan.api == .qseow
+        await runPhase(
+            updates, of: changes, { change in qseow ? await self.updateQseow(change) : await self.update(change) }
+        ) { index, run, ms in
             elapsed[index] = ms
             finish(index, run)
         }
@@ -91,7 +94,9 @@ public struct ApplyExecutor: Sendable {
         let creations = changes.indices.filter {
             changes[$0].action == .create || (changes[$0].action == .replace && runs[$0] == nil)
         }
-        await runPhase(creations, of: changes, { change in await self.create(change) }) { index, run, ms in
+        await runPhase(
+            creations, of: changes, { change in qseow ? await self.createQseow(change) : await self.create(change) }
+        ) { index, run, ms in
             elapsed[index] += ms
             var outcome = replaceHalf(run.outcome, of: changes[index], deleted: true)
             if outcome == .notStarted && deletedHalves.contains(index) {
@@ -115,9 +120,21 @@ public struct ApplyExecutor: Sendable {
         return ApplyReport(server: plan.server, results: results, interrupted: interruption.isInterrupted)
     }
 
-    /// Why a delete or replace in a `qseow` plan fails without a request.
-    static let noDeleteInQseow =
-        "the qseow flavour deletes no link (Qlik documents no link DELETE): a prune retires the link and an app change is an update; make a new plan"
+    /// Why a delete, replace or retire cannot be sent in the plan's flavour (checked before any is
+    /// sent, so a replace whose create could not follow keeps its old link), or `nil` when it can.
+    func unsendable(_ change: PlannedChange, api: APIFlavour) -> String? {
+        switch (api, change.action) {
+        case (.qseow, .delete), (.qseow, .replace):
+            return
+                "the qseow flavour deletes no link (Qlik documents no link DELETE): a prune retires the link and an app change is an update; make a new plan"
+        case (.document, .retire):
+            return "only the qseow flavour retires links; make a new plan"
+        case (.document, .replace):
+            return invalidCreateBody(change)
+        default:
+            return nil
+        }
+    }
 
     private func report(_ change: PlannedChange, _ run: ChangeRun, _ ms: Int) {
         guard run.outcome != .notStarted else { return }
@@ -197,7 +214,6 @@ public struct ApplyExecutor: Sendable {
     }
 
     func update(_ change: PlannedChange) async -> ChangeRun {
-        if api == .qseow { return await updateQseow(change) }
         guard let id = change.id, let after = change.after else {
             return ChangeRun(outcome: .failed("the plan has no id or body for this link"))
         }
@@ -218,7 +234,6 @@ public struct ApplyExecutor: Sendable {
     }
 
     func create(_ change: PlannedChange) async -> ChangeRun {
-        if api == .qseow { return await createQseow(change) }
         guard let after = change.after else { return ChangeRun(outcome: .failed("the plan has no body for this link")) }
         let body: OdagLinkCreate
         do {

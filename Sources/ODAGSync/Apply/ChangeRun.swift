@@ -29,3 +29,18 @@ public enum StaleChangePolicy: Sendable {
     /// A retire is re-sent with the new `modifiedDate`.
     case reapply(rebuild: @Sendable (PlannedChange, OdagLink) -> JSONValue?)
 }
+
+extension StaleChangePolicy {
+    /// Re-applies stale changes from `declarations` (applying manifests): an update is rebuilt from the
+    /// declaration it was planned from (the same source and name) over the link as it is now, with
+    /// ``QseowPayloads/modify(declaration:live:)``, so the other writer's undeclared changes are kept.
+    public static func reapplying(_ declarations: [DeclaredLink]) -> StaleChangePolicy {
+        let bySource = Dictionary(
+            declarations.map { ($0.source.description, $0) }, uniquingKeysWith: { first, _ in first })
+        return .reapply { change, live in
+            guard let source = change.source, let declaration = bySource[source], declaration.name == change.name
+            else { return nil }
+            return QseowPayloads.modify(declaration: declaration, live: live)
+        }
+    }
+}

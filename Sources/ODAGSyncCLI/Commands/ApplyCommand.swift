@@ -84,8 +84,10 @@ struct ApplyCommand: Command {
                 throw CommandError.failed("apply cancelled; nothing was changed")
             }
         }
+        // A change refused for a stale modifiedDate is rebuilt from its declaration over the link as it is now.
         return await execute(
-            plan, live: live, connection: connection, context: context, format: format, parallelism: parallelism)
+            plan, live: live, connection: connection, context: context, format: format, parallelism: parallelism,
+            staleChanges: .reapplying(project.links))
     }
 
     /// The plan file named by the only argument, if it is one (a JSON file with `formatVersion`).
@@ -143,8 +145,10 @@ struct ApplyCommand: Command {
         if arguments.has("--dry-run") {
             return dryRun(plan, format: format, context: context)
         }
+        // Anything rebuilt after a stale modifiedDate would be unreviewed: such a change fails instead.
         return await execute(
-            plan, live: live, connection: connection, context: context, format: format, parallelism: parallelism)
+            plan, live: live, connection: connection, context: context, format: format, parallelism: parallelism,
+            staleChanges: .fail)
     }
 
     /// Prints what would be done without doing it: the plan (already printed in text), or the plan
@@ -173,7 +177,7 @@ struct ApplyCommand: Command {
 
     static func execute(
         _ plan: Plan, live: [OdagLink], connection: ServerConnection, context: CommandContext, format: String,
-        parallelism: Int
+        parallelism: Int, staleChanges: StaleChangePolicy
     ) async -> ExitCode {
         let interruption = InterruptionFlag()
         let console = context.console
@@ -197,7 +201,7 @@ struct ApplyCommand: Command {
         let done = Atomic<Int>(0)
         let executor = ApplyExecutor(
             service: connection.client, parallelism: parallelism, interruption: interruption,
-            knownIds: Set(live.compactMap(\.id)),
+            knownIds: Set(live.compactMap(\.id)), staleChanges: staleChanges,
             progress: { result in
                 let finished = done.add(1, ordering: .sequentiallyConsistent).newValue
                 guard format == "text", !console.quiet else { return }
