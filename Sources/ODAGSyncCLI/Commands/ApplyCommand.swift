@@ -20,6 +20,9 @@ struct ApplyCommand: Command {
         of 10 or more links in scope, is refused unless --force-deletes (a replace counts as a delete: its
         new link gets a new id); pruning with manifests that declare no links is always refused. A replace
         whose create fails after its delete prints the deleted link's definition; apply again creates it.
+        In the qseow flavour nothing is deleted: pruning retires links (statusSetting "decommission"); a
+        change refused for a stale modifiedDate is re-read and re-applied once from the manifests, and fails
+        from a PLANFILE; a link Qlik leaves incomplete is a failed change; Qlik's warnings are shown per change.
         Exit codes: 0 all changes made (or none needed), 1 an error or a failed change, 3 refused
         (stale plan, safety limit, empty manifests with pruning, credentials for a server only the
         repository's files name; nothing applied), 64 bad usage.
