@@ -119,6 +119,52 @@ public struct ApplyReportRenderer: Sendable {
         ]
     }
 
+    /// The report as GitHub-flavoured Markdown (a CI comment after apply), ending with a newline: the
+    /// summary line as a heading, then one table row per change with its mark, action, name and
+    /// result, its notes and the server's warnings in the same cell. Names and server text are
+    /// escaped so they cannot break the table or inject HTML; past `limit` UTF-8 bytes rows are cut
+    /// from the end and a note says how many.
+    public func renderMarkdown(_ report: ApplyReport, limit: Int = 65_000) -> String {
+        let head =
+            "## odag-sync apply: " + MarkdownText.escape(ApplyReportRenderer.summaryLine(report)) + "\n\n"
+            + "Server " + MarkdownText.code(report.server) + "\n\n"
+        let rows = report.results.map { result -> String in
+            let change = result.change
+            var subject = MarkdownText.escape(change.name)
+            if let id = change.id { subject += " " + MarkdownText.code(id) }
+            let time = DisplayText.seconds(milliseconds: result.milliseconds)
+            var cell: String
+            let mark: String
+            switch result.outcome {
+            case .succeeded(let newId):
+                mark = "✅"
+                cell = "done, " + time + (newId.map { " → id " + MarkdownText.code($0) } ?? "")
+            case .alreadyDone(let note, let newId):
+                mark = "✅"
+                cell = "done, " + time + (newId.map { " → id " + MarkdownText.code($0) } ?? "") + ": "
+                    + MarkdownText.escape(note)
+            case .failed(let message):
+                mark = "❌"
+                cell = "failed: " + MarkdownText.escape(message)
+            case .notStarted:
+                mark = "➖"
+                cell = "not started"
+            }
+            for note in result.notes { cell += "<br>note: " + MarkdownText.escape(note) }
+            for warning in result.warnings {
+                cell += "<br>server warning: " + MarkdownText.escape(warning.description)
+            }
+            return "| \(mark) | \(change.action.rawValue) | \(subject) | \(cell) |\n"
+        }
+        let composer = CappedMarkdown(limit: limit, fullOutputHint: "the CI log or the JSON apply report")
+        return composer.compose(
+            head: head,
+            sections: [
+                CappedMarkdown.Section(
+                    noun: "changes", heading: "| | Action | Link | Result |\n|---|---|---|---|\n", items: rows)
+            ])
+    }
+
     /// A `feedback` warning as JSON: `infoType` and `content`, each when the server sent it.
     static func json(_ warning: QseowFeedback) -> JSONValue {
         var members: [String: JSONValue] = [:]

@@ -43,11 +43,11 @@ struct ApplyCommand: Command {
             .flag("--force-deletes", "Pass the maxDeletes / maxDeletePercent safety limits"),
             .flag("--prune", "Delete unmanaged links in scope"),
             SharedOptions.target,
-            .value("--output", "FORMAT", "text (default) or json (the apply report)"),
+            .value("--output", "FORMAT", "text (default), json or markdown (the apply report)"),
         ] + SharedOptions.output
 
     static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> ExitCode {
-        let format = try arguments.choice("--output", ["text", "json"]) ?? "text"
+        let format = try arguments.choice("--output", ["text", "json", "markdown"]) ?? "text"
         let parallelism = try arguments.int("--parallelism", in: 1...64) ?? 8
         if let planFile = try planFile(arguments, context: context) {
             return try await applyPlanFile(
@@ -66,9 +66,7 @@ struct ApplyCommand: Command {
         if format == "text" { PlanMaking.render(plan, format: "text", context: context) }
         try check(plan, limits: project.config.safety, arguments: arguments)
         guard plan.hasChanges else {
-            if format == "json" {
-                context.console.output(ApplyReportRenderer().jsonText(ApplyReport(server: plan.server, results: [])))
-            }
+            if format != "text" { output(ApplyReport(server: plan.server, results: []), format: format, context: context) }
             return .success
         }
         if arguments.has("--dry-run") {
@@ -140,9 +138,7 @@ struct ApplyCommand: Command {
         if format == "text" { PlanMaking.render(plan, format: "text", context: context) }
         try check(plan, limits: config.safety, arguments: arguments)
         guard plan.hasChanges else {
-            if format == "json" {
-                context.console.output(ApplyReportRenderer().jsonText(ApplyReport(server: plan.server, results: [])))
-            }
+            if format != "text" { output(ApplyReport(server: plan.server, results: []), format: format, context: context) }
             return .success
         }
         if arguments.has("--dry-run") {
@@ -155,11 +151,17 @@ struct ApplyCommand: Command {
     }
 
     /// Prints what would be done without doing it: the plan (already printed in text), or the plan
-    /// JSON with `--output json`, so a dry run never prints nothing.
+    /// in JSON or Markdown with `--output json` or `markdown`, so a dry run never prints nothing.
     static func dryRun(_ plan: Plan, format: String, context: CommandContext) -> ExitCode {
-        if format == "json" { context.console.output(plan.jsonText) }
+        if format != "text" { PlanMaking.render(plan, format: format, context: context) }
         context.console.info("Dry run: nothing was applied.")
         return .success
+    }
+
+    /// Prints the apply report as JSON or Markdown (text is printed as the changes finish).
+    static func output(_ report: ApplyReport, format: String, context: CommandContext) {
+        let renderer = ApplyReportRenderer()
+        context.console.output(format == "json" ? renderer.jsonText(report) : renderer.renderMarkdown(report))
     }
 
     /// Refuses plans with errors and plans past the safety limits.
@@ -214,10 +216,10 @@ struct ApplyCommand: Command {
                 console.standardError.write("[\(finished)/\(total)] \(line)\n")
             })
         let report = await executor.apply(plan)
-        if format == "json" {
-            console.output(renderer.jsonText(report))
-        } else {
+        if format == "text" {
             console.output("\n" + ApplyReportRenderer(color: console.colorOutput, unicode: true).renderText(report))
+        } else {
+            output(report, format: format, context: context)
         }
         for lost in report.lostLinks {
             guard let deleted = lost.deletedLink else { continue }

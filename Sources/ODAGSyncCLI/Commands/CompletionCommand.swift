@@ -29,7 +29,7 @@ struct CompletionCommand: Command {
     static let outputFormats: [String: [String]] = [
         "validate": ["text", "json"],
         "plan": ["text", "json", "markdown"],
-        "apply": ["text", "json"],
+        "apply": ["text", "json", "markdown"],
         "drift": ["text", "json", "markdown", "prometheus"],
     ]
 
