@@ -41,7 +41,7 @@ import Testing
         #expect(try await Self.complete(["p"], in: folder.root) == ["plan"])
         #expect(try await Self.complete(["plan", "--pr"], in: folder.root) == ["--prune"])
         #expect(try await Self.complete(["plan", "--output", ""], in: folder.root) == ["json", "markdown", "text"])
-        #expect(try await Self.complete(["apply", "--output", ""], in: folder.root) == ["json", "text"])
+        #expect(try await Self.complete(["apply", "--output", ""], in: folder.root) == ["json", "markdown", "text"])
         #expect(try await Self.complete(["drift", "--output", "p"], in: folder.root) == ["prometheus"])
         #expect(try await Self.complete(["validate", "--output", ""], in: folder.root) == ["json", "text"])
         #expect(try await Self.complete(["drift", "--output", "=", "j"], in: folder.root) == ["json"], "--output=j")

@@ -58,7 +58,7 @@ public struct ApplyReportRenderer: Sendable {
                 lines.append(style.dim("- not started: " + subject))
             }
             lines += result.notes.map { "    note: " + DisplayText.sanitized($0) }
-            lines += result.warnings.map { "    server warning: " + DisplayText.sanitized($0.description) }
+            lines += ApplyReportRenderer.shownWarnings(result).map { "    server warning: " + DisplayText.sanitized($0) }
         }
         lines.append(ApplyReportRenderer.summaryLine(report))
         return lines.joined(separator: "\n") + "\n"
@@ -151,8 +151,8 @@ public struct ApplyReportRenderer: Sendable {
                 cell = "not started"
             }
             for note in result.notes { cell += "<br>note: " + MarkdownText.escape(note) }
-            for warning in result.warnings {
-                cell += "<br>server warning: " + MarkdownText.escape(warning.description)
+            for warning in ApplyReportRenderer.shownWarnings(result) {
+                cell += "<br>server warning: " + MarkdownText.escape(warning)
             }
             return "| \(mark) | \(change.action.rawValue) | \(subject) | \(cell) |\n"
         }
@@ -163,6 +163,14 @@ public struct ApplyReportRenderer: Sendable {
                 CappedMarkdown.Section(
                     noun: "changes", heading: "| | Action | Link | Result |\n|---|---|---|---|\n", items: rows)
             ])
+    }
+
+    /// The warnings to show under a change: those its failure message does not already quote (a link
+    /// left `incomplete` fails with Qlik's feedback in the message).
+    static func shownWarnings(_ result: ChangeResult) -> [String] {
+        let descriptions = result.warnings.map(\.description)
+        guard case .failed(let message) = result.outcome else { return descriptions }
+        return descriptions.filter { !message.contains($0) }
     }
 
     /// A `feedback` warning as JSON: `infoType` and `content`, each when the server sent it.
