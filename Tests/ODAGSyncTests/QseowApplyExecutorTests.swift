@@ -512,7 +512,8 @@ final class InMemoryQseowService: LinkService {
         let link = try #require(service.wires.first)
         #expect(link["rowEstExpr"] == "b")
         #expect(link["properties"]?["menuLabel"]?.arrayValue?.first?["label"]?.stringValue?.hasPrefix("their") == true)
-        #expect(Planner.plan(desired: [declaration], live: try await service.listLinks(), options: options).changes.isEmpty)
+        #expect(
+            Planner.plan(desired: [declaration], live: try await service.listLinks(), options: options).changes.isEmpty)
     }
 
     @Test func aDeleteOrReplaceInAQseowPlanSendsNothing() async throws {

@@ -58,7 +58,9 @@ public struct ApplyReportRenderer: Sendable {
                 lines.append(style.dim("- not started: " + subject))
             }
             lines += result.notes.map { "    note: " + DisplayText.sanitized($0) }
-            lines += ApplyReportRenderer.shownWarnings(result).map { "    server warning: " + DisplayText.sanitized($0) }
+            lines += ApplyReportRenderer.shownWarnings(result).map {
+                "    server warning: " + DisplayText.sanitized($0)
+            }
         }
         lines.append(ApplyReportRenderer.summaryLine(report))
         return lines.joined(separator: "\n") + "\n"
@@ -141,7 +143,8 @@ public struct ApplyReportRenderer: Sendable {
                 cell = "done, " + time + (newId.map { " → id " + MarkdownText.code($0) } ?? "")
             case .alreadyDone(let note, let newId):
                 mark = "✅"
-                cell = "done, " + time + (newId.map { " → id " + MarkdownText.code($0) } ?? "") + ": "
+                cell =
+                    "done, " + time + (newId.map { " → id " + MarkdownText.code($0) } ?? "") + ": "
                     + MarkdownText.escape(note)
             case .failed(let message):
                 mark = "❌"

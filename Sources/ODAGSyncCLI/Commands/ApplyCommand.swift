@@ -66,7 +66,9 @@ struct ApplyCommand: Command {
         if format == "text" { PlanMaking.render(plan, format: "text", context: context) }
         try check(plan, limits: project.config.safety, arguments: arguments)
         guard plan.hasChanges else {
-            if format != "text" { output(ApplyReport(server: plan.server, results: []), format: format, context: context) }
+            if format != "text" {
+                output(ApplyReport(server: plan.server, results: []), format: format, context: context)
+            }
             return .success
         }
         if arguments.has("--dry-run") {
@@ -138,7 +140,9 @@ struct ApplyCommand: Command {
         if format == "text" { PlanMaking.render(plan, format: "text", context: context) }
         try check(plan, limits: config.safety, arguments: arguments)
         guard plan.hasChanges else {
-            if format != "text" { output(ApplyReport(server: plan.server, results: []), format: format, context: context) }
+            if format != "text" {
+                output(ApplyReport(server: plan.server, results: []), format: format, context: context)
+            }
             return .success
         }
         if arguments.has("--dry-run") {

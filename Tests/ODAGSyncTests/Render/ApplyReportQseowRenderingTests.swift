@@ -50,7 +50,9 @@ import Testing
         let results = renderer.json(Self.report())["results"]?.arrayValue ?? []
         #expect(results[1]["notes"] == [.string(ApplyExecutor.reappliedNote)])
         #expect(
-            results[1]["warnings"] == [["infoType": "WARN", "content": "sheet <b>gone</b> | ask @qlik-admins\u{1B}[2J"]])
+            results[1]["warnings"] == [
+                ["infoType": "WARN", "content": "sheet <b>gone</b> | ask @qlik-admins\u{1B}[2J"]
+            ])
         #expect(results[3]["warnings"] == [["infoType": "WARN"]])
         #expect(results[0]["warnings"] == nil && results[0]["notes"] == nil, "absent when there are none")
         try GoldenFile.check(renderer.jsonText(Self.report()), "apply-qseow.json")
@@ -72,7 +74,8 @@ import Testing
 
     @Test func markdownStaysUnderItsLimit() {
         let many = (0..<2000).map {
-            ChangeResult(change: PlannedChange(action: .create, name: "Link \($0)"), outcome: .succeeded(newId: F.id($0)))
+            ChangeResult(
+                change: PlannedChange(action: .create, name: "Link \($0)"), outcome: .succeeded(newId: F.id($0)))
         }
         let markdown = ApplyReportRenderer().renderMarkdown(ApplyReport(server: "s", results: many), limit: 20_000)
         #expect(markdown.utf8.count <= 20_000)
