@@ -17,22 +17,34 @@ import Testing
 /// file. In the child the same test starts an emulator, announces its port and waits to be killed.
 @Suite struct EmulatorKillTests {
     static let stateVariable = "ODAG_EMULATOR_KILL_TEST_STATE"
+    static let apiVariable = "ODAG_EMULATOR_KILL_TEST_API"
     static let portMarker = "odag-emulator-kill-test-port="
 
     @Test func killMinus9LosesNothingAcknowledged() async throws {
-        if let statePath = ProcessInfo.processInfo.environment[Self.stateVariable] {
-            try runChild(statePath: statePath)
+        try await killMinus9LosesNothingAcknowledged(api: .document)
+    }
+
+    @Test func killMinus9LosesNothingAcknowledgedInTheQseowFlavour() async throws {
+        try await killMinus9LosesNothingAcknowledged(api: .qseow)
+    }
+
+    private func killMinus9LosesNothingAcknowledged(api: APIFlavour) async throws {
+        let environment = ProcessInfo.processInfo.environment
+        if let statePath = environment[Self.stateVariable] {
+            // The child runs every test of the suite; only the one of the flavour asked for serves.
+            if environment[Self.apiVariable] == api.rawValue { try runChild(statePath: statePath, api: api) }
             return
         }
         let folder = try TemporaryFolder(prefix: "kill")
         let path = folder.path("state.json")
 
-        var environment = ProcessInfo.processInfo.environment
-        environment[Self.stateVariable] = path
+        var childEnvironment = environment
+        childEnvironment[Self.stateVariable] = path
+        childEnvironment[Self.apiVariable] = api.rawValue
         // The shared runner: every wait on the child has a hang guard, and the child dies with the value.
         let child = try ChildProcess(
             URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path,
-            ["--testing-library", "swift-testing", "--filter", "EmulatorKillTests"], environment: environment)
+            ["--testing-library", "swift-testing", "--filter", "EmulatorKillTests"], environment: childEnvironment)
 
         // The child prints its port once it listens (among Swift Testing's own lines).
         let marker = Self.portMarker
@@ -50,8 +62,11 @@ import Testing
         _ = runOnThreads(8) { index in
             let client = try RawHTTPClient(port: childPort)
             for round in 0..<10_000 {
-                let response = try client.call("POST", "/links", json: Fixtures.makeLink(name: "k\(index)-\(round)"))
-                guard response.status == 201, let id = response.json?["id"]?.stringValue else { return }
+                let name = "k\(index)-\(round)"
+                let link = api == .document ? Fixtures.makeLink(name: name) : QseowEmulatorTests.addPayload(name: name)
+                let response = try client.call("POST", "/links", json: link)
+                let created = api == .document ? response.json : response.json?["objectDef"]
+                guard response.status == 201, let id = created?["id"]?.stringValue else { return }
                 let count = acknowledged.withLock { ids in
                     ids.append(id)
                     return ids.count
@@ -75,11 +90,14 @@ import Testing
         // And an emulator restarted on the file serves them all.
         let restarted = try Fixtures.makeEmulator(statePath: path)
         defer { restarted.stop() }
+        #expect(restarted.flavour == api)
         #expect(restarted.linkCount == savedIds.count)
     }
 
-    private func runChild(statePath: String) throws {
-        let emulator = try Emulator.start(EmulatorConfiguration(statePath: statePath))
+    private func runChild(statePath: String, api: APIFlavour) throws {
+        var configuration = EmulatorConfiguration(statePath: statePath)
+        configuration.api = api
+        let emulator = try Emulator.start(configuration)
         FileHandle.standardOutput.write(Data("\(Self.portMarker)\(emulator.port)\n".utf8))
         emulator.waitUntilStopped()
     }

@@ -25,8 +25,15 @@ public final class Emulator: Sendable {
     /// The API flavour it serves: the configuration's, else the one its state file records, else `.document`.
     public let flavour: APIFlavour
     private let server: HTTPServer
-    private let store: EmulatorStore
+    private let backend: Backend
+    private let persister: StatePersister
     private let lock: StateFileLock?
+
+    /// The store of the flavour served.
+    private enum Backend: Sendable {
+        case document(EmulatorStore)
+        case qseow(QseowStore)
+    }
 
     /// The port it listens on.
     public var port: Int { server.port }
@@ -41,13 +48,14 @@ public final class Emulator: Sendable {
     }
 
     private init(
-        configuration: EmulatorConfiguration, flavour: APIFlavour, server: HTTPServer, store: EmulatorStore,
-        lock: StateFileLock?
+        configuration: EmulatorConfiguration, flavour: APIFlavour, server: HTTPServer, backend: Backend,
+        persister: StatePersister, lock: StateFileLock?
     ) {
         self.configuration = configuration
         self.flavour = flavour
         self.server = server
-        self.store = store
+        self.backend = backend
+        self.persister = persister
         self.lock = lock
     }
 
@@ -58,8 +66,6 @@ public final class Emulator: Sendable {
     public static func start(_ configuration: EmulatorConfiguration) throws(EmulatorError) -> Emulator {
         try configuration.validate()
         let clock = configuration.clock
-        var contents = EmulatorStore.Contents()
-        var mustWrite = false
         // Taken before anything else touches the state file, and held until stop().
         let lock = try configuration.statePath.map { (path) throws(EmulatorError) in
             try StateFileLock.acquire(statePath: path)
@@ -78,33 +84,56 @@ public final class Emulator: Sendable {
                 }
             }
         }
-        guard flavour == .document else {
-            throw .invalidConfiguration("the \(flavour.rawValue) api flavour is not served yet")
-        }
-        if let path = configuration.statePath {
+        let backend: Backend
+        let persister: StatePersister
+        var mustWrite = true
+        switch flavour {
+        case .document:
+            var contents = EmulatorStore.Contents()
             // A file of the other flavour that holds nothing is simply started afresh in this one.
-            if let root, try StateFile.flavour(of: root, path: path) == .document {
+            if let root, let path = configuration.statePath, try StateFile.flavour(of: root, path: path) == .document {
                 let loaded = try StateFile.decode(
                     root: root, path: path, defaultOwner: configuration.defaultOwner, now: clock.now())
                 contents = loaded.contents
                 mustWrite = loaded.normalized
-            } else {
-                mustWrite = true
             }
+            let store = EmulatorStore(
+                contents: contents, clock: clock, queuedDuration: configuration.queuedDuration,
+                loadingDuration: configuration.loadingDuration)
+            persister = StatePersister(
+                path: configuration.statePath, sync: configuration.syncStateWrites, initialVersion: 0
+            ) { store.snapshot() }
+            backend = .document(store)
+        case .qseow:
+            var contents = QseowStore.Contents()
+            if let root, let path = configuration.statePath, try StateFile.flavour(of: root, path: path) == .qseow {
+                let loaded = try StateFile.decodeQseow(
+                    root: root, path: path, defaultOwner: configuration.defaultOwner, now: clock.now())
+                contents = loaded.contents
+                mustWrite = loaded.normalized
+            }
+            let store = QseowStore(contents: contents, clock: clock)
+            persister = StatePersister(
+                path: configuration.statePath, sync: configuration.syncStateWrites, initialVersion: 0
+            ) { store.snapshot() }
+            backend = .qseow(store)
         }
-        let store = EmulatorStore(
-            contents: contents, clock: clock, queuedDuration: configuration.queuedDuration,
-            loadingDuration: configuration.loadingDuration)
-        let persister = StatePersister(
-            path: configuration.statePath, sync: configuration.syncStateWrites, initialVersion: 0
-        ) { store.snapshot() }
         if mustWrite { try persister.saveNow() }
 
-        let router = EmulatorRouter(store: store, persister: persister, defaultOwner: configuration.defaultOwner)
         let faults = FaultInjector(
             failRate: configuration.failRate, dropRate: configuration.dropRate,
             seed: configuration.seed ?? UInt64.random(in: 0...UInt64.max))
-        let gate = EmulatorGate(configuration: configuration, faults: faults)
+        var gate = EmulatorGate(configuration: configuration, faults: faults)
+        let handler: @Sendable (HTTPServerRequest) -> HTTPServerResponse
+        switch backend {
+        case .document(let store):
+            let router = EmulatorRouter(store: store, persister: persister, defaultOwner: configuration.defaultOwner)
+            handler = { router.handle($0) }
+        case .qseow(let store):
+            let router = QseowRouter(store: store, persister: persister, defaultOwner: configuration.defaultOwner)
+            handler = { router.handle($0) }
+            gate.sessions = store
+        }
         let server: HTTPServer
         do {
             server = try HTTPServer(
@@ -112,21 +141,27 @@ public final class Emulator: Sendable {
                 limits: HTTPRequestParser.Limits(maxBodyBytes: configuration.maxBodyBytes),
                 idleTimeout: configuration.idleTimeout, requestTimeout: configuration.requestTimeout,
                 maxConnections: configuration.maxConnections
-            ) { request in
-                gate.handle(request) { router.handle($0) }
+            ) { [gate] request in
+                gate.handle(request, next: handler)
             }
         } catch {
             throw .listenFailed(error.description)
         }
         var running = configuration
         running.port = server.port
-        return Emulator(configuration: running, flavour: flavour, server: server, store: store, lock: lock)
+        return Emulator(
+            configuration: running, flavour: flavour, server: server, backend: backend, persister: persister, lock: lock
+        )
     }
 
     /// Stops listening and closes every connection; returns when all connection threads have ended, then lets
     /// another emulator serve the state file.
     public func stop() {
         server.stop()
+        if case .qseow = backend {
+            // The session count changes without a save of its own; a failed save here loses only that count.
+            try? persister.flush()
+        }
         lock?.release()
     }
 
@@ -136,12 +171,20 @@ public final class Emulator: Sendable {
     }
 
     /// The number of links held (for tests and diagnostics).
-    public var linkCount: Int { store.linkCount }
+    public var linkCount: Int {
+        switch backend {
+        case .document(let store): return store.linkCount
+        case .qseow(let store): return store.linkCount
+        }
+    }
 
     /// The proxy sessions the `qseow` flavour has created (a `Set-Cookie: X-Qlik-Session` sent to a
     /// request that carried none of its cookies), over the life of the state file, or of this run when
     /// in memory; always `0` for the `document` flavour, which sets no cookie.
-    public var sessionsCreated: Int { 0 }
+    public var sessionsCreated: Int {
+        guard case .qseow(let store) = backend else { return 0 }
+        return store.sessionsCreated
+    }
 
     /// The API flavour the state file at `path` records: `.qseow` for `"api": "qseow"`, `.document` for
     /// any other state file, `nil` when there is no file. It does not take the file's lock.

@@ -5,6 +5,8 @@ import ODAGCore
 struct EmulatorGate: Sendable {
     let configuration: EmulatorConfiguration
     let faults: FaultInjector
+    /// The proxy's sessions (the `qseow` flavour): an answer to a request without a session cookie opens one.
+    var sessions: (any ProxySessions)?
 
     static let loginPage = """
         <!DOCTYPE html>
@@ -59,13 +61,29 @@ struct EmulatorGate: Sendable {
                 status: 302, headers: headers, body: Array("<html><body>Redirecting to login</body></html>".utf8))
         }
         let decision = faults.next()
-        if decision.fail {
-            var response = EmulatorRouter.error(
-                EmulatorAPIError(status: 503, message: "the service is unavailable (injected failure), retry later"))
-            response.headers.replaceOrAdd(name: "Retry-After", value: String(configuration.retryAfterSeconds))
-            return response
+        // Past authentication, as behind Qlik's proxy: an answer that is sent opens a session (a dropped
+        // one never reached the client, so it opens none).
+        let opensSession = sessions.map { !$0.knows(request) } ?? false
+        var response = decision.fail ? EmulatorGate.unavailable(configuration) : next(request)
+        if decision.drop { return .drop }
+        if opensSession, let sessions {
+            response.headers.add(name: "Set-Cookie", value: sessions.open())
         }
-        let response = next(request)
-        return decision.drop ? .drop : response
+        return response
     }
+
+    private static func unavailable(_ configuration: EmulatorConfiguration) -> HTTPServerResponse {
+        var response = EmulatorRouter.error(
+            EmulatorAPIError(status: 503, message: "the service is unavailable (injected failure), retry later"))
+        response.headers.replaceOrAdd(name: "Retry-After", value: String(configuration.retryAfterSeconds))
+        return response
+    }
+}
+
+/// The sessions of the proxy in front of the API: which requests carry one, and opening a new one.
+protocol ProxySessions: Sendable {
+    /// Whether the request carries the cookie of a session this proxy opened.
+    func knows(_ request: HTTPServerRequest) -> Bool
+    /// Opens a session and returns its `Set-Cookie` value.
+    func open() -> String
 }

@@ -71,16 +71,8 @@ struct EmulatorRouter: Sendable {
             return EmulatorRouter.error(.notFound("no such endpoint: \(request.path)"))
         }
         let method = request.method == "HEAD" ? "GET" : request.method
-        let allowed = route.allowedMethods
-        guard allowed.contains(method) else {
-            var response = EmulatorRouter.error(
-                EmulatorAPIError(
-                    status: 405,
-                    message:
-                        "method \(request.method) is not allowed on \(request.path) (allowed: \(allowed.joined(separator: ", ")))"
-                ))
-            response.headers.replaceOrAdd(name: "Allow", value: allowed.joined(separator: ", "))
-            return response
+        if let refusal = EmulatorRouter.methodRefusal(request, method: method, allowed: route.allowedMethods) {
+            return refusal
         }
         if let problem = EmulatorRouter.xrfkeyProblem(request) {
             return EmulatorRouter.error(EmulatorAPIError(status: 401, message: problem))
@@ -90,6 +82,19 @@ struct EmulatorRouter: Sendable {
         } catch {
             return EmulatorRouter.error(error)
         }
+    }
+
+    /// `405` with `Allow` when the endpoint does not take `method`, else `nil`.
+    static func methodRefusal(_ request: HTTPServerRequest, method: String, allowed: [String]) -> HTTPServerResponse? {
+        guard !allowed.contains(method) else { return nil }
+        var response = EmulatorRouter.error(
+            EmulatorAPIError(
+                status: 405,
+                message:
+                    "method \(request.method) is not allowed on \(request.path) (allowed: \(allowed.joined(separator: ", ")))"
+            ))
+        response.headers.replaceOrAdd(name: "Allow", value: allowed.joined(separator: ", "))
+        return response
     }
 
     /// The xrfkey rule: `X-Qlik-Xrfkey` header and `Xrfkey` query both present, equal, 16 characters.
@@ -223,11 +228,7 @@ struct EmulatorRouter: Sendable {
 
     /// Waits until the change is in the state file; a failed write answers `500` (the change stays in memory).
     private func saved(_ version: UInt64) throws(EmulatorAPIError) {
-        do {
-            try persister.waitUntilSaved(version)
-        } catch {
-            throw EmulatorAPIError(status: 500, message: "the change could not be saved: \(error.description)")
-        }
+        try persister.acknowledge(version)
     }
 
     static func checkId(_ id: String, _ name: String) throws(EmulatorAPIError) {

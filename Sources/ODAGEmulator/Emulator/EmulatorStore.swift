@@ -376,7 +376,12 @@ final class EmulatorStore: Sendable {
 
     /// A stable UUID for a request's generated app (derived, so a restart gives the same id).
     static func generatedAppId(forRequest requestId: String) -> String {
-        var generator = SplitMix64(seed: fnv1a(requestId))
+        stableUUID(for: requestId)
+    }
+
+    /// A UUID derived from `text` alone, so the same text gives the same id in every run.
+    static func stableUUID(for text: String) -> String {
+        var generator = SplitMix64(seed: fnv1a(text))
         return ODAGUUID.random(using: &generator)
     }
 

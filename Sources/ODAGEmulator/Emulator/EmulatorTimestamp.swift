@@ -5,9 +5,19 @@ import Foundation
 enum EmulatorTimestamp {
     /// The timestamp of `date`, truncated to milliseconds.
     static func string(_ date: Date) -> String {
-        // Clamped to years 0001…9999 so no clock value can overflow the arithmetic below.
+        string(milliseconds: milliseconds(date))
+    }
+
+    /// Milliseconds since 1970 of `date`, truncated, and clamped to years 0001…9999 so no clock value
+    /// can overflow the arithmetic of ``string(milliseconds:)``.
+    static func milliseconds(_ date: Date) -> Int {
         let raw = (date.timeIntervalSince1970 * 1000).rounded(.down)
-        let milliseconds = raw.isNaN ? 0 : Int(min(max(raw, -62_135_596_800_000), 253_402_300_799_999))
+        return raw.isNaN ? 0 : Int(min(max(raw, -62_135_596_800_000), 253_402_300_799_999))
+    }
+
+    /// The timestamp of a count of milliseconds since 1970 (exact: no floating point on the way).
+    static func string(milliseconds: Int) -> String {
+        let milliseconds = min(max(milliseconds, -62_135_596_800_000), 253_402_300_799_999)
         let (days, msOfDay) = floorDivide(milliseconds, 86_400_000)
         let (year, month, day) = civil(fromDays: days)
         let hour = msOfDay / 3_600_000

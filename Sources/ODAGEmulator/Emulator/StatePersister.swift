@@ -44,6 +44,23 @@ final class StatePersister: Sendable {
         condition.unlock()
     }
 
+    /// Writes the current state if it holds changes no save has covered (state that changes without
+    /// waiting for a save, such as the count of proxy sessions, reaches the file at the latest here).
+    func flush() throws(EmulatorError) {
+        guard path != nil else { return }
+        let (version, _) = snapshot()
+        try waitUntilSaved(version)
+    }
+
+    /// ``waitUntilSaved(_:)`` for an API answer: a failed write is a `500` (the change stays in memory).
+    func acknowledge(_ version: UInt64) throws(EmulatorAPIError) {
+        do {
+            try waitUntilSaved(version)
+        } catch {
+            throw EmulatorAPIError(status: 500, message: "the change could not be saved: \(error.description)")
+        }
+    }
+
     /// Returns once the state file holds `version` or a later one; throws when the write that should have covered it failed.
     func waitUntilSaved(_ version: UInt64) throws(EmulatorError) {
         guard let path else { return }
