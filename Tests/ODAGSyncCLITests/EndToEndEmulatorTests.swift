@@ -31,6 +31,30 @@ import Testing
         #expect(emulator.stderr.contains("stopped (signal"), "\(emulator.stderr)")
     }
 
+    /// `odag-sync emulator --api qseow --state FILE` (README, "The emulator"): FILE records the flavour,
+    /// a later start without --api serves it, and --api document on it is refused.
+    @Test func theEmulatorCommandServesTheQseowFlavour() async throws {
+        let folder = try TemporaryFolder(prefix: "emulator-qseow")
+        defer { folder.remove() }
+        try folder.write(
+            "state.json",
+            #"{"api":"qseow","links":[{"name":"Seeded","templateApp":"22222222-2222-4222-8222-222222222222"}]}"#)
+        let (emulator, _) = try await Self.start(["--api", "qseow", "--state", "state.json"], in: folder)
+        #expect(try await emulator.stop(signal: SIGTERM) == 0, "stderr: \(emulator.stderr)")
+        #expect(emulator.stderr.contains("1 links; api qseow."), "\(emulator.stderr)")
+        #expect(E2E.json(folder.read("state.json"))?["api"]?.stringValue == "qseow")
+
+        let (again, _) = try await Self.start(["--state", "state.json"], in: folder)
+        #expect(try await again.stop(signal: SIGTERM) == 0)
+        #expect(again.stderr.contains("api qseow"), "\(again.stderr)")
+
+        let refused = await InProcess.run(["emulator", "--api", "document", "--state", "state.json"], in: folder.root)
+        #expect(refused.code != 0)
+        #expect(refused.stderr.contains("holds data of the qseow api flavour, not document"), "\(refused)")
+        let unknown = await InProcess.run(["emulator", "--api", "cloud"], in: folder.root)
+        #expect(unknown.code == 64 && unknown.stderr.contains("--api must be one of document, qseow"), "\(unknown)")
+    }
+
     @Test func printsTheListeningLineFirstServesAndStopsOnSIGTERMKeepingItsState() async throws {
         let folder = try TemporaryFolder(prefix: "emulator-process")
         defer { folder.remove() }

@@ -73,6 +73,7 @@ import Testing
             .notHere("needs a Qlik server; client certificates over TLS: ODAGClientTests"),
         // The emulator
         "odag-sync emulator --port 0 --state FILE": .here,
+        "odag-sync emulator --api qseow --state FILE": .by("theEmulatorCommandServesTheQseowFlavour"),
         // Performance, development, fuzzing, sanitizers
         ".build/release/odag-sync-bench": .notHere("a release build and minutes; .ci/bench-smoke runs it in CI"),
         ".build/release/odag-sync-bench --smoke": .notHere("a release build; .ci/bench-smoke runs it in CI"),
