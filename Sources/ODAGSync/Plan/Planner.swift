@@ -146,7 +146,7 @@ public enum Planner {
     }
 
     /// Whether a declared app id names the live one (ids compare case-insensitively).
-    private static func sameApp(_ declared: String, _ live: String?) -> Bool {
+    static func sameApp(_ declared: String, _ live: String?) -> Bool {
         declared == live || declared.lowercased() == (live ?? "").lowercased()
     }
 }

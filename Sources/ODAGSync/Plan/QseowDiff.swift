@@ -28,7 +28,7 @@ public enum QseowDiff {
             diffs.append(
                 FieldDiff(path: "name", before: live.name.map(JSONValue.string), after: .string(declaration.name)))
         }
-        if !ignore.contains("templateApp"), !sameApp(declaration.templateAppId, live.templateAppId) {
+        if !ignore.contains("templateApp"), !Planner.sameApp(declaration.templateAppId, live.templateAppId) {
             diffs.append(
                 FieldDiff(
                     path: "templateApp", before: live.templateAppId.map(JSONValue.string),
@@ -102,11 +102,6 @@ public enum QseowDiff {
         }
         return PlannedChange(
             action: .create, name: declaration.name, diffs: diffs, after: body, source: declaration.source.description)
-    }
-
-    /// Whether a declared app id names the live one (ids compare case-insensitively).
-    static func sameApp(_ declared: String, _ live: String?) -> Bool {
-        declared == live || declared.lowercased() == (live ?? "").lowercased()
     }
 
     /// The differences of the declared bindings from the live ones: for each declared binding paired
