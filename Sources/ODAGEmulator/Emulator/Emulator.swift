@@ -33,6 +33,13 @@ public final class Emulator: Sendable {
     private enum Backend: Sendable {
         case document(EmulatorStore)
         case qseow(QseowStore)
+
+        func snapshot() -> (version: UInt64, parts: [[UInt8]]) {
+            switch self {
+            case .document(let store): return store.snapshot()
+            case .qseow(let store): return store.snapshot()
+            }
+        }
     }
 
     /// The port it listens on.
@@ -71,53 +78,44 @@ public final class Emulator: Sendable {
             try StateFileLock.acquire(statePath: path)
         }
         var flavour = configuration.api ?? .document
-        var root: JSONValue?
+        // The state file's contents when it is of the flavour served; one of the other flavour that holds
+        // nothing is simply started afresh in this one.
+        var own: (root: JSONValue, path: String)?
         if let path = configuration.statePath {
             StateFile.removeStaleTemporaryFiles(of: path)
-            root = try StateFile.read(path: path)
-            if let root {
+            if let root = try StateFile.read(path: path) {
                 let recorded = try StateFile.flavour(of: root, path: path)
                 if configuration.api == nil {
                     flavour = recorded
                 } else if recorded != flavour && StateFile.holdsData(root) {
                     throw .stateFileFlavourMismatch(path: path, recorded: recorded, requested: flavour)
                 }
+                if recorded == flavour { own = (root, path) }
             }
         }
+        let owner = configuration.defaultOwner
         let backend: Backend
-        let persister: StatePersister
         var mustWrite = true
         switch flavour {
         case .document:
-            var contents = EmulatorStore.Contents()
-            // A file of the other flavour that holds nothing is simply started afresh in this one.
-            if let root, let path = configuration.statePath, try StateFile.flavour(of: root, path: path) == .document {
-                let loaded = try StateFile.decode(
-                    root: root, path: path, defaultOwner: configuration.defaultOwner, now: clock.now())
-                contents = loaded.contents
-                mustWrite = loaded.normalized
+            let loaded = try own.map { (file) throws(EmulatorError) in
+                try StateFile.decode(root: file.root, path: file.path, defaultOwner: owner, now: clock.now())
             }
-            let store = EmulatorStore(
-                contents: contents, clock: clock, queuedDuration: configuration.queuedDuration,
-                loadingDuration: configuration.loadingDuration)
-            persister = StatePersister(
-                path: configuration.statePath, sync: configuration.syncStateWrites, initialVersion: 0
-            ) { store.snapshot() }
-            backend = .document(store)
+            mustWrite = loaded?.normalized ?? true
+            backend = .document(
+                EmulatorStore(
+                    contents: loaded?.contents ?? EmulatorStore.Contents(), clock: clock,
+                    queuedDuration: configuration.queuedDuration, loadingDuration: configuration.loadingDuration))
         case .qseow:
-            var contents = QseowStore.Contents()
-            if let root, let path = configuration.statePath, try StateFile.flavour(of: root, path: path) == .qseow {
-                let loaded = try StateFile.decodeQseow(
-                    root: root, path: path, defaultOwner: configuration.defaultOwner, now: clock.now())
-                contents = loaded.contents
-                mustWrite = loaded.normalized
+            let loaded = try own.map { (file) throws(EmulatorError) in
+                try StateFile.decodeQseow(root: file.root, path: file.path, defaultOwner: owner, now: clock.now())
             }
-            let store = QseowStore(contents: contents, clock: clock)
-            persister = StatePersister(
-                path: configuration.statePath, sync: configuration.syncStateWrites, initialVersion: 0
-            ) { store.snapshot() }
-            backend = .qseow(store)
+            mustWrite = loaded?.normalized ?? true
+            backend = .qseow(QseowStore(contents: loaded?.contents ?? QseowStore.Contents(), clock: clock))
         }
+        let persister = StatePersister(
+            path: configuration.statePath, sync: configuration.syncStateWrites, initialVersion: 0
+        ) { backend.snapshot() }
         if mustWrite { try persister.saveNow() }
 
         let faults = FaultInjector(

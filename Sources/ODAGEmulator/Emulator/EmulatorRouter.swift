@@ -67,34 +67,37 @@ struct EmulatorRouter: Sendable {
     }
 
     func handle(_ request: HTTPServerRequest) -> HTTPServerResponse {
-        guard let route = EmulatorRouter.route(request.path) else {
-            return EmulatorRouter.error(.notFound("no such endpoint: \(request.path)"))
-        }
-        let method = request.method == "HEAD" ? "GET" : request.method
-        if let refusal = EmulatorRouter.methodRefusal(request, method: method, allowed: route.allowedMethods) {
-            return refusal
-        }
-        if let problem = EmulatorRouter.xrfkeyProblem(request) {
-            return EmulatorRouter.error(EmulatorAPIError(status: 401, message: problem))
-        }
-        do {
-            return try perform(route, method: method, request: request)
-        } catch {
-            return EmulatorRouter.error(error)
+        EmulatorRouter.dispatch(request, to: EmulatorRouter.route(request.path), allowed: \.allowedMethods) {
+            (route, method) throws(EmulatorAPIError) in try perform(route, method: method, request: request)
         }
     }
 
-    /// `405` with `Allow` when the endpoint does not take `method`, else `nil`.
-    static func methodRefusal(_ request: HTTPServerRequest, method: String, allowed: [String]) -> HTTPServerResponse? {
-        guard !allowed.contains(method) else { return nil }
-        var response = EmulatorRouter.error(
-            EmulatorAPIError(
-                status: 405,
-                message:
-                    "method \(request.method) is not allowed on \(request.path) (allowed: \(allowed.joined(separator: ", ")))"
-            ))
-        response.headers.replaceOrAdd(name: "Allow", value: allowed.joined(separator: ", "))
-        return response
+    /// What every API request of either flavour goes through: `404` for an unknown endpoint, `405`
+    /// with `Allow` for a method it does not take (`HEAD` is `GET`), the xrfkey rule (`401`), then
+    /// `perform`, whose errors are answered as JSON.
+    static func dispatch<Route>(
+        _ request: HTTPServerRequest, to route: Route?, allowed: (Route) -> [String],
+        perform: (Route, String) throws(EmulatorAPIError) -> HTTPServerResponse
+    ) -> HTTPServerResponse {
+        guard let route else { return error(.notFound("no such endpoint: \(request.path)")) }
+        let method = request.method == "HEAD" ? "GET" : request.method
+        let methods = allowed(route)
+        guard methods.contains(method) else {
+            var response = error(
+                EmulatorAPIError(
+                    status: 405,
+                    message:
+                        "method \(request.method) is not allowed on \(request.path) (allowed: \(methods.joined(separator: ", ")))"
+                ))
+            response.headers.replaceOrAdd(name: "Allow", value: methods.joined(separator: ", "))
+            return response
+        }
+        if let problem = xrfkeyProblem(request) { return error(EmulatorAPIError(status: 401, message: problem)) }
+        do {
+            return try perform(route, method)
+        } catch {
+            return EmulatorRouter.error(error)
+        }
     }
 
     /// The xrfkey rule: `X-Qlik-Xrfkey` header and `Xrfkey` query both present, equal, 16 characters.

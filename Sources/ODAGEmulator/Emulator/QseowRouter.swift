@@ -38,20 +38,8 @@ struct QseowRouter: Sendable {
     }
 
     func handle(_ request: HTTPServerRequest) -> HTTPServerResponse {
-        guard let route = QseowRouter.route(request.path) else {
-            return EmulatorRouter.error(.notFound("no such endpoint: \(request.path)"))
-        }
-        let method = request.method == "HEAD" ? "GET" : request.method
-        if let refusal = EmulatorRouter.methodRefusal(request, method: method, allowed: route.allowedMethods) {
-            return refusal
-        }
-        if let problem = EmulatorRouter.xrfkeyProblem(request) {
-            return EmulatorRouter.error(EmulatorAPIError(status: 401, message: problem))
-        }
-        do {
-            return try perform(route, method: method, request: request)
-        } catch {
-            return EmulatorRouter.error(error)
+        EmulatorRouter.dispatch(request, to: QseowRouter.route(request.path), allowed: \.allowedMethods) {
+            (route, method) throws(EmulatorAPIError) in try perform(route, method: method, request: request)
         }
     }
 
