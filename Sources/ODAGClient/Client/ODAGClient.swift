@@ -132,8 +132,10 @@ public struct ODAGClient: Sendable {
             }
         }
         let recognition = recogniser.recognition
-        guard case .recognised = recognition else { return RecognisedLinks(recognition: recognition, links: []) }
-        return RecognisedLinks(recognition: recognition, links: links.compactMap { $0 })
+        guard case .recognised = recognition else {
+            return RecognisedLinks(recognition: recognition, links: [], linkCount: links.count)
+        }
+        return RecognisedLinks(recognition: recognition, links: links.compactMap { $0 }, linkCount: links.count)
     }
 
     /// `POST /links`: creates a link. Never re-sent when its outcome is unknown (see the type's documentation).

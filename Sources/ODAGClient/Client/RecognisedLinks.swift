@@ -7,11 +7,14 @@ public struct RecognisedLinks: Sendable, Equatable {
     public var recognition: APIFlavour.Recognition
     /// The links, read in the recognised flavour; empty when the flavour could not be told.
     public var links: [OdagLink]
+    /// How many links the answer held, read or not.
+    public var linkCount: Int
 
     /// Creates a reading.
-    public init(recognition: APIFlavour.Recognition, links: [OdagLink]) {
+    public init(recognition: APIFlavour.Recognition, links: [OdagLink], linkCount: Int) {
         self.recognition = recognition
         self.links = links
+        self.linkCount = linkCount
     }
 }
 

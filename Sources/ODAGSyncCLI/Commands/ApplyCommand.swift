@@ -23,9 +23,14 @@ struct ApplyCommand: Command {
         In the qseow flavour nothing is deleted: pruning retires links (statusSetting "decommission"); a
         change refused for a stale modifiedDate is re-read and re-applied once from the manifests, and fails
         from a PLANFILE; a link Qlik leaves incomplete is a failed change; Qlik's warnings are shown per change.
-        Exit codes: 0 all changes made (or none needed), 1 an error or a failed change, 3 refused
-        (stale plan, safety limit, empty manifests with pruning, credentials for a server only the
-        repository's files name; nothing applied), 64 bad usage.
+        API flavour: --api, else "api" in the config, else recognised from the live links. Apply never
+        writes through a guessed flavour: when the links cannot tell (links that fit neither shape, or no
+        links with qseow manifests) it refuses until "api" or --api names it; a plan file is applied in
+        the flavour it records. A server flavour other than the manifests' (or the plan's) is an error.
+        Exit codes: 0 all changes made (or none needed), 1 an error or a failed change (also a server
+        that speaks another API flavour), 3 refused (stale plan, safety limit, empty manifests with
+        pruning, credentials for a server only the repository's files name, an API flavour that cannot
+        be told; nothing applied), 64 bad usage.
         """
     static let examples = [
         "# the quick start: apply the examples to a local emulator",
@@ -55,13 +60,15 @@ struct ApplyCommand: Command {
         }
         let options = try ConnectionOptions(arguments, context: context)
         let project = try ProjectLoading.load(arguments, context: context, credentials: options.credentials)
+        let written = try FlavourChoice.written(project, arguments)
         let connection = try ServerConnection.open(
             options, config: project.config, context: context, parallelism: parallelism)
         defer { connection.close() }
-        let live = try await PlanMaking.readLive(connection)
+        let live = try await PlanMaking.readLive(
+            connection, configured: project.config.api, named: FlavourChoice.named(arguments), written: written,
+            purpose: .writing, context: context)
         let plan = PlanMaking.plan(
-            project: project, live: live, connection: connection, targets: arguments.all("--target"),
-            now: context.clock())
+            project: project, live: live, targets: arguments.all("--target"), now: context.clock())
         try PlanMaking.refuseEmptyPrune(plan, suffix: "; nothing was applied")
         if format == "text" { PlanMaking.render(plan, format: "text", context: context) }
         try check(plan, limits: project.config.safety, arguments: arguments)
@@ -89,8 +96,8 @@ struct ApplyCommand: Command {
         }
         // A change refused for a stale modifiedDate is rebuilt from its declaration over the link as it is now.
         return await execute(
-            plan, live: live, connection: connection, context: context, format: format, parallelism: parallelism,
-            staleChanges: .reapplying(project.links))
+            plan, live: live.links, connection: live.connection, context: context, format: format,
+            parallelism: parallelism, staleChanges: .reapplying(project.links))
     }
 
     /// The plan file named by the only argument, if it is one (a JSON file with `formatVersion`).

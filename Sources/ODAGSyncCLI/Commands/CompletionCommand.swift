@@ -3,7 +3,7 @@ import ODAGCore
 
 /// `odag-sync completion bash|zsh|fish`: prints a shell completion script.
 ///
-/// The scripts complete commands, options, the values of `--output`, the environments of the config
+/// The scripts complete commands, options, the values of `--output` and `--api`, the environments of the config
 /// (read when Tab is pressed, through `odag-sync completion environments`), files and folders where
 /// an option or a command takes one, `help COMMAND` and `completion SHELL`.
 struct CompletionCommand: Command {
@@ -15,7 +15,7 @@ struct CompletionCommand: Command {
           bash: source <(odag-sync completion bash)
           zsh:  source <(odag-sync completion zsh)
           fish: odag-sync completion fish | source
-        Besides commands and options it completes the values of --output, the environments of the
+        Besides commands and options it completes the values of --output and --api, the environments of the
         config for --env (read from ./odag-sync.json, or the --config given, when Tab is pressed),
         files and folders where one is expected, help COMMAND and completion SHELL.
         `odag-sync completion environments [CONFIG]` prints the environment names the scripts offer.
@@ -48,6 +48,11 @@ struct CompletionCommand: Command {
     static func valueKind(_ option: OptionSpec, command: String) -> ValueKind {
         guard let valueName = option.valueName else { return .none }
         if option.name == "--output", let formats = outputFormats[command] { return .choices(formats) }
+        if option.name == "--api" {
+            // The emulator serves one flavour; it recognises nothing.
+            let flavours = APIFlavour.allCases.map(\.rawValue)
+            return .choices(command == "emulator" ? flavours : ["auto"] + flavours)
+        }
         if option.name == "--env" { return .environment }
         if valueName == "DIR|-" { return .folderOrDash }
         if valueName.hasSuffix("FILE") { return .file }

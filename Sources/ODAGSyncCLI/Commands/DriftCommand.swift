@@ -13,6 +13,8 @@ struct DriftCommand: Command {
         links with a declared name).
         --output prometheus writes node-exporter textfile metrics (write them to the collector's folder);
         --report FILE also writes the JSON report.
+        The server's API flavour is --api, "api" in the config, or recognised from the live links (when
+        they cannot tell, drift says so and reads them in the manifests' flavour).
         Exit codes: 0 no drift, 2 drift found, 1 error or a check that could not finish (with --output
         prometheus, odag_sync_last_run_success is then 0), 3 refused (credentials for a server only the
         repository's files name), 64 bad usage.
@@ -60,12 +62,14 @@ struct DriftCommand: Command {
     static func report(_ arguments: ParsedArguments, context: CommandContext, format: String) async throws -> ExitCode {
         let options = try ConnectionOptions(arguments, context: context)
         let project = try ProjectLoading.load(arguments, context: context, credentials: options.credentials)
+        let written = try FlavourChoice.written(project, arguments)
         let connection = try ServerConnection.open(options, config: project.config, context: context)
         defer { connection.close() }
-        let live = try await PlanMaking.readLive(connection)
+        let live = try await PlanMaking.readLive(
+            connection, configured: project.config.api, named: FlavourChoice.named(arguments), written: written,
+            purpose: .reading, context: context)
         let plan = PlanMaking.plan(
-            project: project, live: live, connection: connection, targets: arguments.all("--target"),
-            now: context.clock())
+            project: project, live: live, targets: arguments.all("--target"), now: context.clock())
         let report = DriftReport(plan: plan)
         if let file = arguments.value("--report") {
             try PlanMaking.write(report.jsonText, to: file, context: context)

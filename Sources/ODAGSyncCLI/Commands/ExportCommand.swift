@@ -17,6 +17,8 @@ struct ExportCommand: Command {
         written beside them, so an editor validates the files in your repository. --schema-ref REF writes
         REF as "$schema" instead (a path relative to the manifests, or a URL) and no schema file; with
         "--out -" only --schema-ref adds a "$schema" line.
+        The links are read in the flavour --api or "api" in the config names, else the one recognised
+        from them (when they cannot tell, export says so and reads them in the document flavour).
         Exit codes: 0 ok, 1 error or links skipped, 3 refused (credentials for a server only the config
         names), 64 bad usage.
         """
@@ -42,7 +44,10 @@ struct ExportCommand: Command {
         let config = try ProjectLoading.config(arguments, context: context, credentials: options.credentials)
         let connection = try ServerConnection.open(options, config: config, context: context)
         defer { connection.close() }
-        let live = try await PlanMaking.readLive(connection)
+        let live = try await PlanMaking.readLive(
+            connection, configured: config.api, named: FlavourChoice.named(arguments), written: nil, purpose: .reading,
+            context: context
+        ).links
         let out = arguments.value("--out") ?? "-"
         let schemaReference = arguments.value("--schema-ref")
         if out == "-" {

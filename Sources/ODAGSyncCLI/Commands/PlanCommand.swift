@@ -10,9 +10,12 @@ struct PlanCommand: Command {
         GET /links, and prints the creates (+), updates (~), replaces (-/+) and deletes (-) that apply would
         make. Nothing is changed. --out saves the plan (JSON) for "odag-sync apply PLANFILE", which refuses
         it if any planned link changes on the server in the meantime.
+        --api (or "api" in the config) names the API the server speaks; by default it is recognised from
+        the live links, and when they cannot tell (none, or neither shape) plan says so and reads them in
+        the manifests' flavour. A server flavour other than the manifests' is an error.
         Exit codes: 0 ok (with --detailed-exitcode: no changes), 2 changes present (--detailed-exitcode),
-        1 error, 3 refused (pruning with manifests that declare no links, or credentials for a server only
-        the config names), 64 bad usage.
+        1 error (also a server that speaks another API flavour than the manifests), 3 refused (pruning with
+        manifests that declare no links, or credentials for a server only the config names), 64 bad usage.
         """
     static let examples = [
         "# plan the quick start against the bundled emulator",
@@ -35,12 +38,14 @@ struct PlanCommand: Command {
         let format = try arguments.choice("--output", ["text", "json", "markdown"]) ?? "text"
         let options = try ConnectionOptions(arguments, context: context)
         let project = try ProjectLoading.load(arguments, context: context, credentials: options.credentials)
+        let written = try FlavourChoice.written(project, arguments)
         let connection = try ServerConnection.open(options, config: project.config, context: context)
         defer { connection.close() }
-        let live = try await PlanMaking.readLive(connection)
+        let live = try await PlanMaking.readLive(
+            connection, configured: project.config.api, named: FlavourChoice.named(arguments), written: written,
+            purpose: .reading, context: context)
         let plan = PlanMaking.plan(
-            project: project, live: live, connection: connection, targets: arguments.all("--target"),
-            now: context.clock())
+            project: project, live: live, targets: arguments.all("--target"), now: context.clock())
 
         // Refused before anything is printed or saved: such a plan must not be kept for apply either.
         try PlanMaking.refuseEmptyPrune(plan)

@@ -43,7 +43,7 @@ enum ProjectLoading {
         guard report.isValid, let config = report.configs.first else {
             throw diagnosticsFailure(report.diagnostics, context: context)
         }
-        return config
+        return try FlavourChoice.applying(arguments, to: config)
     }
 
     /// Reads and checks the config and the manifests; any error stops the command (exit 1) after all
@@ -63,6 +63,7 @@ enum ProjectLoading {
         }
         // drift loads the project too, and has no --prune.
         if arguments.given("--prune") { config = config.overriding(prune: true) }
+        config = try FlavourChoice.applying(arguments, to: config)
         for warning in report.diagnostics { context.console.message(warning.description + "\n") }
         let project = LoadedProject(config: config, links: report.links)
         FreedMemory.release()

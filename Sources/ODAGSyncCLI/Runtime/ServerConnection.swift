@@ -7,13 +7,20 @@ import ODAGSync
 /// A client for the server a command talks to, and what identifies that server in plan files.
 struct ServerConnection: Sendable {
     /// The API client.
-    let client: ODAGClient
+    private(set) var client: ODAGClient
     /// The server's identity in plans: its URL, or `emulator:PATH` for an emulator state file.
     let identity: String
     /// The in-process emulator, when `--emulator` was given.
     let emulator: Emulator?
     /// Whether a client certificate is presented over TLS.
     var presentsClientCertificate = false
+
+    /// This connection reading the links in `api`'s shapes (the same session and emulator).
+    func speaking(_ api: APIFlavour) -> ServerConnection {
+        var copy = self
+        copy.client = client.speaking(api)
+        return copy
+    }
 
     /// Stops what the connection started.
     func close() {
@@ -53,7 +60,9 @@ struct ServerConnection: Sendable {
         switch choice.target {
         case .emulator(let path):
             do {
-                let running = try Emulator.start(EmulatorConfiguration(host: "127.0.0.1", port: 0, statePath: path))
+                var configuration = EmulatorConfiguration(host: "127.0.0.1", port: 0, statePath: path)
+                configuration.api = config.api
+                let running = try Emulator.start(configuration)
                 emulator = running
                 baseURL = running.baseURL
                 // Loading a large state file frees its parsed tree; give those pages back before the command's
@@ -95,7 +104,8 @@ struct ServerConnection: Sendable {
 
         let console = context.console
         let configuration = ODAGClientConfiguration(
-            baseURL: url, headers: options.headers, bearerToken: options.token, timeout: timeout)
+            baseURL: url, headers: options.headers, bearerToken: options.token, timeout: timeout,
+            api: config.api ?? emulator?.flavour ?? .document)
         if emulator == nil, let warning = plainTextWarning(url: url, configuration: configuration) {
             console.warning(warning)
         }

@@ -26,6 +26,10 @@ enum SharedOptions {
             "Send credentials to a server named only by the config or a plan file (default: only to --server or ODAG_SERVER)"
         ),
         .value("--timeout", "SECONDS", "Time limit of each whole request attempt, answer included (default 30)"),
+        .value(
+            "--api", "FLAVOUR",
+            "The API the server speaks: document, qseow (Qlik Sense Enterprise on Windows) or auto (default;"
+                + " recognised from the live links, or the config's \"api\")"),
     ]
 
     static let output: [OptionSpec] = [

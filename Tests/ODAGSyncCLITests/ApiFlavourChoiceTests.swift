@@ -1,0 +1,197 @@
+import Foundation
+import ODAGCore
+import ODAGEmulator
+import ODAGTestSupport
+import Synchronization
+import Testing
+
+@testable import ODAGSyncCLI
+
+/// A server that answers `GET /links` with a fixed body and records every request: for the flavours the
+/// emulator does not serve, and for answers that fit neither.
+final class LinksServer: Sendable {
+    private final class Log: Sendable {
+        let entries = Mutex<[String]>([])
+    }
+
+    let server: HTTPServer
+    private let seen = Log()
+    var url: String { "http://127.0.0.1:\(server.port)/api/odag/v1" }
+
+    init(links body: String) throws {
+        let seen = self.seen
+        server = try HTTPServer { request in
+            seen.entries.withLock {
+                $0.append("\(request.method) \(request.path)?\(request.queryValue("type") ?? "")")
+            }
+            guard request.method == "GET", request.path == "/api/odag/v1/links" else {
+                return HTTPServer.errorResponse(status: 400, message: "not served here")
+            }
+            return .text(200, body, contentType: "application/json")
+        }
+    }
+
+    /// `METHOD PATH?TYPE` of each request, in order.
+    var requests: [String] { seen.entries.withLock { $0 } }
+
+    deinit { server.stop() }
+}
+
+/// `--api document|qseow|auto` and the config's `"api"`: which flavour a command speaks, and each exit of
+/// the choice, through the command line in process against real loopback servers.
+@Suite struct ApiFlavourChoiceTests {
+    /// One link in Qlik's documented shape (`GET /links` element).
+    static let qlikLink = """
+        {"id":"0b5e2d4c-7a1f-4e3b-9c8d-2f6a1b0e9d37","name":"Sales","status":"active",
+         "modifiedDate":"2024-03-02T08:15:00.000Z",
+         "owner":{"id":"5c1a9e7b-3d2f-4a6c-8b1e-0f4d7c2a9e65","userId":"jdoe","userDirectory":"CORP","name":"J Doe"},
+         "templateApp":{"id":"9a1f3c2e-7b4d-4e8a-8c6f-2d5e1b3a7c90","name":"Sales template"},
+         "properties":{},"bindings":[]}
+        """
+    /// A link with neither flavour's marks (no owner, no app fields).
+    static let featureless = #"[{"id":"00000000-0000-4000-8000-000000000009","name":"Bare"}]"#
+
+    static func project(config: String? = nil) throws -> TemporaryFolder {
+        let project = try TemporaryFolder(prefix: "api-choice")
+        try project.write("links/sales.json", E2E.manifest(Scenario.declaredLinks))
+        if let config { try project.write("odag-sync.json", config) }
+        return project
+    }
+
+    @Test func aFlavourNamedOnTheCommandLineThatIsNotTheManifestsIsAnErrorBeforeAnythingIsRead() async throws {
+        let server = try LinksServer(links: "[]")
+        let project = try Self.project()
+        defer { project.remove() }
+        for command in ["plan", "drift", "apply"] {
+            let extra = command == "apply" ? ["--auto-approve"] : []
+            let run = await CapturedRun.run(
+                [command, "--server", server.url, "--api", "qseow", "links"] + extra, directory: project.root)
+            #expect(run.code == .failure, "\(command): \(run)")
+            #expect(
+                run.stderr.contains(
+                    "the server speaks the qseow API flavour (as --api says), but the manifests are written in the"
+                        + " document flavour"), "\(run.stderr)")
+        }
+        #expect(server.requests.isEmpty, "nothing is read in a flavour the manifests cannot be compared in")
+    }
+
+    @Test func theFlagBeatsTheEnvironmentWhichBeatsTheTopLevel() async throws {
+        let emulator = try TestEmulator(links: [E2E.live(1, "Sales A")])
+        let project = try Self.project(
+            config: #"{"manifests": ["links"], "api": "qseow", "environments": {"doc": {"api": "document"}, "q": {}}}"#)
+        defer { project.remove() }
+        let plan = { (arguments: [String]) in
+            await CapturedRun.run(["plan", "--server", emulator.url] + arguments, directory: project.root)
+        }
+        let topLevel = await plan([])
+        #expect(topLevel.code == .failure, "\(topLevel)")
+        #expect(topLevel.stderr.contains("(as the config's \"api\" says)"), "\(topLevel.stderr)")
+        let inherited = await plan(["--env", "q"])
+        #expect(inherited.code == .failure, "an environment without api takes the top level's: \(inherited)")
+        let environment = await plan(["--env", "doc"])
+        #expect(environment.code == .success, "\(environment)")
+        let flag = await plan(["--api", "document"])
+        #expect(flag.code == .success, "\(flag)")
+        let auto = await plan(["--api", "auto"])
+        #expect(auto.code == .success, "--api auto clears the config's choice and recognises: \(auto)")
+        let wrong = await plan(["--api", "qsoew"])
+        #expect(wrong.code == .usage, "\(wrong)")
+        #expect(wrong.stderr.contains("did you mean \"qseow\"?"), "\(wrong.stderr)")
+    }
+
+    @Test func autoRecognisesQliksShapeAndRefusesDocumentManifestsForIt() async throws {
+        let server = try LinksServer(links: "[\(Self.qlikLink)]")
+        let project = try Self.project()
+        defer { project.remove() }
+        for command in ["plan", "apply"] {
+            let run = await CapturedRun.run(
+                [command, "--server", server.url, "--auto-approve", "links"].filter {
+                    command == "apply" || $0 != "--auto-approve"
+                }, directory: project.root)
+            #expect(run.code == .failure, "\(run)")
+            #expect(
+                run.stderr.contains(
+                    "the server speaks the qseow API flavour (recognised from its links), but the manifests are"
+                        + " written in the document flavour"), "\(run.stderr)")
+        }
+        #expect(server.requests == ["GET /api/odag/v1/links?all", "GET /api/odag/v1/links?all"])
+    }
+
+    @Test func linksThatFitNeitherShapeAreSaidByReadersAndRefusedByApply() async throws {
+        let server = try LinksServer(links: Self.featureless)
+        let project = try Self.project()
+        defer { project.remove() }
+        let plan = await CapturedRun.run(["plan", "--server", server.url, "links"], directory: project.root)
+        #expect(plan.code == .success, "\(plan)")
+        #expect(
+            plan.stderr.contains(
+                "cannot tell which API flavour \(server.url) speaks: link [0] fits neither the document's shape nor"
+                    + " Qlik's; reading it in the flavour of the manifests (document)"), "\(plan.stderr)")
+        #expect(plan.stdout.contains("Plan:"), "\(plan.stdout)")
+        let quiet = await CapturedRun.run(
+            ["plan", "--server", server.url, "--quiet", "links"], directory: project.root)
+        #expect(quiet.code == .success && quiet.stderr.isEmpty, "\(quiet)")
+        let drift = await CapturedRun.run(["drift", "--server", server.url, "links"], directory: project.root)
+        #expect(drift.code == .changes, "\(drift)")
+        #expect(drift.stderr.contains("cannot tell which API flavour"), "\(drift.stderr)")
+        let export = await CapturedRun.run(["export", "--server", server.url], directory: project.root)
+        #expect(export.code == .failure, "the bare link has no app id to export: \(export)")
+        #expect(export.stderr.contains("reading it in the default flavour (document)"), "\(export.stderr)")
+
+        let before = server.requests.count
+        let apply = await CapturedRun.run(
+            ["apply", "--server", server.url, "--auto-approve", "links"], directory: project.root)
+        #expect(apply.code == .refused, "\(apply)")
+        #expect(
+            apply.stderr.contains("link [0] fits neither the document's shape nor Qlik's; nothing was applied"),
+            "\(apply.stderr)")
+        #expect(apply.stderr.contains("hint: set \"api\" in the config"), "\(apply.stderr)")
+        #expect(server.requests.count == before + 1, "one read, no write: \(server.requests)")
+        let named = await CapturedRun.run(
+            ["apply", "--server", server.url, "--api", "document", "--auto-approve", "--dry-run", "links"],
+            directory: project.root)
+        #expect(named.code == .success, "naming the flavour lets apply go on: \(named)")
+    }
+
+    @Test func anEmptyServerTakesDocumentManifestsAsBeforeAndSaysSo() async throws {
+        let emulator = try TestEmulator()
+        let project = try Self.project()
+        defer { project.remove() }
+        let apply = await CapturedRun.run(
+            ["apply", "--server", emulator.url, "--auto-approve", "links"], directory: project.root)
+        #expect(apply.code == .success, "\(apply)")
+        #expect(
+            apply.stderr.contains(
+                "the server has no links to tell it by; writing in the flavour of the manifests (document)"),
+            "\(apply.stderr)")
+        #expect(try emulator.names() == Scenario.declaredLinks.compactMap { $0["name"]?.stringValue }.sorted())
+    }
+
+    @Test func theInProcessEmulatorsFlavourIsKnownWithoutRecognising() async throws {
+        let folder = try TemporaryFolder(prefix: "api-emulator")
+        let project = try Self.project()
+        defer {
+            folder.remove()
+            project.remove()
+        }
+        let run = await CapturedRun.run(
+            ["plan", "--emulator", folder.path("state.json"), "links"], directory: project.root)
+        #expect(run.code == .success, "\(run)")
+        #expect(!run.stderr.contains("cannot tell"), "\(run.stderr)")
+        let named = await CapturedRun.run(
+            ["plan", "--emulator", folder.path("state.json"), "--api", "qseow", "links"], directory: project.root)
+        #expect(named.code == .failure, "\(named)")
+        #expect(named.stderr.contains("the server speaks the qseow API flavour (as --api says)"), "\(named.stderr)")
+    }
+
+    @Test func helpAndCompletionOfferTheFlavours() async throws {
+        for command in ["plan", "apply", "drift", "export"] {
+            let help = await CapturedRun.run([command, "--help"])
+            #expect(help.stdout.contains("--api FLAVOUR"), "\(command): \(help.stdout)")
+        }
+        let command = try #require(CommandLineTool.commands.first { $0.name == "plan" })
+        let option = try #require(command.options.first { $0.name == "--api" })
+        #expect(CompletionCommand.valueKind(option, command: "plan") == .choices(["auto", "document", "qseow"]))
+        #expect(CompletionCommand.valueKind(option, command: "emulator") == .choices(["document", "qseow"]))
+    }
+}
