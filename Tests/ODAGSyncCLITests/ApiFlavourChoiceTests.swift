@@ -12,14 +12,18 @@ import Testing
 final class LinksServer: Sendable {
     private final class Log: Sendable {
         let entries = Mutex<[String]>([])
+        let body: Mutex<String>
+
+        init(_ body: String) { self.body = Mutex(body) }
     }
 
     let server: HTTPServer
-    private let seen = Log()
+    private let seen: Log
     var url: String { "http://127.0.0.1:\(server.port)/api/odag/v1" }
 
     init(links body: String) throws {
-        let seen = self.seen
+        let seen = Log(body)
+        self.seen = seen
         server = try HTTPServer { request in
             seen.entries.withLock {
                 $0.append("\(request.method) \(request.path)?\(request.queryValue("type") ?? "")")
@@ -27,9 +31,12 @@ final class LinksServer: Sendable {
             guard request.method == "GET", request.path == "/api/odag/v1/links" else {
                 return HTTPServer.errorResponse(status: 400, message: "not served here")
             }
-            return .text(200, body, contentType: "application/json")
+            return .text(200, seen.body.withLock { $0 }, contentType: "application/json")
         }
     }
+
+    /// Answers `GET /links` with `body` from now on.
+    func answer(_ body: String) { seen.body.withLock { $0 = body } }
 
     /// `METHOD PATH?TYPE` of each request, in order.
     var requests: [String] { seen.entries.withLock { $0 } }
@@ -68,9 +75,8 @@ final class LinksServer: Sendable {
                 [command, "--server", server.url, "--api", "qseow", "links"] + extra, directory: project.root)
             #expect(run.code == .failure, "\(command): \(run)")
             #expect(
-                run.stderr.contains(
-                    "the server speaks the qseow API flavour (as --api says), but the manifests are written in the"
-                        + " document flavour"), "\(run.stderr)")
+                run.stderr.contains("links[0].templateAppId: this manifest is written in the document flavour"),
+                "\(run.stderr)")
         }
         #expect(server.requests.isEmpty, "nothing is read in a flavour the manifests cannot be compared in")
     }
@@ -85,7 +91,7 @@ final class LinksServer: Sendable {
         }
         let topLevel = await plan([])
         #expect(topLevel.code == .failure, "\(topLevel)")
-        #expect(topLevel.stderr.contains("(as the config's \"api\" says)"), "\(topLevel.stderr)")
+        #expect(topLevel.stderr.contains("but the config's \"api\" is \"qseow\""), "\(topLevel.stderr)")
         let inherited = await plan(["--env", "q"])
         #expect(inherited.code == .failure, "an environment without api takes the top level's: \(inherited)")
         let environment = await plan(["--env", "doc"])
@@ -181,7 +187,80 @@ final class LinksServer: Sendable {
         let named = await CapturedRun.run(
             ["plan", "--emulator", folder.path("state.json"), "--api", "qseow", "links"], directory: project.root)
         #expect(named.code == .failure, "\(named)")
-        #expect(named.stderr.contains("the server speaks the qseow API flavour (as --api says)"), "\(named.stderr)")
+        #expect(named.stderr.contains("this manifest is written in the document flavour"), "\(named.stderr)")
+    }
+
+    /// A qseow manifest of one link, as text.
+    static let qseowManifest = """
+        {"links": [{"name": "Sales", "selectionApp": "\(E2E.selectionApp)", "templateApp": "\(E2E.templateApp)"}]}
+        """
+
+    @Test func aPlanFileIsAppliedOnlyInTheFlavourItRecords() async throws {
+        let server = try LinksServer(links: "[]")
+        let project = try Self.project()
+        defer { project.remove() }
+        let plan = await CapturedRun.run(
+            ["plan", "--server", server.url, "--out", "p.plan.json", "links"], directory: project.root)
+        #expect(plan.code == .success, "\(plan)")
+        server.answer("[\(Self.qlikLink)]")
+        let apply = await CapturedRun.run(["apply", "--server", server.url, "p.plan.json"], directory: project.root)
+        #expect(apply.code == .failure, "\(apply)")
+        #expect(
+            apply.stderr.contains(
+                "the server speaks the qseow API flavour (recognised from its links), but the plan is written in the"
+                    + " document flavour"), "\(apply.stderr)")
+        #expect(apply.stderr.contains("hint: make a new plan against this server"), "\(apply.stderr)")
+        let named = await CapturedRun.run(
+            ["apply", "--server", server.url, "--api", "qseow", "p.plan.json"], directory: project.root)
+        #expect(named.code == .failure, "\(named)")
+        #expect(named.stderr.contains("(as --api says), but the plan is written in the document"), "\(named.stderr)")
+        #expect(!server.requests.contains { $0.hasPrefix("POST") || $0.hasPrefix("PUT") }, "\(server.requests)")
+    }
+
+    @Test func qseowManifestsOnAServerThatCannotTellAreRefusedUntilTheFlavourIsNamed() async throws {
+        let server = try LinksServer(links: "[]")
+        let project = try TemporaryFolder(prefix: "api-qseow")
+        defer { project.remove() }
+        try project.write("links/sales.json", Self.qseowManifest)
+        let plan = await CapturedRun.run(
+            ["plan", "--server", server.url, "--out", "q.plan.json", "links"], directory: project.root)
+        #expect(plan.code == .success, "\(plan)")
+        #expect(plan.stderr.contains("reading it in the flavour of the manifests (qseow)"), "\(plan.stderr)")
+        #expect(try JSONParser.parse(project.read("q.plan.json"))["api"] == "qseow")
+        for arguments in [["--auto-approve", "links"], ["q.plan.json"]] {
+            let apply = await CapturedRun.run(
+                ["apply", "--server", server.url] + arguments, directory: project.root)
+            #expect(apply.code == .refused, "\(arguments): \(apply)")
+            #expect(
+                apply.stderr.contains("the server has no links to tell it by; nothing was applied"), "\(apply.stderr)")
+            #expect(apply.stderr.contains("or pass --api document|qseow"), "\(apply.stderr)")
+        }
+        #expect(!server.requests.contains { $0.hasPrefix("POST") }, "\(server.requests)")
+        let named = await CapturedRun.run(
+            ["apply", "--server", server.url, "--api", "qseow", "--auto-approve", "links"], directory: project.root)
+        #expect(named.code == .failure, "the server refuses every write: \(named)")
+        #expect(!named.stderr.contains("cannot tell"), "\(named.stderr)")
+        #expect(named.stdout.contains("+ create \"Sales\""), "naming the flavour lets apply go on: \(named.stdout)")
+        #expect(server.requests.last == "POST /api/odag/v1/links?", "\(server.requests)")
+    }
+
+    @Test func qseowManifestsAreComparedWithQliksLinksAndRefusedAgainstTheDocumentsLinks() async throws {
+        let qlik = try LinksServer(links: "[\(Self.qlikLink)]")
+        let document = try TestEmulator(links: [E2E.live(1, "Sales")])
+        let project = try TemporaryFolder(prefix: "api-qseow")
+        defer { project.remove() }
+        try project.write("links/sales.json", Self.qseowManifest)
+        let plan = await CapturedRun.run(
+            ["plan", "--server", qlik.url, "--output", "json", "links"], directory: project.root)
+        #expect(plan.code == .success, "\(plan)")
+        #expect(!plan.stderr.contains("cannot tell"), "\(plan.stderr)")
+        #expect(E2E.json(plan.stdout)?["api"] == "qseow", "\(plan.stdout)")
+        let wrong = await CapturedRun.run(["plan", "--server", document.url, "links"], directory: project.root)
+        #expect(wrong.code == .failure, "\(wrong)")
+        #expect(
+            wrong.stderr.contains(
+                "the server speaks the document API flavour (recognised from its links), but the manifests are"
+                    + " written in the qseow flavour"), "\(wrong.stderr)")
     }
 
     @Test func helpAndCompletionOfferTheFlavours() async throws {

@@ -13,6 +13,8 @@ public struct ProjectLoader: Sendable {
     public var environment: String?
     /// Paths from the command line, which replace the config's `manifests`; empty keeps the config's.
     public var commandLinePaths: [String] = []
+    /// `--api`, which replaces the config's `api` (`auto` clears it); `nil` keeps the config's.
+    public var api: APIChoice?
     /// Values for `${env:NAME}`.
     public var processEnvironment: [String: String] = [:]
     /// The folder relative paths are taken from.
@@ -60,6 +62,7 @@ public struct ProjectLoader: Sendable {
         }
         let fromCommandLine = !commandLinePaths.isEmpty
         if fromCommandLine { configs = configs.map { $0.overriding(manifestPaths: commandLinePaths) } }
+        if let api { configs = configs.map { $0.overriding(api: api) } }
         guard readsManifests else {
             return ValidationReport(
                 diagnostics: Diagnostic.normalized(diagnostics), files: files, linkCount: 0, configs: configs,

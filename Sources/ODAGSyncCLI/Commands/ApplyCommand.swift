@@ -60,12 +60,11 @@ struct ApplyCommand: Command {
         }
         let options = try ConnectionOptions(arguments, context: context)
         let project = try ProjectLoading.load(arguments, context: context, credentials: options.credentials)
-        let written = try FlavourChoice.written(project, arguments)
         let connection = try ServerConnection.open(
             options, config: project.config, context: context, parallelism: parallelism)
         defer { connection.close() }
         let live = try await PlanMaking.readLive(
-            connection, configured: project.config.api, named: FlavourChoice.named(arguments), written: written,
+            connection, configured: project.config.api, named: FlavourChoice.named(arguments), written: project.flavour,
             purpose: .writing, context: context)
         let plan = PlanMaking.plan(
             project: project, live: live, targets: arguments.all("--target"), now: context.clock())
@@ -135,7 +134,11 @@ struct ApplyCommand: Command {
             throw CommandError.failed(
                 "the plan in \(planFile.path) has \(plan.errors.count) error(s); fix them and make a new plan")
         }
-        let live = try await PlanMaking.readLive(connection)
+        // The plan is applied in the flavour it records; a server (or "api") of another is refused.
+        let read = try await PlanMaking.readLive(
+            connection, configured: config.api, named: FlavourChoice.named(arguments), written: plan.api,
+            subject: "the plan", purpose: .writing, context: context)
+        let live = read.links
         let stale = StalePlanCheck.problems(plan: plan, live: live, scope: config.scope)
         if !stale.isEmpty {
             for problem in stale { context.console.message("stale: \(problem)\n") }
@@ -157,8 +160,8 @@ struct ApplyCommand: Command {
         }
         // Anything rebuilt after a stale modifiedDate would be unreviewed: such a change fails instead.
         return await execute(
-            plan, live: live, connection: connection, context: context, format: format, parallelism: parallelism,
-            staleChanges: .fail)
+            plan, live: live, connection: read.connection, context: context, format: format,
+            parallelism: parallelism, staleChanges: .fail)
     }
 
     /// Prints what would be done without doing it: the plan (already printed in text), or the plan

@@ -38,11 +38,10 @@ struct PlanCommand: Command {
         let format = try arguments.choice("--output", ["text", "json", "markdown"]) ?? "text"
         let options = try ConnectionOptions(arguments, context: context)
         let project = try ProjectLoading.load(arguments, context: context, credentials: options.credentials)
-        let written = try FlavourChoice.written(project, arguments)
         let connection = try ServerConnection.open(options, config: project.config, context: context)
         defer { connection.close() }
         let live = try await PlanMaking.readLive(
-            connection, configured: project.config.api, named: FlavourChoice.named(arguments), written: written,
+            connection, configured: project.config.api, named: FlavourChoice.named(arguments), written: project.flavour,
             purpose: .reading, context: context)
         let plan = PlanMaking.plan(
             project: project, live: live, targets: arguments.all("--target"), now: context.clock())

@@ -103,7 +103,7 @@ enum PlanMaking {
             desired: project.links, live: live.links,
             options: PlanOptions(
                 server: live.connection.identity, environment: project.config.environment, generatedAt: timestamp(now),
-                scope: project.config.scope, prune: project.config.prune, targets: targets))
+                scope: project.config.scope, prune: project.config.prune, targets: targets, api: live.api))
     }
 
     /// `date` in ISO 8601 UTC with seconds.

@@ -8,6 +8,9 @@ struct LoadedProject: Sendable {
     var config: ResolvedConfig
     /// The declared links.
     var links: [DeclaredLink]
+    /// The flavour the project is written in: the one `--api` or the config names, else the one the manifests'
+    /// fields show; `nil` when neither tells.
+    var flavour: APIFlavour?
 }
 
 /// The command line's side of ``ProjectLoader``: the flags that choose what to load, and the exit a
@@ -36,6 +39,7 @@ enum ProjectLoading {
         credentials: CredentialValues = CredentialValues()
     ) throws -> ResolvedConfig {
         var loader = loader(arguments, context: context, credentials: credentials)
+        loader.api = try FlavourChoice.requested(arguments)
         loader.environment = loader.environment ?? environment
         loader.commandLinePaths = []
         loader.readsManifests = false
@@ -43,7 +47,7 @@ enum ProjectLoading {
         guard report.isValid, let config = report.configs.first else {
             throw diagnosticsFailure(report.diagnostics, context: context)
         }
-        return try FlavourChoice.applying(arguments, to: config)
+        return config
     }
 
     /// Reads and checks the config and the manifests; any error stops the command (exit 1) after all
@@ -51,7 +55,9 @@ enum ProjectLoading {
     static func load(_ arguments: ParsedArguments, context: CommandContext, credentials: CredentialValues) throws
         -> LoadedProject
     {
-        let report = loader(arguments, context: context, credentials: credentials).load()
+        var loader = loader(arguments, context: context, credentials: credentials)
+        loader.api = try FlavourChoice.requested(arguments)
+        let report = loader.load()
         // No manifest paths at all is bad usage, unless the config has errors of its own to show.
         if let config = report.configs.first, config.manifestPaths.isEmpty, report.errorCount == 1 {
             throw CommandError.usage(
@@ -63,9 +69,8 @@ enum ProjectLoading {
         }
         // drift loads the project too, and has no --prune.
         if arguments.given("--prune") { config = config.overriding(prune: true) }
-        config = try FlavourChoice.applying(arguments, to: config)
         for warning in report.diagnostics { context.console.message(warning.description + "\n") }
-        let project = LoadedProject(config: config, links: report.links)
+        let project = LoadedProject(config: config, links: report.links, flavour: report.flavour)
         FreedMemory.release()
         return project
     }
