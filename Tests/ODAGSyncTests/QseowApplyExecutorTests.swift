@@ -39,6 +39,9 @@ final class InMemoryQseowService: LinkService {
         var loseCreateRequests = 0
         /// Modifies that are carried out and whose answer is then lost.
         var loseModifyAnswers = 0
+        /// Modifies that are carried out and then refused as stale, as the client's retry of a PUT whose
+        /// answer was lost is.
+        var staleAfterApplying = 0
         /// How many times another writer changes the link just before one of our PUTs arrives.
         var interferences = 0
         /// Template apps that do not exist: a link using one is left `incomplete`.
@@ -188,6 +191,10 @@ final class InMemoryQseowService: LinkService {
                 s.loseModifyAnswers -= 1
                 throw Lost()
             }
+            if s.staleAfterApplying > 0 {
+                s.staleAfterApplying -= 1
+                throw Stale()
+            }
             return try answer(.object(link), feedback: s.feedback)
         }
     }
@@ -289,7 +296,9 @@ final class InMemoryQseowService: LinkService {
             link["properties"]?["menuLabel"]?.arrayValue?.first?["label"]?.stringValue?.hasPrefix("their change")
                 == true)
         let text = ApplyReportRenderer(unicode: false).renderText(report)
-        #expect(text.contains("    note: someone changed the link meanwhile; re-applied the declared fields"))
+        #expect(
+            text.contains(
+                "    note: the link changed since it was read (stale modifiedDate): re-read it and re-applied"))
         #expect(
             ApplyReportRenderer().json(report)["results"]?.arrayValue?.first?["notes"] == [
                 .string(ApplyExecutor.reappliedNote)
@@ -318,9 +327,9 @@ final class InMemoryQseowService: LinkService {
             Issue.record("expected a failure, got \(report.results)")
             return
         }
-        #expect(message.contains("someone changed the link since it was read"))
+        #expect(message.contains("the link changed since it was read"))
         #expect(message.contains("make a new plan"))
-        #expect(service.log == ["PUT \(id)"])
+        #expect(service.log == ["PUT \(id)", "GET \(id)"], "read to see whether it is in effect, not re-sent")
         #expect(service.wire(id)?["rowEstExpr"] == "a")
     }
 
@@ -333,13 +342,58 @@ final class InMemoryQseowService: LinkService {
         #expect(service.log == ["PUT \(id)", "GET \(id)"])
     }
 
-    @Test func aLostUpdateAnswerIsSettledByReadingAndReapplying() async throws {
+    @Test func aLostUpdateAnswerFoundInEffectIsDoneWithoutResending() async throws {
         let service = InMemoryQseowService(InMemoryQseowService.State(loseModifyAnswers: 1))
         let id = service.seed("Sales")
-        let report = try await executor(service).apply(plan([try update(service, id, ["rowEstExpr": "b"])]))
-        #expect(report.allSucceeded, "\(report.results)")
-        #expect(report.results.first?.notes == [ApplyExecutor.lostReappliedNote])
+        let report = try await executor(service, stale: .fail).apply(
+            plan([try update(service, id, ["rowEstExpr": "b"])]))
+        #expect(
+            report.results.first?.outcome == .alreadyDone(note: ApplyExecutor.lostInEffectNote, newId: nil),
+            "\(report.results)")
+        #expect(service.log == ["PUT \(id)", "GET \(id)"])
         #expect(service.wire(id)?["rowEstExpr"] == "b")
+    }
+
+    @Test func aLostFieldsAnswerBeforeTheStatusIsNotInEffectFromAPlanFile() async throws {
+        let service = InMemoryQseowService(InMemoryQseowService.State(loseModifyAnswers: 1))
+        let id = service.seed("Sales")
+        let report = try await executor(service, stale: .fail).apply(
+            plan([try update(service, id, ["rowEstExpr": "b", "statusSetting": "disable"])]))
+        #expect(report.failed == 1, "the status was never sent, and nothing unreviewed is")
+        #expect(service.log == ["PUT \(id)", "GET \(id)"])
+        #expect(service.wire(id)?["status"] == "active")
+    }
+
+    @Test func aStaleRefusalOfOurOwnAppliedChangeIsDoneEvenFromAPlanFile() async throws {
+        let service = InMemoryQseowService(InMemoryQseowService.State(staleAfterApplying: 1))
+        let id = service.seed("Sales")
+        let report = try await executor(service, stale: .fail).apply(
+            plan([try update(service, id, ["rowEstExpr": "b"])]))
+        #expect(
+            report.results.first?.outcome == .alreadyDone(note: ApplyExecutor.staleInEffectNote, newId: nil),
+            "\(report.results)")
+        #expect(service.log == ["PUT \(id)", "GET \(id)"], "nothing sent again")
+    }
+
+    @Test func aLostAnswerNotInEffectIsReappliedFromManifestsAndFailsFromAPlanFile() async throws {
+        // The PUT is lost before the server sees it: the link is unchanged.
+        let fromPlan = InMemoryQseowService()
+        let first = fromPlan.seed("Sales")
+        let lostRequest = LostRequestService(fromPlan)
+        let failed = await ApplyExecutor(service: lostRequest, knownIds: [first], staleChanges: .fail).apply(
+            plan([try update(fromPlan, first, ["rowEstExpr": "b"])]))
+        #expect(failed.failed == 1)
+        #expect(fromPlan.wire(first)?["rowEstExpr"] == "a")
+
+        let fromManifests = InMemoryQseowService()
+        let second = fromManifests.seed("Sales")
+        let reapplied = await ApplyExecutor(
+            service: LostRequestService(fromManifests), knownIds: [second],
+            staleChanges: .reapply(rebuild: Self.rebuild)
+        ).apply(plan([try update(fromManifests, second, ["rowEstExpr": "b"])]))
+        #expect(reapplied.results.first?.outcome == .succeeded(newId: nil), "\(reapplied.results)")
+        #expect(reapplied.results.first?.notes == [ApplyExecutor.lostReappliedNote])
+        #expect(fromManifests.wire(second)?["rowEstExpr"] == "b")
     }
 
     @Test func anIncompleteCreateFailsQuotingQlikAndTheLinkIsThere() async throws {
@@ -525,4 +579,33 @@ final class InMemoryQseowService: LinkService {
         #expect(report.failed == 2)
         #expect(service.log.isEmpty)
     }
+}
+
+/// Loses the first modify before it reaches the server (the outcome is unknown to the caller), then
+/// passes everything to `base`.
+final class LostRequestService: LinkService {
+    let base: InMemoryQseowService
+    let lost = Mutex(false)
+
+    init(_ base: InMemoryQseowService) { self.base = base }
+
+    func listLinks() async throws -> [OdagLink] { try await base.listLinks() }
+    func createLink(_ body: OdagLinkCreate) async throws -> OdagLink { try await base.createLink(body) }
+    func updateLink(id: String, _ body: OdagLinkUpdate) async throws -> OdagLink {
+        try await base.updateLink(id: id, body)
+    }
+    func deleteLink(id: String) async throws { try await base.deleteLink(id: id) }
+    func createQseowLink(_ body: JSONValue) async throws -> QseowLinkAnswer { try await base.createQseowLink(body) }
+    func modifyQseowLink(id: String, _ body: JSONValue) async throws -> QseowLinkAnswer {
+        if lost.withLock({ lost in
+            defer { lost = true }; return !lost
+        }) {
+            throw InMemoryQseowService.Lost()
+        }
+        return try await base.modifyQseowLink(id: id, body)
+    }
+    func readQseowLink(id: String) async throws -> QseowLinkAnswer { try await base.readQseowLink(id: id) }
+    func isOutcomeUnknown(_ error: any Error) -> Bool { base.isOutcomeUnknown(error) }
+    func isNotFound(_ error: any Error) -> Bool { base.isNotFound(error) }
+    func isStaleModifiedDate(_ error: any Error) -> Bool { base.isStaleModifiedDate(error) }
 }

@@ -52,7 +52,8 @@ import Testing
         let links = try harness.stateLinks()
         #expect(
             links.count == world.live.count + world.creates,
-            "seed \(seed): \(links.count) links, expected \(world.live.count) + \(world.creates) created: a duplicate or a delete")
+            "seed \(seed): \(links.count) links, expected \(world.live.count) + \(world.creates) created: a duplicate or a delete"
+        )
         try world.expectStateMatches(links, seed: seed)
     }
 
@@ -112,7 +113,9 @@ struct QseowWorld: Sendable {
         }
         var properties: [String: JSONValue] = [:]
         if Bool.random(using: &random) {
-            properties["rowEstRange"] = [["context": "*", "highBound": .int([1000, 50000].randomElement(using: &random) ?? 1)]]
+            properties["rowEstRange"] = [
+                ["context": "*", "highBound": .int([1000, 50000].randomElement(using: &random) ?? 1)]
+            ]
         }
         if Bool.random(using: &random) {
             properties["genAppLimit"] = [["context": "User_*", "limit": .int(Int.random(in: 1...5, using: &random))]]
@@ -137,7 +140,9 @@ struct QseowWorld: Sendable {
         if let bindings = fields.bindings {
             link["bindings"] = .array(inStep ? bindings.shuffled(using: &random) : Array(bindings.dropFirst()))
         }
-        var properties: [String: JSONValue] = ["menuLabel": [["context": "*", "label": .string("server side \(name)")]]]
+        var properties: [String: JSONValue] = [
+            "menuLabel": [["context": "*", "label": .string("server side \(name)")]]
+        ]
         for (key, value) in fields.properties ?? [:] where inStep || Bool.random(using: &random) {
             properties[key] = value
         }

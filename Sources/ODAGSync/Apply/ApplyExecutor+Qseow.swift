@@ -12,15 +12,24 @@ import ODAGCore
 ///   ``ApplyExecutor/staleChanges``: the link is read again and the change rebuilt over it and sent
 ///   once more, or the change fails.
 extension ApplyExecutor {
-    /// The note on a change that was rebuilt over the link as it is now and sent again.
+    // A stale modifiedDate is most often another writer's change, but can be this run's own: the client
+    // retries a PUT whose answer was lost, and the retry carries the date the first attempt replaced.
+    /// The note on a stale change that was rebuilt over the link as it is now and sent again.
     static let reappliedNote =
-        "someone changed the link meanwhile; re-applied the declared fields, kept their other changes"
+        "the link changed since it was read (stale modifiedDate): re-read it and re-applied the declared fields, keeping the other changes"
     /// The note on a change whose answer was lost, rebuilt over the link as it is now and sent again.
-    static let lostReappliedNote = "the answer was lost; re-read the link and re-applied the declared fields"
-    /// The note on a retire sent again over the link as it is now.
-    static let reretiredNote = "someone changed the link meanwhile; retired it as planned"
+    static let lostReappliedNote =
+        "the answer was lost: re-read the link and re-applied the declared fields, keeping the other changes"
+    /// The note on a stale change found in effect on reading: nothing was sent again.
+    static let staleInEffectNote =
+        "the server refused a stale modifiedDate, but the link already is as planned (an earlier attempt whose answer was lost made it so)"
+    /// The note on a change whose answer was lost, found in effect on reading.
+    static let lostInEffectNote = "the answer was lost, but the link already is as planned"
+    /// The note on a stale retire sent again over the link as it is now.
+    static let reretiredNote =
+        "the link changed since it was read (stale modifiedDate): re-read it and retired it as planned"
     /// The note on a retire whose answer was lost, sent again over the link as it is now.
-    static let lostRetiredNote = "the answer was lost; re-read the link and retired it as planned"
+    static let lostRetiredNote = "the answer was lost: re-read the link and retired it as planned"
 
     /// `POST /links` with the planned add payload; a lost answer is settled by re-reading (a live link
     /// with the same name and template app, and an id not live before).
@@ -57,32 +66,37 @@ extension ApplyExecutor {
             } catch  where service.isNotFound(error) {
                 return run.replacing(.failed(Self.gone(change, id: id)))
             } catch  where !resent && (service.isStaleModifiedDate(error) || service.isOutcomeUnknown(error)) {
-                guard case .reapply(let rebuild) = staleChanges else {
-                    return run.replacing(.failed(Self.refused(error, stale: service.isStaleModifiedDate(error))))
-                }
                 resent = true
                 let refusal = error
+                let stale = service.isStaleModifiedDate(error)
                 do {
                     let now = try await read(id: id, into: &run)
+                    if Self.isInEffect(current, on: now) {
+                        return run.replacing(
+                            .alreadyDone(note: stale ? Self.staleInEffectNote : Self.lostInEffectNote, newId: nil))
+                    }
+                    guard case .reapply(let rebuild) = staleChanges else {
+                        return run.replacing(.failed(Self.refused(refusal, stale: stale)))
+                    }
                     guard now.status != "decommissioned" else {
                         return run.replacing(
                             .failed("someone retired the link meanwhile; nothing was re-applied; run plan again"))
                     }
                     guard let rebuilt = rebuild(change, now) else {
-                        return run.replacing(.failed(Self.refused(error, stale: service.isStaleModifiedDate(error))))
+                        return run.replacing(.failed(Self.refused(refusal, stale: stale)))
                     }
                     current = rebuilt
-                    run.notes.append(service.isStaleModifiedDate(refusal) ? Self.reappliedNote : Self.lostReappliedNote)
+                    run.notes.append(stale ? Self.reappliedNote : Self.lostReappliedNote)
                 } catch  where service.isNotFound(error) {
                     return run.replacing(.failed(Self.gone(change, id: id)))
                 } catch {
                     return run.replacing(
-                        .failed("\(Self.refused(refusal, stale: true)); re-reading the link failed: \(error)"))
+                        .failed("\(Self.refused(refusal, stale: stale)); re-reading the link failed: \(error)"))
                 }
             } catch  where resent && service.isStaleModifiedDate(error) {
                 return run.replacing(
                     .failed(
-                        "someone changed the link again while it was being re-applied (stale modifiedDate twice); run plan again"
+                        "the link changed again while it was being re-applied (stale modifiedDate twice); run plan again"
                     ))
             } catch {
                 return run.replacing(.failed("\(error)"))
@@ -155,6 +169,39 @@ extension ApplyExecutor {
         return second.isIncomplete ? Self.incomplete(second) : nil
     }
 
+    /// Whether `link`, as read, already is what `body` makes it: every field the body sends has the
+    /// value sent (the template app by id, property elements without their read-only members) and the
+    /// status is the one its `statusSetting` asks for. Then nothing needs writing: a stale or lost
+    /// change found in effect is done, even from a plan file. Any doubt (bindings in another order, a
+    /// field the server rewrote) answers `false`, and the change is re-applied or fails as before.
+    static func isInEffect(_ body: JSONValue, on link: OdagLink) -> Bool {
+        guard case .object(let members) = body, let state = link.qseow else { return false }
+        let statuses = ["activate": "active", "disable": "disabled", "decommission": "decommissioned"]
+        return members.allSatisfy { key, value in
+            switch key {
+            case "modifiedDate":
+                return true
+            case "statusSetting":
+                return value.stringValue.flatMap { statuses[$0] } == link.status
+            case "templateApp":
+                return value.stringValue?.lowercased() == link.templateAppId?.lowercased()
+            case "properties":
+                guard case .object(let sent) = value, let live = state.properties else { return false }
+                return sent.allSatisfy { name, elements in
+                    withoutReadOnly(elements) == live[name].map(withoutReadOnly)
+                }
+            default:
+                return state.wire[key] == value
+            }
+        }
+    }
+
+    /// A property's per-context array without the read-only members the server adds to its elements.
+    private static func withoutReadOnly(_ value: JSONValue) -> JSONValue {
+        guard case .array(let elements) = value else { return value }
+        return .array(elements.map(QseowElements.withoutReadOnly))
+    }
+
     /// One `PUT /links/{id}`, its warnings kept on `run`.
     func send(id: String, _ body: JSONValue, into run: inout ChangeRun) async throws -> QseowLinkAnswer {
         let answer = try await service.modifyQseowLink(id: id, body)
@@ -173,7 +220,7 @@ extension ApplyExecutor {
     static func refused(_ error: any Error, stale: Bool) -> String {
         guard stale else { return "\(error)" }
         return
-            "someone changed the link since it was read (the server refused its stale modifiedDate: \(error)); nothing more was sent; make a new plan and review it"
+            "the link changed since it was read (the server refused its stale modifiedDate: \(error)); nothing more was sent; make a new plan and review it"
     }
 
     /// The failure of a change the server left `incomplete`, quoting its feedback.

@@ -36,7 +36,7 @@ import Testing
         let text = ApplyReportRenderer().renderText(Self.report())
         #expect(
             text.contains(
-                "✓ update \"Sales detail\" (0.12 s)\n    note: someone changed the link meanwhile; re-applied the declared fields, kept their other changes\n    server warning: WARN: sheet <b>gone</b> | ask @qlik-admins\\u001b[2J\n"
+                "✓ update \"Sales detail\" (0.12 s)\n    note: the link changed since it was read (stale modifiedDate): re-read it and re-applied the declared fields, keeping the other changes\n    server warning: WARN: sheet <b>gone</b> | ask @qlik-admins\\u001b[2J\n"
             ))
         #expect(!text.contains("\u{1B}"))
         #expect(
