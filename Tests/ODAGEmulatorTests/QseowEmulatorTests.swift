@@ -2,6 +2,7 @@ import Foundation
 import ODAGCore
 import ODAGEmulator
 import ODAGTestSupport
+import Synchronization
 import Testing
 
 /// The `qseow` flavour over real loopback HTTP: Qlik's documented link shapes, served strictly.
@@ -249,6 +250,25 @@ import Testing
         let later = try Self.put(client, id, ["modifiedDate": after["modifiedDate"] ?? nil, "dynamicView": false])
         #expect(later.json?["objectDef"]?["modifiedDate"] == "2026-01-01T00:00:05.000Z")
         #expect(try client.call("GET", "/links/\(id)").json?["objectDef"]?["name"] == "Renamed")
+    }
+
+    /// Writers racing with the same `modifiedDate`: exactly one wins, every other one is told it is stale.
+    @Test func concurrentWritersWithTheSameModifiedDateLeaveOneWinner() throws {
+        let emulator = try Self.makeEmulator()
+        defer { emulator.stop() }
+        let link = try Self.create(try RawHTTPClient(port: emulator.port))
+        let id = try #require(link["id"]?.stringValue)
+        let modified = link["modifiedDate"] ?? nil
+        let port = emulator.port
+        let statuses = Mutex<[Int]>([])
+        let errors = runOnThreads(8) { index in
+            let response = try Self.put(
+                try RawHTTPClient(port: port), id, ["modifiedDate": modified, "name": .string("w\(index)")])
+            statuses.withLock { $0.append(response.status) }
+        }
+        #expect(errors.isEmpty, "\(errors)")
+        let all = statuses.withLock { $0 }.sorted()
+        #expect(all == [200] + Array(repeating: 409, count: 7))
     }
 
     @Test func putTakesOnlyTheModifyPayloadKeys() throws {

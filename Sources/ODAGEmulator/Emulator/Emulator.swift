@@ -9,6 +9,8 @@ import ODAGCore
 
 /// A running local ODAG service: all 14 operations of `/api/odag/v1` over real HTTP/1.1, its state
 /// in a JSON file, with optional latency, failures, dropped answers and authentication to rehearse.
+/// With ``EmulatorConfiguration/api`` `.qseow` it serves the link API in the shapes Qlik documents
+/// instead (see ``flavour``), behind a proxy session cookie.
 ///
 /// ```swift
 /// var configuration = EmulatorConfiguration(statePath: "state.json")
