@@ -1,4 +1,5 @@
 import Foundation
+import ODAGClient
 import ODAGCore
 import ODAGEmulator
 import ODAGTestSupport
@@ -261,6 +262,76 @@ final class LinksServer: Sendable {
             wrong.stderr.contains(
                 "the server speaks the document API flavour (recognised from its links), but the manifests are"
                     + " written in the qseow flavour"), "\(wrong.stderr)")
+    }
+
+    /// The user the qseow tests act as, and its `X-Qlik-User` header.
+    static let jdoe = "X-Qlik-User: UserDirectory=CORP; UserId=jdoe"
+
+    @Test func ownerScopeWithQliksOwnerObjectEndToEnd() async throws {
+        let server = try TestEmulator { $0.api = .qseow }
+        let project = try TemporaryFolder(prefix: "api-owners")
+        defer { project.remove() }
+        // Links of another owner and a stray one of ours, made behind the command's back.
+        let base = try #require(URL(string: server.url))
+        for (user, name) in [
+            ("UserDirectory=INTERNAL; UserId=other", "Other"), ("UserDirectory=CORP; UserId=jdoe", "Stray"),
+        ] {
+            let client = try ODAGClient(
+                configuration: ODAGClientConfiguration(baseURL: base, headers: ["X-Qlik-User": user], api: .qseow),
+                transport: LibcurlTransport())
+            _ = try await client.createQseowLink(
+                [
+                    "name": .string(name), "selectionApp": .string(E2E.selectionApp),
+                    "templateApp": .string(E2E.templateApp),
+                ])
+        }
+        try project.write("links/sales.json", Self.qseowManifest)
+        // Owners compare case-insensitively, as Windows accounts do.
+        try project.write(
+            "odag-sync.json", #"{"manifests": ["links"], "prune": true, "scope": {"owners": ["corp\\JDOE"]}}"#)
+        let run = { (command: String, extra: [String]) in
+            await CapturedRun.run(
+                [command, "--server", server.url, "--header", Self.jdoe] + extra, directory: project.root)
+        }
+        let plan = await run("plan", ["--output", "json"])
+        #expect(plan.code == .success, "\(plan)")
+        let changes = E2E.json(plan.stdout)?["changes"]?.arrayValue ?? []
+        #expect(
+            Set(changes.compactMap { "\($0["action"]?.stringValue ?? "") \($0["name"]?.stringValue ?? "")" })
+                == ["create Sales", "retire Stray"], "\(plan.stdout)")
+        let apply = await run("apply", ["--auto-approve"])
+        #expect(apply.code == .success, "\(apply)")
+        let after = try await ODAGClient(
+            configuration: ODAGClientConfiguration(baseURL: base, api: .qseow), transport: LibcurlTransport()
+        ).listLinks()
+        let byName = Dictionary(after.map { ($0.name ?? "", $0) }, uniquingKeysWith: { first, _ in first })
+        #expect(byName["Other"]?.status == "active", "another owner's link is out of scope")
+        #expect(byName["Stray"]?.status == "decommissioned")
+        #expect(byName["Sales"]?.owner == "CORP\\jdoe")
+        let again = await run("plan", ["--detailed-exitcode"])
+        #expect(again.code == .success, "converged: \(again)")
+    }
+
+    @Test func theInProcessEmulatorServesQseowWhenAskedAndTheStateFileRemembersIt() async throws {
+        let folder = try TemporaryFolder(prefix: "api-emulator-qseow")
+        let project = try TemporaryFolder(prefix: "api-qseow")
+        defer {
+            folder.remove()
+            project.remove()
+        }
+        try project.write("links/sales.json", Self.qseowManifest)
+        let state = folder.path("state.json")
+        let apply = await CapturedRun.run(
+            ["apply", "--emulator", state, "--api", "qseow", "--auto-approve", "links"], directory: project.root)
+        #expect(apply.code == .success, "\(apply)")
+        #expect(try JSONParser.parse(folder.read("state.json"))["api"] == "qseow")
+        let plan = await CapturedRun.run(
+            ["plan", "--emulator", state, "--detailed-exitcode", "links"], directory: project.root)
+        #expect(plan.code == .success, "\(plan)")
+        #expect(!plan.stderr.contains("cannot tell"), "\(plan.stderr)")
+        let document = await CapturedRun.run(
+            ["plan", "--emulator", state, "--api", "document", "links"], directory: project.root)
+        #expect(document.code == .failure, "\(document)")
     }
 
     @Test func helpAndCompletionOfferTheFlavours() async throws {
