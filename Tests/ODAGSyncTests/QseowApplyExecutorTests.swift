@@ -8,12 +8,8 @@ import Testing
 /// check, a status setting that changes only the status, `incomplete` links, feedback, lost answers
 /// and another writer changing a link meanwhile. The wire is tested against the emulator elsewhere.
 final class InMemoryQseowService: LinkService {
-    struct Lost: Error, CustomStringConvertible {
-        var description: String { "connection dropped after the request was sent" }
-    }
-    struct NotFound: Error, CustomStringConvertible {
-        var description: String { "404 not found" }
-    }
+    typealias Lost = InMemoryLinkService.Lost
+    typealias NotFound = InMemoryLinkService.NotFound
     struct Stale: Error, CustomStringConvertible {
         var description: String { "409 conflict: modifiedDate is stale" }
     }
@@ -228,6 +224,12 @@ final class InMemoryQseowService: LinkService {
         return ApplyExecutor(service: service, parallelism: 2, knownIds: Set(known), staleChanges: stale)
     }
 
+    /// The first result's failure message, if it failed.
+    static func failure(_ report: ApplyReport) -> String? {
+        guard case .failed(let message)? = report.results.first?.outcome else { return nil }
+        return message
+    }
+
     func plan(_ changes: [PlannedChange]) -> Plan {
         Plan(server: "test", generatedAt: "2026-03-01T00:00:00Z", changes: changes, api: .qseow)
     }
@@ -309,10 +311,7 @@ final class InMemoryQseowService: LinkService {
         let service = InMemoryQseowService(InMemoryQseowService.State(interferences: 2))
         let id = service.seed("Sales")
         let report = try await executor(service).apply(plan([try update(service, id, ["rowEstExpr": "b"])]))
-        guard case .failed(let message) = report.results.first?.outcome else {
-            Issue.record("expected a failure, got \(report.results)")
-            return
-        }
+        let message = try #require(Self.failure(report), "expected a failure, got \(report.results)")
         #expect(message.contains("stale modifiedDate twice"))
         #expect(service.log == ["PUT \(id)", "GET \(id)", "PUT \(id)"], "re-applied once, not again")
         #expect(service.wire(id)?["rowEstExpr"] == "a")
@@ -323,10 +322,7 @@ final class InMemoryQseowService: LinkService {
         let id = service.seed("Sales")
         let report = try await executor(service, stale: .fail).apply(
             plan([try update(service, id, ["rowEstExpr": "b"])]))
-        guard case .failed(let message) = report.results.first?.outcome else {
-            Issue.record("expected a failure, got \(report.results)")
-            return
-        }
+        let message = try #require(Self.failure(report), "expected a failure, got \(report.results)")
         #expect(message.contains("the link changed since it was read"))
         #expect(message.contains("make a new plan"))
         #expect(service.log == ["PUT \(id)", "GET \(id)"], "read to see whether it is in effect, not re-sent")
@@ -400,10 +396,7 @@ final class InMemoryQseowService: LinkService {
         let missing = "dead0000-0000-4000-8000-000000000001"
         let service = InMemoryQseowService(InMemoryQseowService.State(missingTemplates: [missing]))
         let report = try await executor(service).apply(plan([create("Sales", template: missing)]))
-        guard case .failed(let message) = report.results.first?.outcome else {
-            Issue.record("expected a failure, got \(report.results)")
-            return
-        }
+        let message = try #require(Self.failure(report), "expected a failure, got \(report.results)")
         #expect(message.contains("left the link incomplete"))
         #expect(message.contains("WARN: template app \(missing) not found"))
         #expect(report.results.first?.warnings.map(\.content) == ["template app \(missing) not found"])
@@ -418,10 +411,7 @@ final class InMemoryQseowService: LinkService {
         let id = service.seed("Sales", template: missing, status: "incomplete")
         let report = try await executor(service).apply(
             plan([try update(service, id, ["rowEstExpr": "b", "statusSetting": "disable"])]))
-        guard case .failed(let message) = report.results.first?.outcome else {
-            Issue.record("expected a failure, got \(report.results)")
-            return
-        }
+        let message = try #require(Self.failure(report), "expected a failure, got \(report.results)")
         #expect(message.contains("left the link incomplete"))
         #expect(service.modifyBodies.count == 1, "no status PUT for an incomplete link")
     }
