@@ -6,10 +6,13 @@ public struct ExportedManifest: Sendable, Equatable {
     public var fileName: String
     /// The manifest.
     public var json: JSONValue
+    /// The flavour the manifest is written in.
+    public var flavour: APIFlavour = .document
 
     /// The manifest as pretty JSON with a final newline, keys in reading order.
     public var text: String {
-        JSONWriter.string(json, pretty: true, leadingKeys: Exporter.leadingKeys) + "\n"
+        let leadingKeys = flavour == .qseow ? Exporter.qseowLeadingKeys : Exporter.leadingKeys
+        return JSONWriter.string(json, pretty: true, leadingKeys: leadingKeys) + "\n"
     }
 }
 
@@ -23,70 +26,99 @@ public enum Exporter {
         public var manifests: [ExportedManifest]
         /// Why some links in scope were not exported.
         public var skipped: [String]
+        /// What a reader of the manifests must know, such as what Qlik never returns (not failures).
+        public var notes: [String] = []
+        /// The flavour the manifests are written in.
+        public var flavour: APIFlavour = .document
     }
 
     static let leadingKeys = [
         "$schema", "links", "name", "id", "selectionAppId", "templateAppId", "properties", "ignore",
     ]
+    /// The reading order of a qseow manifest: the link's keys as Qlik documents them, then a binding's,
+    /// then `context` first in each per-context value.
+    static let qseowLeadingKeys =
+        ["$schema", "links"] + QseowManifestSchema.linkKeys + QseowManifestSchema.bindingKeys + ["context"]
 
-    /// Exports the live links in `scope`, one manifest each; each manifest's `$schema` is
-    /// `schemaReference` when one is given.
-    public static func export(_ live: [OdagLink], scope: LinkScope, schemaReference: String? = nil) -> Result {
-        let inScope = live.filter { scope.contains($0) }
+    /// Exports the live links in `scope`, one manifest each, in `flavour`; each manifest's `$schema` is
+    /// `schemaReference` when one is given. In the `qseow` flavour decommissioned links are retired and
+    /// not exported, and the result's notes say that Qlik never returns a link's selection app.
+    public static func export(
+        _ live: [OdagLink], scope: LinkScope, schemaReference: String? = nil, flavour: APIFlavour = .document
+    ) -> Result {
+        let inScope = live.filter { scope.contains($0) && (flavour == .document || !QseowExport.isRetired($0)) }
         // Names are the same only when their Unicode scalars are: "Caf\u{E9}" and "Cafe\u{301}" are two links.
         var byName: [NameKey: Int] = [:]
         for link in inScope { byName[NameKey(link.name ?? ""), default: 0] += 1 }
-        var skipped: [String] = []
-        var manifests: [ExportedManifest] = []
+        var result = Result(manifests: [], skipped: [], flavour: flavour)
         var taken = Set<String>()
         let sorted = inScope.sorted { (($0.name ?? ""), ($0.id ?? "")) < (($1.name ?? ""), ($1.id ?? "")) }
         for link in sorted {
             let name = link.name ?? ""
-            guard let id = link.id, let selection = link.selectionAppId, let template = link.templateAppId else {
-                skipped.append("a link named \(quoted(name)) lacks an id or app id")
+            // Qlik never returns the selection app: a qseow declaration goes without it.
+            guard let id = link.id, let template = link.templateAppId,
+                flavour == .qseow || link.selectionAppId != nil
+            else {
+                result.skipped.append("a link named \(quoted(name)) lacks an id or app id")
                 continue
             }
             guard !name.isEmpty else {
-                skipped.append(
+                result.skipped.append(
                     "link \(DisplayText.sanitized(id)) has an empty name, which a manifest cannot declare; name it on the server"
                 )
                 continue
             }
             let sharing = byName[NameKey(name)] ?? 1
             guard sharing == 1 else {
-                skipped.append(
+                result.skipped.append(
                     "link \(quoted(name)) (id \(DisplayText.sanitized(id))) shares its name with \(sharing - 1) other link(s); names are unique in manifests, so rename or delete the duplicates on the server"
                 )
                 continue
             }
-            var declaration: [String: JSONValue] = [
-                "name": .string(name), "selectionAppId": .string(selection), "templateAppId": .string(template),
-            ]
-            if var properties = link.properties.map(managedProperties)?.objectValue {
-                // A manifest binding states all of its keys; one the server returned without them
-                // cannot be declared, so the bindings are left unmanaged (and the manifest says so).
-                let incomplete = properties["bindings"]?.arrayValue?.contains { binding in
-                    ManifestSchema.bindingKeys.contains { binding[$0]?.stringValue == nil }
-                }
-                if incomplete == true {
-                    properties["bindings"] = nil
-                    declaration["ignore"] = ["properties.bindings"]
-                }
-                if !properties.isEmpty { declaration["properties"] = .object(properties) }
+            let declaration: [String: JSONValue]
+            switch flavour {
+            case .document:
+                declaration = documentDeclaration(link, name: name, template: template)
+            case .qseow:
+                declaration = QseowExport.declaration(link, name: name, template: template, notes: &result.notes)
             }
-            manifests.append(
+            result.manifests.append(
                 ExportedManifest(
                     fileName: fileName(for: name, taken: &taken),
-                    json: manifest(links: [escapingVariables(.object(declaration))], schemaReference: schemaReference)))
+                    json: manifest(links: [escapingVariables(.object(declaration))], schemaReference: schemaReference),
+                    flavour: flavour))
         }
-        manifests.sort { $0.fileName < $1.fileName }
-        return Result(manifests: manifests, skipped: skipped)
+        result.manifests.sort { $0.fileName < $1.fileName }
+        if flavour == .qseow, !result.manifests.isEmpty { result.notes.append(QseowExport.selectionAppNote) }
+        return result
+    }
+
+    /// A document-flavour declaration of `link`, which has a selection app.
+    private static func documentDeclaration(_ link: OdagLink, name: String, template: String) -> [String: JSONValue] {
+        var declaration: [String: JSONValue] = [
+            "name": .string(name), "selectionAppId": .string(link.selectionAppId ?? ""),
+            "templateAppId": .string(template),
+        ]
+        if var properties = link.properties.map(managedProperties)?.objectValue {
+            // A manifest binding states all of its keys; one the server returned without them
+            // cannot be declared, so the bindings are left unmanaged (and the manifest says so).
+            let incomplete = properties["bindings"]?.arrayValue?.contains { binding in
+                ManifestSchema.bindingKeys.contains { binding[$0]?.stringValue == nil }
+            }
+            if incomplete == true {
+                properties["bindings"] = nil
+                declaration["ignore"] = ["properties.bindings"]
+            }
+            if !properties.isEmpty { declaration["properties"] = .object(properties) }
+        }
+        return declaration
     }
 
     /// All exported links in one manifest (for `--out -`), with `schemaReference` as its `$schema`.
     public static func combined(_ result: Result, schemaReference: String? = nil) -> ExportedManifest {
         let links = result.manifests.flatMap { $0.json["links"]?.arrayValue ?? [] }
-        return ExportedManifest(fileName: "-", json: manifest(links: links, schemaReference: schemaReference))
+        return ExportedManifest(
+            fileName: "-", json: manifest(links: links, schemaReference: schemaReference), flavour: result.flavour)
     }
 
     /// A manifest document: its `$schema` line when there is a reference, then its links.

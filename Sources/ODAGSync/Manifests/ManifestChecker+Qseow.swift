@@ -94,7 +94,10 @@ extension ManifestChecker {
                 switch key {
                 case "templateAppVarName", "selectAppParamName":
                     guard let text = resolvedString(member, at: memberPath) else { continue }
-                    if text.isEmpty { checker.error(memberPath, "the name is empty; expected a non-empty string") }
+                    // An `Exclude` binding may name nothing in the selection app.
+                    if text.isEmpty, key == "templateAppVarName" {
+                        checker.error(memberPath, "the name is empty; expected a non-empty string")
+                    }
                     binding[key] = .string(text)
                 case "selectAppParamType":
                     if let type = checkChoice(member, at: memberPath, among: QseowManifestSchema.paramTypes) {
