@@ -22,6 +22,7 @@ import Testing
             "multi-env/odag-sync.json", "multi-env/links/sales.json", "ci/github-actions.yml", "ci/gitlab-ci.yml",
             "ci/install-odag-sync.sh",
             "cron/odag-sync-drift.sh",
+            "qseow/odag-sync.json", "qseow/links/sales.json", "qseow/emulator-state.json",
         ]
         let root = OdagSyncBinary.inPackage("examples")
         let enumerator = try #require(FileManager.default.enumerator(atPath: root))
@@ -63,6 +64,57 @@ import Testing
         let plan = try await OdagSyncBinary.run(["plan", "--emulator", state, "--detailed-exitcode", links])
         #expect(plan.code == 0, "\(plan)")
         #expect(plan.stdout.contains("No changes. 3 links are up to date; 1 unmanaged."), "\(plan.stdout)")
+    }
+
+    @Test func qseowPlansAppliesAndPlansClean() async throws {
+        let folder = try TemporaryFolder(prefix: "qseow-example")
+        defer { folder.remove() }
+        let state = try folder.copy(Self.example("qseow/emulator-state.json"), to: "odag-state.json")
+        // The proxy's user is the scope's owner, so the links odag-sync creates are in scope.
+        let config = [
+            "--config", "examples/qseow/odag-sync.json", "--header", "X-Qlik-User: UserDirectory=CORP; UserId=svc_odag",
+        ]
+
+        let plan = try await OdagSyncBinary.run(["plan"] + config + ["--emulator", state, "--output", "json"])
+        #expect(plan.code == 0, "\(plan)")
+        let planned = try #require(E2E.json(plan.stdout), "\(plan)")
+        #expect(planned["api"] == "qseow")
+        let actions = Dictionary(
+            (planned["changes"]?.arrayValue ?? []).map {
+                ($0["name"]?.stringValue ?? "", $0["action"]?.stringValue ?? "")
+            },
+            uniquingKeysWith: { a, _ in a })
+        #expect(
+            actions == [
+                "Sales detail by region": "update", "Sales by product": "create",
+                "Sales legacy export (made by hand)": "retire",
+            ], "\(plan.stdout)")
+        #expect(planned["summary"]?["unchanged"] == 1, "the dynamic view is in step: \(plan.stdout)")
+
+        let apply = try await OdagSyncBinary.run(["apply"] + config + ["--emulator", state, "--auto-approve"])
+        #expect(apply.code == 0, "\(apply)")
+        let live = try #require(E2E.json(folder.read("odag-state.json"))?["links"]?.arrayValue)
+        let byName = Dictionary(live.map { ($0["name"]?.stringValue ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+        #expect(live.count == 6, "one created, none deleted")
+        #expect(byName["Sales detail by region"]?["id"] == "6d1e4b20-3c5a-4f7e-9a2b-8c0d1e2f3a01")
+        #expect(byName["Sales detail by region"]?["templateApp"]?["id"] == "9a1f3c2e-7b4d-4e8a-8c6f-2d5e1b3a7c90")
+        #expect(
+            byName["Sales detail by region"]?["properties"]?["appOpenMethod"] != nil, "an undeclared key is kept")
+        #expect(byName["Sales by product"]?["status"] == "disabled")
+        #expect(byName["Sales by product"]?["owner"]?["userId"] == "svc_odag")
+        #expect(byName["Sales legacy export (made by hand)"]?["status"] == "decommissioned")
+        #expect(byName["Finance drill"]?["status"] == "active", "outside the scope")
+
+        let again = try await OdagSyncBinary.run(["plan"] + config + ["--emulator", state, "--detailed-exitcode"])
+        #expect(again.code == 0, "\(again)")
+        let drift = try await OdagSyncBinary.run(["drift"] + config + ["--emulator", state])
+        #expect(drift.code == 0, "\(drift)")
+    }
+
+    @Test func qseowExampleValidatesAgainstEveryEnvironment() async throws {
+        let run = try await OdagSyncBinary.run(["validate"], in: Self.example("qseow"))
+        #expect(run.code == 0, "\(run)")
+        #expect(run.stdout.contains("ok"), "\(run.stdout)")
     }
 
     @Test func quickStartManifestsValidate() async throws {
