@@ -111,6 +111,27 @@ import Testing
         #expect(drift.code == 0, "\(drift)")
     }
 
+    @Test func qseowReadmeStepsRunAsWritten() async throws {
+        let readme = try String(contentsOfFile: OdagSyncBinary.inPackage("README.md"), encoding: .utf8)
+        let section = try #require(readme.components(separatedBy: "**The qseow example.**").dropFirst().first)
+        let block = try #require(section.components(separatedBy: "```sh\n").dropFirst().first)
+        let steps = (block.components(separatedBy: "```").first ?? "").split(separator: "\n").map(String.init)
+        #expect(steps.count == 2, "\(steps)")
+        let folder = try TemporaryFolder(prefix: "qseow-readme")
+        defer { folder.remove() }
+        // The state file in a private folder, never in the checkout the tests run in.
+        let script = steps.map {
+            $0.replacingOccurrences(of: "swift run odag-sync", with: OdagSyncBinary.path)
+                .replacingOccurrences(of: " .quickstart", with: " " + folder.path("quickstart"))
+        }.joined(separator: " && ")
+        #expect(!script.contains(" .quickstart"), "\(script)")
+        let run = try await ChildProcess.run(
+            "/bin/bash", ["--noprofile", "--norc", "-c", script], environment: OdagSyncBinary.environment(),
+            directory: OdagSyncBinary.packageRoot)
+        #expect(run.code == 0, "\(script)\n\(run)")
+        #expect(run.stdout.contains("Plan: 1 to create, 1 to update, 1 to retire; 1 unchanged"), "\(run.stdout)")
+    }
+
     @Test func qseowExampleValidatesAgainstEveryEnvironment() async throws {
         let run = try await OdagSyncBinary.run(["validate"], in: Self.example("qseow"))
         #expect(run.code == 0, "\(run)")

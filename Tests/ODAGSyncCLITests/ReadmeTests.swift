@@ -62,6 +62,10 @@ import Testing
         // CI and cron
         "examples/ci/install-odag-sync.sh URL SHA256 FOLDER": .by("installsAReleaseWhoseChecksumMatches"),
         "examples/cron/odag-sync-drift.sh": .by("findsTheBinaryOffPathAndChecksForDrift"),
+        "mkdir -p .quickstart && cp examples/qseow/emulator-state.json .quickstart/qseow-state.json": .by(
+            "qseowReadmeStepsRunAsWritten"),
+        "swift run odag-sync plan --config examples/qseow/odag-sync.json --emulator .quickstart/qseow-state.json --header 'X-Qlik-User: UserDirectory=CORP; UserId=svc_odag'":
+            .by("qseowReadmeStepsRunAsWritten"),
         "examples/cron/odag-sync-drift.sh --token-file /etc/odag-sync/token": .by(
             "passesArgumentsThroughAndReportsFailures"),
         // Authentication recipes: a real Qlik server behind a virtual proxy
