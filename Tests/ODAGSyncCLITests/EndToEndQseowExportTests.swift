@@ -1,98 +1,59 @@
 import Foundation
 import ODAGCore
-import ODAGEmulator
 import Testing
 
-/// `export` against `emulator --api qseow`, and the round trip: the qseow manifests it writes validate
-/// and plan to no changes against the same server.
+/// `export` in the `qseow` flavour against `emulator --api qseow`: the exported manifests validate and,
+/// with a `selectionApp` added where a link would be created, plan to no changes.
 @Suite struct EndToEndQseowExportTests {
-    /// Seed links in Qlik's shape (the emulator fills in what the server sets, such as the bindings'
-    /// `selectionStates` and the read-only `streamName`).
-    static let seeds: [JSONValue] = [
-        [
-            "name": "Sales detail", "selectionApp": .string(E2E.selectionApp), "templateApp": .string(E2E.templateApp),
-            "rowEstExpr": "Count(OrderID) // ${not a variable}",
-            "bindings": [
-                ["templateAppVarName": "Region", "selectAppParamType": "Field", "selectAppParamName": "Region"]
-            ],
-            "dynamicView": false,
-            "properties": [
-                "rowEstRange": [["context": "*", "highBound": 100000]],
-                "genAppLimit": [["context": "User_*", "limit": 5]],
-                "publishTo": [["context": "User_*", "streamId": "a5b6c7d8-0000-4000-8000-000000000001"]],
-            ],
-        ],
-        [
-            "name": "Paused", "selectionApp": .string(E2E.selectionApp), "templateApp": .string(E2E.templateApp),
-            "status": "disabled",
-        ],
-        [
-            "name": "Retired", "selectionApp": .string(E2E.selectionApp), "templateApp": .string(E2E.templateApp),
-            "status": "decommissioned",
-        ],
-    ]
-
-    static func emulator() throws -> (folder: TemporaryFolder, emulator: Emulator) {
-        let folder = try TemporaryFolder(prefix: "qseow-export")
-        try folder.write(
-            "state.json", JSONWriter.string(["formatVersion": 1, "api": "qseow", "links": .array(Self.seeds)]))
-        let emulator = try Emulator.start(
-            EmulatorConfiguration(host: "127.0.0.1", port: 0, statePath: folder.path("state.json")))
-        return (folder, emulator)
+    @Test func exportWritesQseowManifestsThatPlanToNoChanges() async throws {
+        let scenario = try QseowScenario()
+        let export = await scenario.run(["export", "--server", scenario.server.url, "--out", "exported"])
+        #expect(export.code == 0, "\(export)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: scenario.project.path("exported"))
+            .filter { $0.hasSuffix(".json") && !$0.hasSuffix(".schema.json") }.sorted()
+        #expect(!files.isEmpty, "\(export)")
+        var exportedNames: [String] = []
+        for file in files {
+            let manifest = try #require(E2E.json(scenario.project.read("exported/" + file)))
+            for link in manifest["links"]?.arrayValue ?? [] {
+                #expect(link["templateApp"] != nil && link["templateAppId"] == nil, "qseow keys: \(file)")
+                #expect(link["selectionApp"] == nil, "Qlik never returns the selection app: \(file)")
+                exportedNames.append(link["name"]?.stringValue ?? "")
+            }
+        }
+        #expect(!exportedNames.contains("Sales retired"), "a retired link is not exported: \(exportedNames)")
+        #expect(exportedNames.contains("Sales View"), "a dynamic view is exported: \(exportedNames)")
+        let validate = await scenario.run(["validate", "exported"])
+        #expect(validate.code == 0, "\(validate)")
+        let plan = await scenario.run(
+            ["plan", "--server", scenario.server.url, "--detailed-exitcode", "--prune", "exported"])
+        #expect(plan.code == 0, "exported manifests plan to no changes: \(plan)")
     }
 
-    @Test func exportedFolderValidatesAndPlansToNoChanges() async throws {
-        let (state, emulator) = try Self.emulator()
-        let project = try TemporaryFolder(prefix: "export")
-        defer {
-            emulator.stop()
-            state.remove()
-            project.remove()
-        }
-        #expect(emulator.flavour == .qseow)
-        let export = await InProcess.run(["export", "--server", emulator.baseURL, "--out", "links"], in: project.root)
+    @Test func exportedManifestsNeedOnlyTheSelectionAppToRecreateTheLinksOnAnotherServer() async throws {
+        let scenario = try QseowScenario()
+        let export = await scenario.run(["export", "--server", scenario.server.url, "--out", "-"])
         #expect(export.code == 0, "\(export)")
-        #expect(export.stderr.contains("note: Qlik never returns a link's selection app"), "\(export.stderr)")
-        let all = try FileManager.default.contentsOfDirectory(atPath: project.path("links")).sorted()
-        #expect(all == ["odag-links-qseow.schema.json", "paused.json", "sales-detail.json"], "no retired link: \(all)")
-        let schema = try #require(E2E.json(project.read("links/odag-links-qseow.schema.json")))
-        #expect(schema["title"] == "odag-sync manifest (qseow flavour)")
-        let sales = try #require(E2E.json(project.read("links/sales-detail.json")))
-        #expect(sales["$schema"] == "odag-links-qseow.schema.json")
-        let link = try #require(sales["links"]?.arrayValue?.first)
-        #expect(link["selectionApp"] == nil)
-        #expect(link["templateApp"] == .string(E2E.templateApp))
-        #expect(
-            link["bindings"] == [
-                ["templateAppVarName": "Region", "selectAppParamType": "Field", "selectAppParamName": "Region"]
-            ], "no server-filled binding field")
-        #expect(link["properties"]?["publishTo"]?.arrayValue?.first?["streamName"] == nil, "read-only left out")
+        let manifest = try #require(E2E.json(export.stdout), "one manifest on stdout: \(export)")
+        let links = try #require(manifest["links"]?.arrayValue)
+        #expect(links.count == QseowScenario.liveLinks.count - 1, "all but the retired link: \(export.stdout)")
 
-        let validate = await InProcess.run(["validate", "links"], in: project.root)
-        #expect(validate.code == 0 && validate.stderr.isEmpty, "no error, no warning: \(validate)")
-        let plan = await InProcess.run(
-            ["plan", "--server", emulator.baseURL, "--detailed-exitcode", "--output", "json", "links"],
-            in: project.root)
-        #expect(plan.code == 0, "exported manifests must plan to no changes: \(plan)")
-        #expect(E2E.json(plan.stdout)?["api"] == "qseow", "\(plan.stdout)")
-        #expect(E2E.json(plan.stdout)?["summary"]?["unchanged"] == 2, "\(plan.stdout)")
-    }
+        let empty = try QseowTestEmulator()
+        try scenario.project.write("moved/all.json", E2E.manifest(links))
+        let refused = await scenario.run(["plan", "--server", empty.url, "--api", "qseow", "moved"])
+        #expect(refused.code == 1, "a create without selectionApp is a plan error: \(refused)")
+        #expect(refused.stderr.contains("selectionApp") || refused.stdout.contains("selectionApp"), "\(refused)")
 
-    @Test func exportToStdoutIsOneQseowManifest() async throws {
-        let (state, emulator) = try Self.emulator()
-        let project = try TemporaryFolder(prefix: "export")
-        defer {
-            emulator.stop()
-            state.remove()
-            project.remove()
+        let completed = links.map { link -> JSONValue in
+            guard case .object(var members) = link else { return link }
+            members["selectionApp"] = .string(E2E.selectionApp)
+            return .object(members)
         }
-        let export = await InProcess.run(["export", "--server", emulator.baseURL, "--out", "-"], in: project.root)
-        #expect(export.code == 0, "\(export)")
-        let manifest = try #require(E2E.json(export.stdout), "stdout is one manifest: \(export.stdout)")
-        #expect(manifest["links"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["Paused", "Sales detail"])
-        try project.write("all.json", export.stdout)
-        let plan = await InProcess.run(
-            ["plan", "--server", emulator.baseURL, "--detailed-exitcode", "all.json"], in: project.root)
-        #expect(plan.code == 0, "\(plan)")
+        try scenario.project.write("moved/all.json", E2E.manifest(completed))
+        let apply = await scenario.run(["apply", "--server", empty.url, "--api", "qseow", "--auto-approve", "moved"])
+        #expect(apply.code == 0, "\(apply)")
+        #expect(try empty.activeNames().count == links.count)
+        let plan = await scenario.run(["plan", "--server", empty.url, "--detailed-exitcode", "moved"])
+        #expect(plan.code == 0, "the moved links are in step: \(plan)")
     }
 }
