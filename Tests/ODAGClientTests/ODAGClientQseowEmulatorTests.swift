@@ -63,7 +63,7 @@ struct ODAGClientQseowEmulatorTests {
 
         let usages = try await client.selAppLinkUsages(
             selectionAppId: "3a7c1e9b-5d2f-4b8a-9e6c-1f0d2b4a7c58", linkIds: [id])
-        #expect(usages.map(\.isUsed) == [true])
+        #expect(usages.map(\.isReadable) == [true])
     }
 
     @Test("views are read with the links (type=all), so a view is never taken for missing")

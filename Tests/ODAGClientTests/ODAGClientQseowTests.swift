@@ -260,7 +260,7 @@ struct ODAGClientQseowTests {
         let usages = try await Self.client(server).selAppLinkUsages(
             selectionAppId: selectionApp, linkIds: [Self.linkId, other])
         #expect(usages.map(\.id) == [Self.linkId, other])
-        #expect(usages.map(\.isUsed) == [true, false])
+        #expect(usages.map(\.isReadable) == [true, false])
         let request = try #require(seen.all.first)
         #expect(request.method == "POST")
         #expect(request.path == "/api/odag/v1/apps/\(selectionApp)/selAppLinkUsages")

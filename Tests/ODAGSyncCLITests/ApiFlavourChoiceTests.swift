@@ -345,3 +345,53 @@ final class LinksServer: Sendable {
         #expect(CompletionCommand.valueKind(option, command: "emulator") == .choices(["document", "qseow"]))
     }
 }
+
+/// What a person sees of a Qlik proxy through the command line: its login page and its session cookie.
+@Suite struct QlikProxyTests {
+    @Test func aVirtualProxyLoginRedirectSaysWhatToPointAt() async throws {
+        let server = try TestEmulator {
+            $0.api = .qseow
+            $0.requireHeader = "X-Qlik-User"
+        }
+        let project = try TemporaryFolder(prefix: "proxy-login")
+        defer { project.remove() }
+        try project.write("links/sales.json", ApiFlavourChoiceTests.qseowManifest)
+        let run = await CapturedRun.run(["plan", "--server", server.url, "links"], directory: project.root)
+        #expect(run.code == .failure, "\(run)")
+        #expect(run.stderr.contains("likely to a virtual proxy's login page"), "\(run.stderr)")
+        #expect(run.stderr.contains("hint: point --server at a virtual proxy that accepts API calls"), "\(run.stderr)")
+        let named = await CapturedRun.run(
+            ["plan", "--server", server.url, "--header", ApiFlavourChoiceTests.jdoe, "links"], directory: project.root)
+        #expect(named.code == .success, "\(named)")
+    }
+
+    @Test func theSessionCookieGoesBackToTheServerAndNeverToTheTerminal() async throws {
+        let secret = "s3ss10n-\(UUID().uuidString)"
+        let cookies = Mutex<[String?]>([])
+        let server = try HTTPServer { request in
+            cookies.withLock { $0.append(request.headers["Cookie"]) }
+            if request.method == "GET" {
+                var response = HTTPServerResponse.text(200, "[]", contentType: "application/json")
+                response.headers.add(name: "Set-Cookie", value: "X-Qlik-Session=\(secret); Path=/; HttpOnly")
+                return response
+            }
+            return HTTPServer.errorResponse(status: 400, message: "session \(secret) may not create links")
+        }
+        defer { server.stop() }
+        let project = try ApiFlavourChoiceTests.project()
+        defer { project.remove() }
+        let run = await CapturedRun.run(
+            [
+                "apply", "--server", "http://127.0.0.1:\(server.port)/api/odag/v1", "--verbose", "--auto-approve",
+                "links",
+            ],
+            directory: project.root)
+        #expect(run.code == .failure, "\(run)")
+        #expect(run.stderr.contains("session <redacted> may not create links"), "\(run.stderr)")
+        #expect(run.stderr.contains("http: POST /api/odag/v1/links 400"), "the request log: \(run.stderr)")
+        #expect(!run.stderr.contains(secret) && !run.stdout.contains(secret), "\(run)")
+        let sent = cookies.withLock { $0 }
+        #expect(sent.first == .some(nil), "the first request has no session yet")
+        #expect(sent.count > 1 && sent.dropFirst().allSatisfy { $0 == "X-Qlik-Session=\(secret)" }, "\(sent)")
+    }
+}

@@ -179,9 +179,11 @@ public struct ODAGClient: Sendable {
         return try await decode(operation) { json throws(ModelError) in try QseowLinkAnswer(json: json) }
     }
 
-    /// `qseow`: `POST /apps/{selAppId}/selAppLinkUsages` with `{"linkList": [ids]}`: which of `linkIds` the
-    /// selection app uses, as far as the server knows and the caller may read. A read (it changes nothing we
-    /// manage), so it is retried like one.
+    /// `qseow`: `POST /apps/{selAppId}/selAppLinkUsages` with `{"linkList": [ids]}`: the ids of `linkIds` the
+    /// caller may read, each with its condensed link. Not a pure read: Qlik documents it as the selection app
+    /// telling the service which links it references (its usage records are kept from these calls), so a caller
+    /// must send the links the app really holds; odag-sync's plan and apply never call it. Sending the same list
+    /// twice records the same, so it is retried like a `PUT`.
     public func selAppLinkUsages(selectionAppId: String, linkIds: [String]) async throws -> [SelAppLinkUsage] {
         let body: JSONValue = ["linkList": .array(linkIds.map(JSONValue.string))]
         let operation = Operation(

@@ -18,12 +18,12 @@ public struct RecognisedLinks: Sendable, Equatable {
     }
 }
 
-/// One element of Qlik's `selAppLinkUsages` answer (`OptLinkStateRef`): a link id the caller asked about, and
-/// whether the selection app uses it (Qlik then returns the link in condensed form).
+/// One element of Qlik's `selAppLinkUsages` answer (`OptLinkStateRef`): a link id the caller sent, and the link in
+/// condensed form when it exists and the caller may read it.
 public struct SelAppLinkUsage: Sendable, Equatable {
     /// The link's id.
     public var id: String
-    /// The condensed link, as sent, when the selection app uses a link the caller may read; `nil` otherwise.
+    /// The condensed link, as sent, when the link exists and the caller may read it; `nil` otherwise.
     public var link: JSONValue?
 
     /// Creates a usage.
@@ -32,8 +32,8 @@ public struct SelAppLinkUsage: Sendable, Equatable {
         self.link = link
     }
 
-    /// Whether the selection app uses the link.
-    public var isUsed: Bool { link != nil }
+    /// Whether the server returned the link (it exists and the caller may read it).
+    public var isReadable: Bool { link != nil }
 
     /// Reads one element; only `id` is required (the condensed link's fields are not documented in full).
     public init(json: JSONValue, path: String = "") throws(ModelError) {
