@@ -114,10 +114,7 @@ struct ODAGClientQseowEmulatorTests {
         let error = await #expect(throws: ODAGClientError.self) {
             try await Self.client(emulator, api: .document).listLinks()
         }
-        guard case .decoding(_, _, _, let detail) = try #require(error) else {
-            Issue.record("expected a decoding error, got \(String(describing: error))")
-            return
-        }
+        let detail = ODAGClientQseowTests.decodingDetail(error)
         #expect(detail.hasPrefix("[0]."), "\(detail)")
         let recognised = try await Self.client(emulator, api: .document).listLinksRecognising()
         #expect(recognised.recognition == .recognised(.qseow))

@@ -33,13 +33,32 @@ struct ODAGClientQseowTests {
 
     static let linkId = "0b5e2d4c-7a1f-4e3b-9c8d-2f6a1b0e9d37"
 
+    /// A loopback server that records each request and answers it with `answer` (given the request and how many
+    /// came before it).
+    static func recording(_ answer: @escaping @Sendable (HTTPServerRequest, Int) -> HTTPServerResponse) throws -> (
+        HTTPServer, Seen
+    ) {
+        let seen = Seen()
+        let server = try HTTPServer { request in answer(request, seen.record(request)) }
+        return (server, seen)
+    }
+
+    /// The detail of a decoding error; any other error (or none) is recorded as an issue.
+    static func decodingDetail(_ error: ODAGClientError?, sourceLocation: Testing.SourceLocation = #_sourceLocation)
+        -> String
+    {
+        guard case .decoding(_, _, _, let detail) = error else {
+            Issue.record("expected a decoding error, got \(String(describing: error))", sourceLocation: sourceLocation)
+            return ""
+        }
+        return detail
+    }
+
     @Test("Qlik's documented link reads strictly and round-trips: the link's JSON is the server's, member for member")
     func documentedLinkRoundTrips() async throws {
         let element = try Self.fixture("link")
-        let seen = Seen()
-        let server = try HTTPServer { request in
-            _ = seen.record(request)
-            return Self.json(200, "[\(element)]")
+        let (server, seen) = try Self.recording { _, _ in
+            Self.json(200, "[\(element)]")
         }
         defer { server.stop() }
         let links = try await Self.client(server).listLinks()
@@ -81,10 +100,7 @@ struct ODAGClientQseowTests {
         let error = await #expect(throws: ODAGClientError.self) {
             try await Self.client(server, api: .document).listLinks()
         }
-        guard case .decoding(_, _, _, let detail) = try #require(error) else {
-            Issue.record("expected a decoding error, got \(String(describing: error))")
-            return
-        }
+        let detail = Self.decodingDetail(error)
         #expect(detail.hasPrefix("[0]."), "\(detail)")
     }
 
@@ -110,10 +126,8 @@ struct ODAGClientQseowTests {
         let second = link.replacingOccurrences(of: Self.linkId, with: "1c6f3e5d-8b2a-4f4c-ad9e-3a7b2c1f0e48")
         let body = template.replacingOccurrences(of: "LINK2", with: second).replacingOccurrences(of: "LINK", with: link)
             .replacingOccurrences(of: "DOC", with: Make.linkJSON())
-        let seen = Seen()
-        let server = try HTTPServer { request in
-            _ = seen.record(request)
-            return Self.json(200, body)
+        let (server, seen) = try Self.recording { _, _ in
+            Self.json(200, body)
         }
         defer { server.stop() }
         let read = try await Self.client(server, api: .document).listLinksRecognising()
@@ -132,10 +146,7 @@ struct ODAGClientQseowTests {
         let error = await #expect(throws: ODAGClientError.self) {
             try await Self.client(server).listLinksRecognising()
         }
-        guard case .decoding(_, _, _, let detail) = try #require(error) else {
-            Issue.record("expected a decoding error, got \(String(describing: error))")
-            return
-        }
+        let detail = Self.decodingDetail(error)
         #expect(detail == "[0].id: is required", "\(detail)")
     }
 
@@ -143,10 +154,8 @@ struct ODAGClientQseowTests {
     func create() async throws {
         let body = try JSONParser.parse(Self.fixture("create"))
         let answer = try Self.fixture("answer")
-        let seen = Seen()
-        let server = try HTTPServer { request in
-            _ = seen.record(request)
-            return Self.json(201, answer)
+        let (server, seen) = try Self.recording { _, _ in
+            Self.json(201, answer)
         }
         defer { server.stop() }
         let result = try await Self.client(server).createQseowLink(body)
@@ -163,10 +172,8 @@ struct ODAGClientQseowTests {
 
     @Test("a create whose answer is lost is never sent again: its outcome is unknown")
     func createLost() async throws {
-        let seen = Seen()
-        let server = try HTTPServer { request in
-            _ = seen.record(request)
-            return .drop
+        let (server, seen) = try Self.recording { _, _ in
+            .drop
         }
         defer { server.stop() }
         let error = await #expect(throws: ODAGClientError.self) {
@@ -183,10 +190,8 @@ struct ODAGClientQseowTests {
     func modifyAndRead() async throws {
         let body = try JSONParser.parse(Self.fixture("modify"))
         let answer = try Self.fixture("answer")
-        let seen = Seen()
-        let server = try HTTPServer { request in
-            _ = seen.record(request)
-            return Self.json(200, answer)
+        let (server, seen) = try Self.recording { _, _ in
+            Self.json(200, answer)
         }
         defer { server.stop() }
         let client = try Self.client(server)
@@ -212,10 +217,8 @@ struct ODAGClientQseowTests {
     @Test("a modify refused with 409, or 400 naming modifiedDate, is stale; other refusals are not", arguments: 0..<5)
     func staleModifiedDate(index: Int) async throws {
         let (status, text, stale) = Self.refusals[index]
-        let seen = Seen()
-        let server = try HTTPServer { request in
-            _ = seen.record(request)
-            return text.hasPrefix("{")
+        let (server, seen) = try Self.recording { _, _ in
+            text.hasPrefix("{")
                 ? Self.json(status, text) : HTTPServerResponse(status: status, body: Array(text.utf8))
         }
         defer { server.stop() }
@@ -250,10 +253,8 @@ struct ODAGClientQseowTests {
     func usages() async throws {
         let link = try Self.fixture("link")
         let other = "1c6f3e5d-8b2a-4f4c-ad9e-3a7b2c1f0e48"
-        let seen = Seen()
-        let server = try HTTPServer { request in
-            _ = seen.record(request)
-            return Self.json(200, #"[{"id":"\#(Self.linkId)","link":\#(link)},{"id":"\#(other)"}]"#)
+        let (server, seen) = try Self.recording { _, _ in
+            Self.json(200, #"[{"id":"\#(Self.linkId)","link":\#(link)},{"id":"\#(other)"}]"#)
         }
         defer { server.stop() }
         let selectionApp = "3a7c1e9b-5d2f-4b8a-9e6c-1f0d2b4a7c58"

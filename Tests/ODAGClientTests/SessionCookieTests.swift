@@ -23,9 +23,7 @@ struct SessionCookieTests {
 
     @Test("over real HTTP: the first answer's cookie comes back on every later request, also in parallel and retried")
     func oneSessionPerRun() async throws {
-        let seen = Seen()
-        let server = try HTTPServer { request in
-            let index = seen.record(request)
+        let (server, seen) = try ODAGClientQseowTests.recording { _, index in
             var headers: HTTPFields = ["Content-Type": "application/json"]
             if index == 0 { headers.add(name: "Set-Cookie", value: Self.session + "; Path=/; HttpOnly") }
             if index == 0 { headers.add(name: "Set-Cookie", value: "Other=1; Path=/") }
@@ -52,9 +50,7 @@ struct SessionCookieTests {
 
     @Test("a cookie given with --header is kept, and the server's cookies of other names are added to it")
     func configuredCookie() async throws {
-        let seen = Seen()
-        let server = try HTTPServer { request in
-            let index = seen.record(request)
+        let (server, seen) = try ODAGClientQseowTests.recording { _, index in
             var headers: HTTPFields = ["Content-Type": "application/json"]
             if index == 0 {
                 headers.add(name: "Set-Cookie", value: "Mine=server")
@@ -72,9 +68,7 @@ struct SessionCookieTests {
     @Test("a server that echoes the cookie in an error gets it redacted; the request log never holds it")
     func neverShown() async throws {
         let value = String(Self.session.split(separator: "=")[1])
-        let seen = Seen()
-        let server = try HTTPServer { request in
-            let index = seen.record(request)
+        let (server, _) = try ODAGClientQseowTests.recording { _, index in
             if index == 0 {
                 return HTTPServerResponse(
                     status: 200, headers: ["Content-Type": "application/json", "Set-Cookie": Self.session],

@@ -59,9 +59,12 @@ final class LinksServer: Sendable {
     /// A link with neither flavour's marks (no owner, no app fields).
     static let featureless = #"[{"id":"00000000-0000-4000-8000-000000000009","name":"Bare"}]"#
 
-    static func project(config: String? = nil) throws -> TemporaryFolder {
+    /// A project folder with one manifest (`manifest`, the document's links by default) and `config`.
+    static func project(config: String? = nil, manifest: String = E2E.manifest(Scenario.declaredLinks)) throws
+        -> TemporaryFolder
+    {
         let project = try TemporaryFolder(prefix: "api-choice")
-        try project.write("links/sales.json", E2E.manifest(Scenario.declaredLinks))
+        try project.write("links/sales.json", manifest)
         if let config { try project.write("odag-sync.json", config) }
         return project
     }
@@ -220,9 +223,8 @@ final class LinksServer: Sendable {
 
     @Test func qseowManifestsOnAServerThatCannotTellAreRefusedUntilTheFlavourIsNamed() async throws {
         let server = try LinksServer(links: "[]")
-        let project = try TemporaryFolder(prefix: "api-qseow")
+        let project = try Self.project(manifest: Self.qseowManifest)
         defer { project.remove() }
-        try project.write("links/sales.json", Self.qseowManifest)
         let plan = await CapturedRun.run(
             ["plan", "--server", server.url, "--out", "q.plan.json", "links"], directory: project.root)
         #expect(plan.code == .success, "\(plan)")
@@ -248,9 +250,8 @@ final class LinksServer: Sendable {
     @Test func qseowManifestsAreComparedWithQliksLinksAndRefusedAgainstTheDocumentsLinks() async throws {
         let qlik = try LinksServer(links: "[\(Self.qlikLink)]")
         let document = try TestEmulator(links: [E2E.live(1, "Sales")])
-        let project = try TemporaryFolder(prefix: "api-qseow")
+        let project = try Self.project(manifest: Self.qseowManifest)
         defer { project.remove() }
-        try project.write("links/sales.json", Self.qseowManifest)
         let plan = await CapturedRun.run(
             ["plan", "--server", qlik.url, "--output", "json", "links"], directory: project.root)
         #expect(plan.code == .success, "\(plan)")
@@ -269,7 +270,7 @@ final class LinksServer: Sendable {
 
     @Test func ownerScopeWithQliksOwnerObjectEndToEnd() async throws {
         let server = try TestEmulator { $0.api = .qseow }
-        let project = try TemporaryFolder(prefix: "api-owners")
+        let project = try Self.project(manifest: Self.qseowManifest)
         defer { project.remove() }
         // Links of another owner and a stray one of ours, made behind the command's back.
         let base = try #require(URL(string: server.url))
@@ -285,7 +286,6 @@ final class LinksServer: Sendable {
                     "templateApp": .string(E2E.templateApp),
                 ])
         }
-        try project.write("links/sales.json", Self.qseowManifest)
         // Owners compare case-insensitively, as Windows accounts do.
         try project.write(
             "odag-sync.json", #"{"manifests": ["links"], "prune": true, "scope": {"owners": ["corp\\JDOE"]}}"#)
@@ -314,12 +314,11 @@ final class LinksServer: Sendable {
 
     @Test func theInProcessEmulatorServesQseowWhenAskedAndTheStateFileRemembersIt() async throws {
         let folder = try TemporaryFolder(prefix: "api-emulator-qseow")
-        let project = try TemporaryFolder(prefix: "api-qseow")
+        let project = try Self.project(manifest: Self.qseowManifest)
         defer {
             folder.remove()
             project.remove()
         }
-        try project.write("links/sales.json", Self.qseowManifest)
         let state = folder.path("state.json")
         let apply = await CapturedRun.run(
             ["apply", "--emulator", state, "--api", "qseow", "--auto-approve", "links"], directory: project.root)
@@ -353,9 +352,8 @@ final class LinksServer: Sendable {
             $0.api = .qseow
             $0.requireHeader = "X-Qlik-User"
         }
-        let project = try TemporaryFolder(prefix: "proxy-login")
+        let project = try ApiFlavourChoiceTests.project(manifest: ApiFlavourChoiceTests.qseowManifest)
         defer { project.remove() }
-        try project.write("links/sales.json", ApiFlavourChoiceTests.qseowManifest)
         let run = await CapturedRun.run(["plan", "--server", server.url, "links"], directory: project.root)
         #expect(run.code == .failure, "\(run)")
         #expect(run.stderr.contains("likely to a virtual proxy's login page"), "\(run.stderr)")
