@@ -486,6 +486,16 @@ final class InMemoryQseowService: LinkService {
         #expect(fromManifests.wire(second)?["status"] == "decommissioned")
     }
 
+    @Test func aRetireStaleTwiceFailsAndLeavesTheLinkActive() async throws {
+        let service = InMemoryQseowService(InMemoryQseowService.State(interferences: 2))
+        let id = service.seed("Stray")
+        let report = try await executor(service).apply(plan([try retirement(service, id)]))
+        let message = try #require(Self.failure(report), "expected a failure, got \(report.results)")
+        #expect(message.hasPrefix("sending the retire again failed: "))
+        #expect(service.log == ["PUT \(id)", "GET \(id)", "PUT \(id)"], "re-sent once, not again")
+        #expect(service.wire(id)?["status"] == "active")
+    }
+
     @Test func aRetireWhoseAnswerWasLostIsFoundDoneOnReading() async throws {
         let service = InMemoryQseowService(InMemoryQseowService.State(loseModifyAnswers: 1))
         let id = service.seed("Stray")

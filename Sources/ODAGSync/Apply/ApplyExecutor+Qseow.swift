@@ -118,23 +118,28 @@ extension ApplyExecutor {
         } catch  where service.isStaleModifiedDate(error) || service.isOutcomeUnknown(error) {
             let stale = service.isStaleModifiedDate(error)
             let refusal = error
+            let now: OdagLink
             do {
-                let now = try await read(id: id, into: &run)
-                if now.status == "decommissioned" {
-                    return run.replacing(.alreadyDone(note: "the link was already retired", newId: nil))
-                }
-                guard case .reapply = staleChanges else {
-                    return run.replacing(.failed(Self.refused(refusal, stale: stale)))
-                }
-                run.notes.append(stale ? Self.reretiredNote : Self.lostRetiredNote)
-                run.outcome = Self.retired(try await send(id: id, QseowPayloads.retire(live: now), into: &run))
-                return run
+                now = try await read(id: id, into: &run)
             } catch  where service.isNotFound(error) {
                 return run.replacing(.alreadyDone(note: "the link was already gone", newId: nil))
             } catch {
                 return run.replacing(
                     .failed("\(Self.refused(refusal, stale: stale)); re-reading the link failed: \(error)"))
             }
+            if now.status == "decommissioned" {
+                return run.replacing(.alreadyDone(note: "the link was already retired", newId: nil))
+            }
+            guard case .reapply = staleChanges else {
+                return run.replacing(.failed(Self.refused(refusal, stale: stale)))
+            }
+            run.notes.append(stale ? Self.reretiredNote : Self.lostRetiredNote)
+            do {
+                run.outcome = Self.retired(try await send(id: id, QseowPayloads.retire(live: now), into: &run))
+            } catch {
+                run.outcome = .failed("sending the retire again failed: \(error)")
+            }
+            return run
         } catch {
             return run.replacing(.failed("\(error)"))
         }
