@@ -183,7 +183,7 @@ public struct ManifestLoader: Sendable {
     /// files to it.
     static func check(
         _ files: [ManifestFile], resolver: VariableResolver, scope: LinkScope, flavour configured: APIFlavour? = nil,
-        cache: inout [Int: ManifestChecker]
+        flavourFromCommandLine: Bool = false, cache: inout [Int: ManifestChecker]
     ) -> ManifestLoadResult {
         var links: [DeclaredLink] = []
         var diagnostics: [Diagnostic] = []
@@ -212,7 +212,9 @@ public struct ManifestLoader: Sendable {
                 file: file, location: location, path: occurrence.path,
                 "\(message); also declared at \(where_) (\(first.path)); each link must be declared once")
         }
-        let flavours = Self.flavours(of: files, configured: configured, environment: resolver.environment)
+        let flavours = Self.flavours(
+            of: files, configured: configured, fromCommandLine: flavourFromCommandLine,
+            environment: resolver.environment)
         diagnostics += flavours.diagnostics
         for (index, file) in files.enumerated() {
             if let failure = file.failure { diagnostics.append(failure) }
@@ -268,9 +270,12 @@ public struct ManifestLoader: Sendable {
     }
 
     /// The flavour of each file (the one its links show, else the project's, else `document`) and of the
-    /// project (`configured`, else the one the first telling file shows), with an error for each file
+    /// project (`configured`, by the config or `fromCommandLine`, else the one the first telling file
+    /// shows), with an error for each file
     /// whose links show another flavour than the project's.
-    static func flavours(of files: [ManifestFile], configured: APIFlavour?, environment: String?) -> (
+    static func flavours(
+        of files: [ManifestFile], configured: APIFlavour?, fromCommandLine: Bool = false, environment: String?
+    ) -> (
         project: APIFlavour?, files: [APIFlavour], diagnostics: [Diagnostic]
     ) {
         let shown = files.map { file in file.value.flatMap(ManifestChecker.shownFlavour(of:)) }
@@ -281,7 +286,9 @@ public struct ManifestLoader: Sendable {
             guard let (flavour, path) = shown[index], let project, flavour != project else { continue }
             let key = path.split(separator: ".").last.map(String.init) ?? path
             var message = "this manifest is written in the \(flavour.rawValue) flavour (it has \(quoted(key))), but "
-            if configured != nil {
+            if configured != nil, fromCommandLine {
+                message += "--api is \(quoted(project.rawValue))"
+            } else if configured != nil {
                 let inEnvironment = environment.map { " for environment \(quoted($0))" } ?? ""
                 message += "the config's \"api\" is \(quoted(project.rawValue))\(inEnvironment)"
             } else if let firstTelling {

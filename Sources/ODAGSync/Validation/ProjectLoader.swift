@@ -115,7 +115,8 @@ public struct ProjectLoader: Sendable {
         for (index, config) in configs.enumerated() {
             let result = ManifestLoader.check(
                 manifests, resolver: config.resolver(processEnvironment: processEnvironment, credentials: credentials),
-                scope: config.scope, flavour: config.api, cache: &cache)
+                scope: config.scope, flavour: config.api, flavourFromCommandLine: api != nil && config.api != nil,
+                cache: &cache)
             diagnostics += result.diagnostics
             if index == 0 {
                 links = result.links

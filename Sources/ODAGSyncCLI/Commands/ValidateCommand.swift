@@ -10,7 +10,8 @@ struct ValidateCommand: Command {
         reports every problem at once as file:line:column: path: message. Without --env the manifests
         are checked against every environment of the config. Needs no server.
         Manifests are in one API flavour, "document" or "qseow" (Qlik's documented link fields): the one
-        the config's "api" names, else the one their link keys show; mixing them is an error. Warnings
+        --api or the config's "api" names, else the one their link keys show; mixing them is an error.
+        Warnings
         (such as a property key Qlik added that odag-sync does not check) are shown but do not fail.
         Exit codes: 0 valid (warnings allowed), 1 errors found, 64 bad usage.
         """
@@ -18,14 +19,22 @@ struct ValidateCommand: Command {
         "odag-sync validate",
         "odag-sync validate examples/quickstart/links",
         "odag-sync validate --env prod --output json",
+        "odag-sync validate --api qseow links/",
     ]
     static let options: [OptionSpec] =
-        SharedOptions.project + [.value("--output", "FORMAT", "text (default) or json")] + SharedOptions.output
+        SharedOptions.project + [
+            .value("--output", "FORMAT", "text (default) or json"),
+            .value(
+                "--api", "FLAVOUR",
+                "Check the manifests in this flavour: document, qseow or auto (default: the config's \"api\", else"
+                    + " the one their link keys show)"),
+        ] + SharedOptions.output
 
     static func run(_ arguments: ParsedArguments, context: CommandContext) async throws -> ExitCode {
         let format = try arguments.choice("--output", ["text", "json"]) ?? "text"
         var loader = ProjectLoading.loader(arguments, context: context, credentials: CredentialValues())
         loader.everyEnvironment = true
+        loader.api = try FlavourChoice.requested(arguments)
         let report = loader.load()
         if format == "json" {
             context.console.output(ValidationReportRenderer.json(report))
