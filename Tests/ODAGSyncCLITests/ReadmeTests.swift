@@ -78,6 +78,8 @@ import Testing
         // The emulator
         "odag-sync emulator --port 0 --state FILE": .here,
         "odag-sync emulator --api qseow --state FILE": .by("theEmulatorCommandServesTheQseowFlavour"),
+        // qseow manifests
+        "odag-sync export --api qseow --out links/": .by("exportsQseowManifestsThatValidateAndPlanToNoChanges"),
         // Performance, development, fuzzing, sanitizers
         ".build/release/odag-sync-bench": .notHere("a release build and minutes; .ci/bench-smoke runs it in CI"),
         ".build/release/odag-sync-bench --smoke": .notHere("a release build; .ci/bench-smoke runs it in CI"),
