@@ -13,10 +13,16 @@ import Testing
         {"links": [{"name": "Finance", "selectionAppId": "\(E2E.selectionApp)", "templateAppId": "\(E2E.templateApp)"}]}
         """
 
-    @Test func onlyWarningsExitZeroAndAreMarkedAsWarnings() async throws {
+    /// A project folder holding `files` (path: text), removed when the test ends.
+    static func project(_ files: [String: String]) throws -> TemporaryFolder {
         let project = try TemporaryFolder(prefix: "validate-qseow")
+        for (path, text) in files { try project.write(path, text) }
+        return project
+    }
+
+    @Test func onlyWarningsExitZeroAndAreMarkedAsWarnings() async throws {
+        let project = try Self.project(["links/sales.json": Self.qseow])
         defer { project.remove() }
-        try project.write("links/sales.json", Self.qseow)
         let text = await InProcess.run(["validate", "links"], in: project.root)
         #expect(text.code == 0, "\(text)")
         #expect(
@@ -32,9 +38,8 @@ import Testing
     }
 
     @Test func theFlavourIsTheOneApiNamesElseTheManifestsShow() async throws {
-        let project = try TemporaryFolder(prefix: "validate-qseow")
+        let project = try Self.project(["links/finance.json": Self.document])
         defer { project.remove() }
-        try project.write("links/finance.json", Self.document)
         #expect(await InProcess.run(["validate", "links"], in: project.root).code == 0)
         let named = await InProcess.run(["validate", "--api", "qseow", "links"], in: project.root)
         #expect(named.code == 1, "\(named)")
@@ -52,10 +57,8 @@ import Testing
     }
 
     @Test func mixedFlavoursAreAnErrorNamingTheFiles() async throws {
-        let project = try TemporaryFolder(prefix: "validate-qseow")
+        let project = try Self.project(["links/a-finance.json": Self.document, "links/b-sales.json": Self.qseow])
         defer { project.remove() }
-        try project.write("links/a-finance.json", Self.document)
-        try project.write("links/b-sales.json", Self.qseow)
         let run = await InProcess.run(["validate", "links"], in: project.root)
         #expect(run.code == 1, "\(run)")
         #expect(

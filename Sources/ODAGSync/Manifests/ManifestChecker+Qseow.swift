@@ -157,34 +157,34 @@ extension ManifestChecker {
         return text
     }
 
-    private mutating func checkFormatting(_ value: JSONValue, at path: String) -> JSONValue? {
-        let expected = "an object with \"delimiter\" and \"quote\""
+    /// A binding's `formatting` or `range`: an object of the `keys` members, each checked by `member`.
+    private mutating func checkMembers(
+        _ value: JSONValue, at path: String, keys: [String], what: String,
+        member: (inout Self, JSONValue, String) -> JSONValue?
+    ) -> JSONValue? {
+        let expected = "an object with \(keys.map { quoted($0) }.joined(separator: " and "))"
         guard let members = checker.object(value, at: path, expected: expected) else { return nil }
         var result: [String: JSONValue] = [:]
-        for (key, member) in members {
-            switch key {
-            case "delimiter", "quote":
-                if let text = resolvedString(member, at: path + "." + key) { result[key] = .string(text) }
-            default:
-                checker.unknownKey(key, in: path, known: QseowManifestSchema.formattingKeys, what: "formatting")
+        for (key, value) in members {
+            if keys.contains(key) {
+                result[key] = member(&self, value, path + "." + key)
+            } else {
+                checker.unknownKey(key, in: path, known: keys, what: what)
             }
         }
         return .object(result)
     }
 
-    private mutating func checkRange(_ value: JSONValue, at path: String) -> JSONValue? {
-        let expected = "an object with \"lowerBound\" and \"upperBound\""
-        guard let members = checker.object(value, at: path, expected: expected) else { return nil }
-        var result: [String: JSONValue] = [:]
-        for (key, member) in members {
-            switch key {
-            case "lowerBound", "upperBound":
-                if let number = integer(member, at: path + "." + key, minimum: 0) { result[key] = .int(number) }
-            default:
-                checker.unknownKey(key, in: path, known: QseowManifestSchema.rangeKeys, what: "a range")
-            }
+    private mutating func checkFormatting(_ value: JSONValue, at path: String) -> JSONValue? {
+        checkMembers(value, at: path, keys: QseowManifestSchema.formattingKeys, what: "formatting") {
+            $0.resolvedString($1, at: $2).map(JSONValue.string)
         }
-        return .object(result)
+    }
+
+    private mutating func checkRange(_ value: JSONValue, at path: String) -> JSONValue? {
+        checkMembers(value, at: path, keys: QseowManifestSchema.rangeKeys, what: "a range") {
+            $0.integer($1, at: $2, minimum: 0).map(JSONValue.int)
+        }
     }
 
     /// An integer of at least `minimum` (`5.0` is the integer 5), or `nil` after reporting it.
