@@ -120,18 +120,26 @@ extension ManifestChecker {
                 continue
             }
             if case .string(let variable)? = binding["templateAppVarName"], !variable.isEmpty {
-                if let first = seen[variable] {
-                    checker.error(
-                        bindingPath,
-                        "duplicate binding of template variable \(quote(variable)); it is already bound at "
-                            + JSONPath.appending(index: first, to: path))
-                } else {
-                    seen[variable] = index
+                checkUnique(variable, index: index, seen: &seen, in: path, reportAt: bindingPath) { first in
+                    "duplicate binding of template variable \(quoted(variable, limit: 60)); it is already bound at \(first)"
                 }
             }
             result.append(.object(binding))
         }
         return result
+    }
+
+    /// Records `value` as seen at element `index` of the array at `path`, or, when an earlier element has
+    /// it, reports at `reportAt` the message made from that element's path.
+    private mutating func checkUnique(
+        _ value: String, index: Int, seen: inout [String: Int], in path: String, reportAt: String,
+        _ message: (String) -> String
+    ) {
+        if let first = seen[value] {
+            checker.error(reportAt, message(JSONPath.appending(index: first, to: path)))
+        } else {
+            seen[value] = index
+        }
     }
 
     /// A string that must be one of `choices` (after expansion), or `nil` after reporting it.
@@ -248,13 +256,10 @@ extension ManifestChecker {
                     else { continue }
                     if context.isEmpty {
                         checker.error(memberPath, "the context is empty; expected a rule such as \"User_*\"")
-                    } else if let first = contexts[context] {
-                        checker.error(
-                            memberPath,
-                            "duplicate context \(quote(context)); \(key) already has it at "
-                                + JSONPath.appending(index: first, to: path))
                     } else {
-                        contexts[context] = index
+                        checkUnique(context, index: index, seen: &contexts, in: path, reportAt: memberPath) { first in
+                            "duplicate context \(quoted(context, limit: 60)); \(key) already has it at \(first)"
+                        }
                     }
                     declared[member] = .string(context)
                     continue
