@@ -11,8 +11,8 @@ struct ValidateCommand: Command {
         are checked against every environment of the config. Needs no server.
         Manifests are in one API flavour, "document" or "qseow" (Qlik's documented link fields): the one
         --api or the config's "api" names, else the one their link keys show; mixing them is an error.
-        Warnings
-        (such as a property key Qlik added that odag-sync does not check) are shown but do not fail.
+        Warnings (such as a property key Qlik added that odag-sync does not check) are shown but do not
+        fail.
         Exit codes: 0 valid (warnings allowed), 1 errors found, 64 bad usage.
         """
     static let examples = [
