@@ -7,6 +7,11 @@ public enum APIFlavour: String, Sendable, Hashable, CaseIterable {
     /// answers wrapped in `{objectDef, feedback}`, and `modifiedDate` on every change.
     case qseow
 
+    /// The header in which the bundled emulator names the flavour it serves, so `--api auto` can tell an
+    /// emulator that has no links yet. Real servers send no such header; it counts only when the links
+    /// themselves cannot tell.
+    public static let announcementHeader = "X-ODAG-Emulator-API"
+
     /// What a `GET /links` answer shows about the flavour that sent it.
     public enum Recognition: Sendable, Equatable {
         /// Every link has this flavour's shape.

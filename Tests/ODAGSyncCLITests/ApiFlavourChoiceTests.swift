@@ -163,18 +163,35 @@ final class LinksServer: Sendable {
         #expect(named.code == .success, "naming the flavour lets apply go on: \(named)")
     }
 
-    @Test func anEmptyServerTakesDocumentManifestsAsBeforeAndSaysSo() async throws {
+    @Test func anEmptyEmulatorNamesItsFlavourSoAutoCanWriteToIt() async throws {
         let emulator = try TestEmulator()
         let project = try Self.project()
         defer { project.remove() }
         let apply = await CapturedRun.run(
             ["apply", "--server", emulator.url, "--auto-approve", "links"], directory: project.root)
         #expect(apply.code == .success, "\(apply)")
-        #expect(
-            apply.stderr.contains(
-                "the server has no links to tell it by; writing in the flavour of the manifests (document)"),
-            "\(apply.stderr)")
+        #expect(!apply.stderr.contains("cannot tell"), "\(apply.stderr)")
         #expect(try emulator.names() == Scenario.declaredLinks.compactMap { $0["name"]?.stringValue }.sorted())
+    }
+
+    @Test func anEmptyServerThatDoesNotNameItsFlavourIsRefusedEvenForDocumentManifests() async throws {
+        let silentEmulator = try TestEmulator { $0.announcesFlavour = false }
+        let server = try LinksServer(links: "[]")
+        let project = try Self.project()
+        defer { project.remove() }
+        for url in [silentEmulator.url, server.url] {
+            let apply = await CapturedRun.run(
+                ["apply", "--server", url, "--auto-approve", "links"], directory: project.root)
+            #expect(apply.code == .refused, "\(apply)")
+            #expect(
+                apply.stderr.contains("the server has no links to tell it by; nothing was applied"), "\(apply.stderr)")
+        }
+        #expect(try silentEmulator.names().isEmpty, "nothing was written")
+        #expect(!server.requests.contains { $0.hasPrefix("POST") }, "\(server.requests)")
+        let named = await CapturedRun.run(
+            ["apply", "--server", silentEmulator.url, "--api", "document", "--auto-approve", "links"],
+            directory: project.root)
+        #expect(named.code == .success, "naming the flavour lets apply go on: \(named)")
     }
 
     @Test func theInProcessEmulatorsFlavourIsKnownWithoutRecognising() async throws {
@@ -380,8 +397,8 @@ final class LinksServer: Sendable {
         defer { project.remove() }
         let run = await CapturedRun.run(
             [
-                "apply", "--server", "http://127.0.0.1:\(server.port)/api/odag/v1", "--verbose", "--auto-approve",
-                "links",
+                "apply", "--server", "http://127.0.0.1:\(server.port)/api/odag/v1", "--api", "document", "--verbose",
+                "--auto-approve", "links",
             ],
             directory: project.root)
         #expect(run.code == .failure, "\(run)")

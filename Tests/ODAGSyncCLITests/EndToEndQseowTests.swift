@@ -128,7 +128,8 @@ import Testing
     }
 
     @Test func applyWithAutoAgainstAServerWithNoLinksIsRefused3() async throws {
-        let scenario = try QseowScenario(live: [])
+        // As silent as a real server: the emulator does not name its flavour.
+        let scenario = try QseowScenario(live: []) { $0.announcesFlavour = false }
         let run = try await scenario.against("apply", ["--auto-approve"], binary: true)
         #expect(run.code == 3, "\(run)")
         #expect(run.stderr.contains("no links"), "\(run.stderr)")

@@ -78,10 +78,12 @@ extension ODAGClient {
     /// body). An answer that is not an array is given to `list`, to say so as ``decode(_:_:)`` would. Errors are
     /// those of ``decode(_:_:)`` with `list`: a syntax error anywhere before the first model error.
     func decodeList<Element>(
-        _ operation: Operation, list: (JSONValue) throws(ModelError) -> [Element],
+        _ operation: Operation, headers: (HTTPFields) -> Void = { _ in },
+        list: (JSONValue) throws(ModelError) -> [Element],
         element read: (JSONValue, String) throws(ModelError) -> Element
     ) async throws -> [Element] {
         let response = try await send(operation)
+        headers(response.headers)
         var elements: [Element] = []
         var failure: ModelError?
         let other: JSONValue?

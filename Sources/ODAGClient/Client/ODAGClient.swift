@@ -119,9 +119,15 @@ public struct ODAGClient: Sendable {
     /// shape or differs from the others) no links come back and the recognition says why. A link that has one
     /// flavour's shape but breaks its rules (a missing `id`, a wrong type) is a ``ODAGClientError/decoding(method:path:status:detail:)``
     /// error naming its JSON path.
+    ///
+    /// An answer with no links is told by the bundled emulator's ``APIFlavour/announcementHeader``, when it
+    /// names a flavour; real servers send none, so for them an empty answer stays undecidable.
     public func listLinksRecognising() async throws -> RecognisedLinks {
         var recogniser = APIFlavour.Recogniser()
-        let links = try await decodeList(Self.listAllLinks) { json throws(ModelError) -> [OdagLink?] in
+        var announced: APIFlavour?
+        let links = try await decodeList(Self.listAllLinks) { headers in
+            announced = headers[APIFlavour.announcementHeader].flatMap(APIFlavour.init(rawValue:))
+        } list: { json throws(ModelError) -> [OdagLink?] in
             // Only a non-array answer gets here: say so as a read in either flavour would.
             try OdagLink.list(json: json)
         } element: { json, path throws(ModelError) -> OdagLink? in
@@ -131,7 +137,8 @@ public struct ODAGClient: Sendable {
             case nil: nil
             }
         }
-        let recognition = recogniser.recognition
+        var recognition = recogniser.recognition
+        if links.isEmpty, let announced { recognition = .recognised(announced) }
         guard case .recognised = recognition else {
             return RecognisedLinks(recognition: recognition, links: [], linkCount: links.count)
         }

@@ -124,6 +124,7 @@ public final class Emulator: Sendable {
             failRate: configuration.failRate, dropRate: configuration.dropRate,
             seed: configuration.seed ?? UInt64.random(in: 0...UInt64.max))
         var gate = EmulatorGate(configuration: configuration, faults: faults)
+        gate.announced = configuration.announcesFlavour ? flavour : nil
         let handler: @Sendable (HTTPServerRequest) -> HTTPServerResponse
         switch backend {
         case .document(let store):

@@ -49,6 +49,10 @@ public struct EmulatorConfiguration: Sendable {
     /// there is no state file or it records none. A state file with links of the other flavour is
     /// refused (``EmulatorError/stateFileFlavourMismatch(path:recorded:requested:)``).
     public var api: APIFlavour?
+    /// Whether every answer names the flavour served in an `X-ODAG-Emulator-API` header, which lets
+    /// `--api auto` tell an emulator without links. Off, it is as silent as a real server (tests of
+    /// what `auto` does when it cannot tell turn it off).
+    public var announcesFlavour = true
     /// Where the emulator reads the time (tests pass a ``ManualClock``).
     public var clock: any EmulatorClock = SystemClock()
 

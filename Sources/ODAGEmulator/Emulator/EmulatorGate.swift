@@ -7,6 +7,9 @@ struct EmulatorGate: Sendable {
     let faults: FaultInjector
     /// The proxy's sessions (the `qseow` flavour): an answer to a request without a session cookie opens one.
     var sessions: (any ProxySessions)?
+    /// The flavour named in `APIFlavour.announcementHeader` on every answer past authentication; `nil`
+    /// names none.
+    var announced: APIFlavour?
 
     static let loginPage = """
         <!DOCTYPE html>
@@ -68,6 +71,9 @@ struct EmulatorGate: Sendable {
         if decision.drop { return .drop }
         if opensSession, let sessions {
             response.headers.add(name: "Set-Cookie", value: sessions.open())
+        }
+        if let announced {
+            response.headers.replaceOrAdd(name: APIFlavour.announcementHeader, value: announced.rawValue)
         }
         return response
     }

@@ -25,8 +25,9 @@ struct ApplyCommand: Command {
         from a PLANFILE; a link Qlik leaves incomplete is a failed change; Qlik's warnings are shown per change.
         API flavour: --api, else "api" in the config, else recognised from the live links. Apply never
         writes through a guessed flavour: when the links cannot tell (links that fit neither shape, or no
-        links with qseow manifests) it refuses until "api" or --api names it; a plan file is applied in
-        the flavour it records. A server flavour other than the manifests' (or the plan's) is an error.
+        links, unless the bundled emulator names its flavour) it refuses until "api" or --api names it;
+        a plan file is applied in the flavour it records. A server flavour other than the manifests' (or
+        the plan's) is an error.
         Exit codes: 0 all changes made (or none needed), 1 an error or a failed change (also a server
         that speaks another API flavour), 3 refused (stale plan, safety limit, empty manifests with
         pruning, credentials for a server only the repository's files name, an API flavour that cannot

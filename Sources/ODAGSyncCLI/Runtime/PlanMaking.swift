@@ -33,9 +33,8 @@ enum PlanMaking {
     ///
     /// `written` is the flavour of the manifests or plan (`subject`); a server flavour that differs is an error
     /// naming both. When `auto` cannot tell (no live links, or links that fit neither shape), reading commands
-    /// say so and go on in `written` (or the document flavour); writing refuses, except a write in the document
-    /// flavour to a server with no links at all (the flavour every earlier version spoke; a document create
-    /// cannot succeed on a server that speaks Qlik's shapes, which requires `selectionApp`).
+    /// say so and go on in `written` (or the document flavour); writing refuses. The bundled emulator names its
+    /// flavour in a header, so an emulator without links is told (``ODAGClient/listLinksRecognising()``).
     static func readLive(
         _ connection: ServerConnection, configured: APIFlavour?, named: String, written: APIFlavour?,
         subject: String = "the manifests", purpose: Purpose, context: CommandContext
@@ -60,10 +59,8 @@ enum PlanMaking {
             let source =
                 "\(written == nil ? "the default flavour" : "the flavour of \(subject)") (\(fallback.rawValue))"
             switch purpose {
-            case .writing where read.linkCount > 0 || fallback != .document:
-                throw CommandError.refused(what + "; nothing was applied", hint: hint)
             case .writing:
-                context.console.info("\(what); writing in \(source); \(hint)")
+                throw CommandError.refused(what + "; nothing was applied", hint: hint)
             case .reading:
                 context.console.info("\(what); reading it in \(source); \(hint)")
             }
