@@ -410,8 +410,9 @@ import Testing
         let second = try ChildProcess(
             OdagSyncBinary.path,
             [
-                "apply", "--server", "http://127.0.0.1:\(silent.port)/api/odag/v1", "--auto-approve",
-                "--parallelism", "1", "--timeout", "600", "links",
+                // A server without links cannot tell its flavour: name it, as a real one needs.
+                "apply", "--server", "http://127.0.0.1:\(silent.port)/api/odag/v1", "--api", "document",
+                "--auto-approve", "--parallelism", "1", "--timeout", "600", "links",
             ],
             environment: OdagSyncBinary.environment(), directory: project.root)
         _ = try await createArrived.wait(for: "the first create", timeout: .seconds(120)) { $0 }
