@@ -100,6 +100,41 @@ import Testing
         #expect(links["Sales X"] == nil)
     }
 
+    @Test func aModifyRefused404ForAnUnknownTemplateAppBlamesTheAppNotTheLink() async throws {
+        // The server lists apps S and T; the manifest moves "Sales B" to a template app it does not know.
+        let unknownApp = "9a1f3c2e-7b4d-4e8a-8c6f-2d5e1b3a7c9e"
+        let apps: [JSONValue] = [E2E.selectionApp, E2E.templateApp].map { ["id": .string($0), "name": "App"] }
+        let server = try QseowTestEmulator(links: [Q.live(2, "Sales B")], apps: apps)
+        let project = try TemporaryFolder(prefix: "qseow-project")
+        defer { project.remove() }
+        try project.write("links/sales.json", #"{"links":[{"name":"Sales B","templateApp":"\#(unknownApp)"}]}"#)
+        let before = try server.links()
+        let run = try await OdagSyncBinary.run(
+            ["apply", "--server", server.url, "--auto-approve", "links"], in: project.root)
+        #expect(run.code == 1, "\(run)")
+        #expect(run.stdout.contains("the server refused the change (404): "), "\(run.stdout)")
+        #expect(run.stdout.contains(unknownApp), "quotes the server's message: \(run.stdout)")
+        #expect(run.stdout.contains("the link exists, so a referenced app id is probably wrong"), "\(run.stdout)")
+        #expect(!run.stdout.contains("no longer exists"), "\(run.stdout)")
+        #expect(try server.links() == before, "nothing was changed")
+    }
+
+    @Test func aCreatedLinkOwnedOutsideTheScopeIsAFailedChangeExit1() async throws {
+        // No X-Qlik-User header: the emulator creates as its default owner, INTERNAL\sa_api.
+        let config = #"{ "manifests": ["links"], "scope": { "owners": ["CORP\\svc_odag"] } }"#
+        let scenario = try QseowScenario(config: config + "\n")
+        let run = try await scenario.against("apply", ["--auto-approve"], binary: true)
+        #expect(run.code == 1, "\(run)")
+        let created = try #require(try scenario.server.linksByName()["Sales D"], "the link exists")
+        let id = try #require(created["id"]?.stringValue)
+        #expect(run.stdout.contains("✗ create \"Sales D\""), "\(run.stdout)")
+        #expect(run.stdout.contains("(id \(id)) owned by \"INTERNAL\\\\sa_api\""), "\(run.stdout)")
+        #expect(run.stdout.contains(#"outside scope.owners ["CORP\\svc_odag"]"#), "\(run.stdout)")
+        #expect(run.stdout.contains("run odag-sync as an owner in scope"), "\(run.stdout)")
+        #expect(run.stdout.contains("X-Qlik-User"), "\(run.stdout)")
+        #expect(try scenario.server.linksByName()["Sales B"]?["rowEstExpr"] == "new", "the other changes were made")
+    }
+
     /// What another writer does to "Sales B" between a command's read and its first write: a declared
     /// field and a property key no manifest declares.
     static let otherWriter: [String: JSONValue] = [

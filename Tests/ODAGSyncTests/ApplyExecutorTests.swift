@@ -28,6 +28,8 @@ final class InMemoryLinkService: LinkService {
         var running = 0
         var maxRunning = 0
         var nextId = 100
+        /// Whom the server takes the requests to come from: the owner of the links it creates.
+        var owner: String?
     }
 
     let state: Mutex<State>
@@ -71,9 +73,10 @@ final class InMemoryLinkService: LinkService {
                 throw Refused(reason: "refused \(body.name)")
             }
             state.nextId += 1
-            let link = OdagLink(
+            var link = OdagLink(
                 id: PlanFixtures.id(state.nextId), name: body.name, selectionAppId: body.selectionAppId,
                 templateAppId: body.templateAppId, properties: body.properties)
+            link.owner = state.owner
             state.links.append(link)
             if state.loseCreateAnswers > 0 {
                 state.loseCreateAnswers -= 1
@@ -125,6 +128,33 @@ final class InMemoryLinkService: LinkService {
         ApplyExecutor(
             service: service, parallelism: parallelism, interruption: interruption,
             knownIds: Set(live.compactMap(\.id)))
+    }
+
+    @Test func aCreatedLinkWhoseOwnerIsOutsideTheScopeIsAFailedChangeNamingItsId() async throws {
+        let scope = LinkScope(owners: ["CORP\\svc_odag"])
+        let outside = InMemoryLinkService(links: [])
+        outside.state.withLock { $0.owner = "INTERNAL\\sa_api" }
+        let report = await ApplyExecutor(service: outside, knownIds: [], scope: scope).apply(
+            plan([F.desired("New")], []))
+        guard case .failed(let message)? = report.results.first?.outcome else {
+            Issue.record("expected a failure, got \(report.results)")
+            return
+        }
+        let id = try #require(outside.links.first?.id)
+        #expect(message.contains("(id \(id))"), "\(message)")
+        #expect(message.contains(#""INTERNAL\\sa_api""#), "\(message)")
+        #expect(message.contains(#"scope.owners ["CORP\\svc_odag"]"#), "\(message)")
+        #expect(message.contains("X-Qlik-User"), "\(message)")
+        #expect(outside.links.count == 1, "the link exists and was not sent twice")
+
+        // In scope (owners compare case-insensitively), or with no owners in the scope: done as before.
+        for (owner, scope) in [("corp\\SVC_ODAG", scope), ("INTERNAL\\sa_api", LinkScope(namePrefix: "N"))] {
+            let service = InMemoryLinkService(links: [])
+            service.state.withLock { $0.owner = owner }
+            let done = await ApplyExecutor(service: service, knownIds: [], scope: scope).apply(
+                plan([F.desired("New")], []))
+            #expect(done.results.first?.outcome == .succeeded(newId: service.links.first?.id), "\(done.results)")
+        }
     }
 
     @Test func runsDeletesThenUpdatesThenCreatesAndConverges() async throws {

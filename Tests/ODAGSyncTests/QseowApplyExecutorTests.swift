@@ -13,6 +13,12 @@ final class InMemoryQseowService: LinkService {
     struct Stale: Error, CustomStringConvertible {
         var description: String { "409 conflict: modifiedDate is stale" }
     }
+    /// Qlik's `404` for a modify that names an object (a template app) that does not exist.
+    struct MissingApp: Error, CustomStringConvertible {
+        let id: String
+        var message: String { "app \(id) was not found" }
+        var description: String { "404: \(message)" }
+    }
     struct Unsupported: Error, CustomStringConvertible {
         let what: String
         var description: String { "\(what) is not in Qlik's API" }
@@ -44,6 +50,10 @@ final class InMemoryQseowService: LinkService {
         var missingTemplates: Set<String> = []
         /// Feedback every write answers with.
         var feedback: [JSONValue] = []
+        /// Template apps the server does not know: a modify naming one is refused with `404`.
+        var unknownApps: Set<String> = []
+        /// The owner of the links it creates (whom the server takes the requests to come from).
+        var owner: JSONValue = ["id": "u1", "userId": "svc", "userDirectory": "CORP", "name": "Service"]
     }
 
     let state: Mutex<State>
@@ -130,10 +140,14 @@ final class InMemoryQseowService: LinkService {
             let status =
                 s.missingTemplates.contains(template)
                 ? "incomplete" : body["statusSetting"]?.stringValue == "disable" ? "disabled" : "active"
-            let link = Self.link(
+            var link = Self.link(
                 id: PlanFixtures.id(s.nextId), name: body["name"]?.stringValue ?? "", template: template,
                 status: status,
                 date: Self.date(s.clock), fields: fields)
+            if case .object(var members) = link {
+                members["owner"] = s.owner
+                link = .object(members)
+            }
             s.links.append(link)
             if s.loseCreateAnswers > 0 {
                 s.loseCreateAnswers -= 1
@@ -155,6 +169,9 @@ final class InMemoryQseowService: LinkService {
             guard let index = s.links.firstIndex(where: { $0["id"]?.stringValue == id }),
                 case .object(var link) = s.links[index]
             else { throw NotFound() }
+            if let template = body["templateApp"]?.stringValue, s.unknownApps.contains(template) {
+                throw MissingApp(id: template)
+            }
             s.clock += 1
             if s.interferences > 0 {
                 // Someone else renames a property the declaration does not manage.
@@ -204,8 +221,9 @@ final class InMemoryQseowService: LinkService {
     }
 
     func isOutcomeUnknown(_ error: any Error) -> Bool { error is Lost }
-    func isNotFound(_ error: any Error) -> Bool { error is NotFound }
+    func isNotFound(_ error: any Error) -> Bool { error is NotFound || error is MissingApp }
     func isStaleModifiedDate(_ error: any Error) -> Bool { error is Stale }
+    func serverMessage(of error: any Error) -> String? { (error as? MissingApp)?.message }
 }
 
 @Suite struct QseowApplyExecutorTests {
@@ -273,6 +291,66 @@ final class InMemoryQseowService: LinkService {
         #expect(link["status"] == "disabled")
         #expect(link["rowEstExpr"] == "b")
         #expect(!service.log.contains { $0.hasPrefix("DELETE") })
+    }
+
+    @Test func aStatusChangeWhoseOtherFieldsAreTheLiveOnesIsOneStatusPut() async throws {
+        let service = InMemoryQseowService()
+        let id = service.seed("Sales", template: F.appB.uppercased())
+        let live = try #require(service.wire(id))
+        // As the planner sends it: the live fields overlaid with the declared (equal) ones, and the status.
+        let fields: [String: JSONValue] = [
+            "name": "Sales", "templateApp": .string(F.appB), "rowEstExpr": "a",
+            "properties": live["properties"] ?? .null, "statusSetting": "disable",
+        ]
+        let report = try await executor(service).apply(plan([try update(service, id, fields)]))
+        #expect(report.allSucceeded, "\(report.results)")
+        #expect(service.log == ["PUT \(id)"], "no field PUT")
+        #expect(service.modifyBodies.first?.objectValue?.keys.sorted() == ["modifiedDate", "statusSetting"])
+        #expect(service.modifyBodies.first?["modifiedDate"] == live["modifiedDate"])
+        #expect(service.wire(id)?["status"] == "disabled")
+    }
+
+    @Test func aModify404ForALinkThatExistsBlamesTheReferencedAppQuotingTheServer() async throws {
+        let unknown = "dead0000-0000-4000-8000-000000000009"
+        let service = InMemoryQseowService(InMemoryQseowService.State(unknownApps: [unknown]))
+        let id = service.seed("Sales")
+        let report = try await executor(service).apply(
+            plan([try update(service, id, ["templateApp": .string(unknown)])]))
+        let message = try #require(Self.failure(report), "expected a failure, got \(report.results)")
+        #expect(
+            message.hasPrefix("the server refused the change (404): \"app \(unknown) was not found\""), "\(message)")
+        #expect(message.contains("the link exists, so a referenced app id is probably wrong"), "\(message)")
+        #expect(!message.contains("no longer exists"), "\(message)")
+        #expect(service.log == ["PUT \(id)", "GET \(id)"])
+    }
+
+    @Test func aModify404ForALinkThatIsGoneSaysSo() async throws {
+        let service = InMemoryQseowService()
+        let id = service.seed("Sales")
+        let change = try update(service, id, ["rowEstExpr": "b"])
+        service.state.withLock { $0.links = [] }
+        let report = try await executor(service).apply(plan([change]))
+        let message = try #require(Self.failure(report), "expected a failure, got \(report.results)")
+        #expect(message == ApplyExecutor.gone(change, id: id))
+        #expect(service.log == ["PUT \(id)", "GET \(id)"])
+    }
+
+    @Test func aCreatedLinkWhoseOwnerIsOutsideTheScopeIsAFailedChange() async throws {
+        let service = InMemoryQseowService()
+        let scope = LinkScope(owners: ["CORP\\svc_odag"])
+        let report = await ApplyExecutor(service: service, knownIds: [], scope: scope).apply(plan([create("New")]))
+        let message = try #require(Self.failure(report), "expected a failure, got \(report.results)")
+        let id = try #require(service.wires.first?["id"]?.stringValue)
+        #expect(message.contains("(id \(id))"), "\(message)")
+        #expect(message.contains(#"owned by "CORP\\svc""#), "\(message)")
+        #expect(message.contains(#"scope.owners ["CORP\\svc_odag"]"#), "\(message)")
+        #expect(message.contains("X-Qlik-User"), "\(message)")
+        #expect(service.log == ["POST New"], "the link exists and is not sent again")
+
+        let inScope = InMemoryQseowService(
+            InMemoryQseowService.State(owner: ["id": "u2", "userId": "SVC_ODAG", "userDirectory": "corp"]))
+        let done = await ApplyExecutor(service: inScope, knownIds: [], scope: scope).apply(plan([create("New")]))
+        #expect(done.allSucceeded, "\(done.results)")
     }
 
     @Test func aStatusChangeAloneIsOnePut() async throws {

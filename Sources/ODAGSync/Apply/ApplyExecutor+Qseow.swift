@@ -43,7 +43,12 @@ extension ApplyExecutor {
             {
                 let answer = try await service.createQseowLink(body)
                 var run = ChangeRun(outcome: .succeeded(newId: answer.link.id), warnings: Self.warnings(of: answer))
-                if answer.isIncomplete { run.outcome = .failed(Self.incomplete(answer)) }
+                if let problem = outsideScope(answer.link) {
+                    let incomplete = answer.isIncomplete ? "; the server also left it incomplete" : ""
+                    run.outcome = .failed(problem + incomplete + Self.feedbackText(answer))
+                } else if answer.isIncomplete {
+                    run.outcome = .failed(Self.incomplete(answer))
+                }
                 return run
             },
             isTheNewLink: { link in
@@ -58,13 +63,16 @@ extension ApplyExecutor {
         }
         var run = ChangeRun(outcome: .succeeded(newId: nil))
         var current = body
+        var live = change.before
         var resent = false
         while true {
             do {
-                if let problem = try await modify(id: id, current, into: &run) { run.outcome = .failed(problem) }
+                if let problem = try await modify(id: id, current, live: live, into: &run) {
+                    run.outcome = .failed(problem)
+                }
                 return run
             } catch  where service.isNotFound(error) {
-                return run.replacing(.failed(Self.gone(change, id: id)))
+                return run.replacing(.failed(await notFound(change, id: id, refusal: error, into: &run)))
             } catch  where !resent && (service.isStaleModifiedDate(error) || service.isOutcomeUnknown(error)) {
                 resent = true
                 let refusal = error
@@ -86,6 +94,7 @@ extension ApplyExecutor {
                         return run.replacing(.failed(Self.refused(refusal, stale: stale)))
                     }
                     current = rebuilt
+                    live = now.qseow?.wire
                     run.notes.append(stale ? Self.reappliedNote : Self.lostReappliedNote)
                 } catch  where service.isNotFound(error) {
                     return run.replacing(.failed(Self.gone(change, id: id)))
@@ -102,6 +111,26 @@ extension ApplyExecutor {
                 return run.replacing(.failed("\(error)"))
             }
         }
+    }
+
+    /// Why a modify the server answered `404` failed. Qlik answers `404` for a link that does not exist
+    /// and for a referenced object (a template app) that does not: reading the link tells them apart.
+    func notFound(_ change: PlannedChange, id: String, refusal: any Error, into run: inout ChangeRun) async -> String {
+        do {
+            _ = try await read(id: id, into: &run)
+        } catch  where service.isNotFound(error) {
+            return Self.gone(change, id: id)
+        } catch {
+            return "the server refused the change (404): \(Self.serverText(refusal, service)); "
+                + "reading the link to tell why failed: \(error)"
+        }
+        return "the server refused the change (404): \(Self.serverText(refusal, service)); "
+            + "the link exists, so a referenced app id is probably wrong"
+    }
+
+    /// The server's own message in `error`, quoted, else the error's description.
+    static func serverText(_ error: any Error, _ service: any LinkService) -> String {
+        service.serverMessage(of: error).map { quoted($0) } ?? "\(error)"
     }
 
     /// `PUT /links/{id}` of `{modifiedDate, statusSetting: "decommission"}`: the link stays on the
@@ -156,12 +185,18 @@ extension ApplyExecutor {
     }
 
     /// Sends a modify payload: when it sets `statusSetting` beside other fields, the fields first and
-    /// then the status alone with the `modifiedDate` the first answer returned. Answers why the change
-    /// failed when the server left the link `incomplete`, else `nil`.
-    func modify(id: String, _ body: JSONValue, into run: inout ChangeRun) async throws -> String? {
+    /// then the status alone with the `modifiedDate` the first answer returned. When those fields are
+    /// the `live` link's own values, only the status is sent (a field PUT would change nothing). Answers
+    /// why the change failed when the server left the link `incomplete`, else `nil`.
+    func modify(id: String, _ body: JSONValue, live: JSONValue?, into run: inout ChangeRun) async throws -> String? {
         guard case .object(var fields) = body, let status = fields.removeValue(forKey: "statusSetting"),
             fields.keys.contains(where: { $0 != "modifiedDate" })
         else {
+            let answer = try await send(id: id, body, into: &run)
+            return answer.isIncomplete ? Self.incomplete(answer) : nil
+        }
+        if let live, Self.sendsNothingNew(fields, over: live) {
+            let body: JSONValue = ["modifiedDate": fields["modifiedDate"] ?? .null, "statusSetting": status]
             let answer = try await send(id: id, body, into: &run)
             return answer.isIncomplete ? Self.incomplete(answer) : nil
         }
@@ -172,6 +207,27 @@ extension ApplyExecutor {
         }
         let second = try await send(id: id, ["modifiedDate": date, "statusSetting": status], into: &run)
         return second.isIncomplete ? Self.incomplete(second) : nil
+    }
+
+    /// Whether every field of a modify payload (but its `modifiedDate`) already has its value on the
+    /// `live` link as read: the template app by id, property elements without their read-only members.
+    static func sendsNothingNew(_ fields: [String: JSONValue], over live: JSONValue) -> Bool {
+        fields.allSatisfy { key, value in
+            switch key {
+            case "modifiedDate":
+                return true
+            case "templateApp":
+                guard let sent = value.stringValue, let read = live["templateApp"]?["id"]?.stringValue else {
+                    return false
+                }
+                return sent.lowercased() == read.lowercased()
+            case "properties":
+                guard case .object(let sent) = value, case .object(let read)? = live["properties"] else { return false }
+                return sent.mapValues(withoutReadOnly) == read.mapValues(withoutReadOnly)
+            default:
+                return live[key] == value
+            }
+        }
     }
 
     /// Whether `link`, as read, already is what `body` makes it: every field the body sends has the

@@ -29,6 +29,9 @@ public struct ApplyExecutor: Sendable {
     public let createAttempts: Int
     /// What a `qseow` change refused for a stale `modifiedDate` leads to.
     public let staleChanges: StaleChangePolicy
+    /// The project's scope, or `nil` to check nothing: a created link the server gave an owner outside it
+    /// is a failed change, because the next plan would not see that link and would create it again.
+    public let scope: LinkScope?
     /// Called as each change finishes (for progress on a terminal).
     public let progress: @Sendable (ChangeResult) -> Void
 
@@ -36,7 +39,8 @@ public struct ApplyExecutor: Sendable {
     public init(
         service: any LinkService, parallelism: Int = 8,
         interruption: InterruptionFlag = InterruptionFlag(), knownIds: Set<String>, createAttempts: Int = 3,
-        staleChanges: StaleChangePolicy = .fail, progress: @escaping @Sendable (ChangeResult) -> Void = { _ in }
+        staleChanges: StaleChangePolicy = .fail, scope: LinkScope? = nil,
+        progress: @escaping @Sendable (ChangeResult) -> Void = { _ in }
     ) {
         self.service = service
         self.parallelism = max(1, parallelism)
@@ -44,6 +48,7 @@ public struct ApplyExecutor: Sendable {
         self.knownIds = Set(knownIds.map { $0.lowercased() })
         self.createAttempts = max(1, createAttempts)
         self.staleChanges = staleChanges
+        self.scope = scope
         self.progress = progress
     }
 
@@ -242,7 +247,11 @@ public struct ApplyExecutor: Sendable {
             return ChangeRun(outcome: .failed("the planned body is not a valid link: \(error)"))
         }
         return await sendCreate(
-            { ChangeRun(outcome: .succeeded(newId: try await service.createLink(body).id)) },
+            {
+                let link = try await service.createLink(body)
+                if let problem = outsideScope(link) { return ChangeRun(outcome: .failed(problem)) }
+                return ChangeRun(outcome: .succeeded(newId: link.id))
+            },
             isTheNewLink: { isCreated($0, by: body) })
     }
 
@@ -280,6 +289,7 @@ public struct ApplyExecutor: Sendable {
 
     /// The outcome of a create whose answer was lost and whose link was found on re-reading.
     func lostCreateFound(_ link: OdagLink) -> ChangeOutcome {
+        if let problem = outsideScope(link) { return .failed(problem) }
         if link.flavour == .qseow && link.status == "incomplete" {
             return .failed(
                 "the answer to the create was lost; the server created the link (id \(link.id ?? "unknown")) but left it incomplete; the next plan updates it"
@@ -294,6 +304,20 @@ public struct ApplyExecutor: Sendable {
         isNew(link) && link.name == body.name
             && link.selectionAppId?.lowercased() == body.selectionAppId.lowercased()
             && link.templateAppId?.lowercased() == body.templateAppId.lowercased()
+    }
+
+    /// Why a link the server just created is a failed change: its owner (whoever the server took the
+    /// request to come from) is outside ``scope``, so the next plan would not see it and would create it
+    /// again (as Terraform calls an inconsistent result after apply). `nil` when it is in scope.
+    func outsideScope(_ link: OdagLink) -> String? {
+        guard let scope, !scope.contains(owner: link.owner) else { return nil }
+        let id = link.id ?? "unknown"
+        let owners = scope.owners.map { quoted($0) }.joined(separator: ", ")
+        return "the server created link \(quoted(link.name ?? "")) (id \(id)) owned by "
+            + "\(link.owner.map { quoted($0) } ?? "no owner"), outside scope.owners [\(owners)]: "
+            + "the next plan would not see it and would create it again; run odag-sync as an owner in scope "
+            + "(with the X-Qlik-User header or a certificate user in scope), and give link \(id) to an owner "
+            + "in scope or remove it"
     }
 
     /// Whether `link` was not live before this apply started.

@@ -25,6 +25,8 @@ public protocol LinkService: Sendable {
     func readQseowLink(id: String) async throws -> QseowLinkAnswer
     /// `qseow`: whether a change was refused for a stale `modifiedDate`.
     func isStaleModifiedDate(_ error: any Error) -> Bool
+    /// The server's own explanation carried by `error` (its `message`), if it sent one.
+    func serverMessage(of error: any Error) -> String?
 }
 
 /// The writes of the `qseow` flavour (Qlik's ODAG service API). A server speaking the `document` flavour
@@ -49,6 +51,9 @@ extension LinkService {
     /// Whether the server refused a change because the `modifiedDate` it carried is no longer the
     /// link's (someone changed the link meanwhile).
     public func isStaleModifiedDate(_ error: any Error) -> Bool { false }
+
+    /// No message unless the service knows how its errors carry one.
+    public func serverMessage(of error: any Error) -> String? { nil }
 }
 
 /// A ``LinkService`` asked for something it does not do.

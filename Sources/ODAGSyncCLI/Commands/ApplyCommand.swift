@@ -97,7 +97,7 @@ struct ApplyCommand: Command {
         // A change refused for a stale modifiedDate is rebuilt from its declaration over the link as it is now.
         return await execute(
             plan, live: live.links, connection: live.connection, context: context, format: format,
-            parallelism: parallelism, staleChanges: .reapplying(project.links))
+            parallelism: parallelism, staleChanges: .reapplying(project.links), scope: project.config.scope)
     }
 
     /// The plan file named by the only argument, if it is one (a JSON file with `formatVersion`).
@@ -159,10 +159,11 @@ struct ApplyCommand: Command {
         if arguments.has("--dry-run") {
             return dryRun(plan, format: format, context: context)
         }
-        // Anything rebuilt after a stale modifiedDate would be unreviewed: such a change fails instead.
+        // Anything rebuilt after a stale modifiedDate would be unreviewed: such a change fails instead. The
+        // plan does not record its scope: the config's is checked, as for the stale check and safety limits.
         return await execute(
             plan, live: live, connection: read.connection, context: context, format: format,
-            parallelism: parallelism, staleChanges: .fail)
+            parallelism: parallelism, staleChanges: .fail, scope: config.scope)
     }
 
     /// Prints what would be done without doing it: the plan (already printed in text), or the plan
@@ -197,7 +198,7 @@ struct ApplyCommand: Command {
 
     static func execute(
         _ plan: Plan, live: [OdagLink], connection: ServerConnection, context: CommandContext, format: String,
-        parallelism: Int, staleChanges: StaleChangePolicy
+        parallelism: Int, staleChanges: StaleChangePolicy, scope: LinkScope
     ) async -> ExitCode {
         let interruption = InterruptionFlag()
         let console = context.console
@@ -221,7 +222,7 @@ struct ApplyCommand: Command {
         let done = Atomic<Int>(0)
         let executor = ApplyExecutor(
             service: connection.client, parallelism: parallelism, interruption: interruption,
-            knownIds: Set(live.compactMap(\.id)), staleChanges: staleChanges,
+            knownIds: Set(live.compactMap(\.id)), staleChanges: staleChanges, scope: scope,
             progress: { result in
                 let finished = done.add(1, ordering: .sequentiallyConsistent).newValue
                 guard format == "text", !console.quiet else { return }

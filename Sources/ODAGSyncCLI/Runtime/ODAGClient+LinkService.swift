@@ -16,6 +16,20 @@ extension ODAGClient: LinkService {
         return false
     }
 
+    /// The `message` the server sent with a refusal, if any.
+    public func serverMessage(of error: any Error) -> String? {
+        switch error as? ODAGClientError {
+        case .notFound(_, _, _, let message)?, .server(_, _, _, let message)?,
+            .staleModifiedDate(_, _, _, let message)?,
+            .authenticationFailed(_, _, _, let message)?:
+            return message
+        case .outcomeUnknown(_, let underlying)?:
+            return serverMessage(of: underlying)
+        default:
+            return nil
+        }
+    }
+
     /// Whether Qlik refused a modify because its `modifiedDate` is stale (`409`, or `400` naming it).
     public func isStaleModifiedDate(_ error: any Error) -> Bool {
         if case .staleModifiedDate = error as? ODAGClientError { return true }
