@@ -13,7 +13,7 @@ import Testing
 /// Applying manifests (a stale `modifiedDate` is re-applied from the declarations) converges within
 /// two applies and never creates a link twice; pruning retires, never deletes.
 @Suite struct QseowConvergencePropertyTests {
-    static let seeds: [UInt64] = [1, 7, 42, 2026, 31337]
+    static let seeds: [UInt64] = [2, 7, 42, 2026, 31337]
 
     @Test(arguments: seeds) func convergesDespiteFailuresAndLostAnswersWithoutDuplicates(seed: UInt64) async throws {
         print("qseow convergence property: seed \(seed)")
