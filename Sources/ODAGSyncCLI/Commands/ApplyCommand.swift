@@ -47,7 +47,7 @@ struct ApplyCommand: Command {
             .flag("--dry-run", "Print what would be done and change nothing"),
             .value("--parallelism", "N", "Changes run at once within a phase (default 8)"),
             .flag("--force-deletes", "Pass the maxDeletes / maxDeletePercent safety limits"),
-            .flag("--prune", "Delete unmanaged links in scope"),
+            .flag("--prune", "Delete unmanaged links in scope (retire them in the qseow flavour)"),
             SharedOptions.target,
             .value("--output", "FORMAT", "text (default), json or markdown (the apply report)"),
         ] + SharedOptions.output

@@ -8,7 +8,8 @@ struct PlanCommand: Command {
     static let discussion = """
         Reads the manifests (PATHS, or "manifests" in odag-sync.json), reads the live links with one
         GET /links, and prints the creates (+), updates (~), replaces (-/+) and deletes (-) that apply would
-        make. Nothing is changed. --out saves the plan (JSON) for "odag-sync apply PLANFILE", which refuses
+        make; in the qseow flavour a templateApp change is an update, and pruning plans retires (x:
+        statusSetting "decommission") instead of deletes. Nothing is changed. --out saves the plan (JSON) for "odag-sync apply PLANFILE", which refuses
         it if any planned link changes on the server in the meantime.
         --api (or "api" in the config) names the API the server speaks; by default it is recognised from
         the live links, and when they cannot tell (none, or neither shape) plan says so and reads them in
@@ -27,7 +28,7 @@ struct PlanCommand: Command {
     ]
     static let options: [OptionSpec] =
         SharedOptions.project + SharedOptions.connection + [
-            .flag("--prune", "Plan deletes of unmanaged links in scope"),
+            .flag("--prune", "Plan deletes of unmanaged links in scope (retires in the qseow flavour)"),
             SharedOptions.target,
             .flag("--detailed-exitcode", "Exit 2 when there are changes, 0 when there are none"),
             .value("--out", "PLANFILE", "Also write the plan as JSON to PLANFILE (for apply PLANFILE)"),
