@@ -84,13 +84,20 @@ public struct OdagLink: Sendable, Hashable {
 
     /// Reads a `GET /links` answer: an array of links.
     public static func list(json: JSONValue) throws(ModelError) -> [OdagLink] {
+        try list(json: json) { (element, path) throws(ModelError) in try OdagLink(json: element, path: path) }
+    }
+
+    /// Reads an array of links, each with `read` and its own path.
+    static func list(
+        json: JSONValue, _ read: (JSONValue, String) throws(ModelError) -> OdagLink
+    ) throws(ModelError) -> [OdagLink] {
         guard case .array(let elements) = json else {
             throw ModelError(path: "", message: "expected an array of links, found \(json.kindDescription)")
         }
         var links: [OdagLink] = []
         links.reserveCapacity(elements.count)
         for (k, element) in elements.enumerated() {
-            links.append(try OdagLink(json: element, path: JSONPath.appending(index: k, to: "")))
+            links.append(try read(element, JSONPath.appending(index: k, to: "")))
         }
         return links
     }

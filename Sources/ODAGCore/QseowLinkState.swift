@@ -104,14 +104,6 @@ extension OdagLink {
 
     /// Reads a `GET /links` answer in Qlik's shape: a bare array of links.
     public static func qseowList(json: JSONValue) throws(ModelError) -> [OdagLink] {
-        guard case .array(let elements) = json else {
-            throw ModelError(path: "", message: "expected an array of links, found \(json.kindDescription)")
-        }
-        var links: [OdagLink] = []
-        links.reserveCapacity(elements.count)
-        for (k, element) in elements.enumerated() {
-            links.append(try OdagLink(qseowJSON: element, path: JSONPath.appending(index: k, to: "")))
-        }
-        return links
+        try list(json: json) { (element, path) throws(ModelError) in try OdagLink(qseowJSON: element, path: path) }
     }
 }
