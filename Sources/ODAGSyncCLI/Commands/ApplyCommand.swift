@@ -23,6 +23,8 @@ struct ApplyCommand: Command {
         In the qseow flavour nothing is deleted: pruning retires links (statusSetting "decommission"); a
         change refused for a stale modifiedDate is re-read and re-applied once from the manifests, and fails
         from a PLANFILE; a link Qlik leaves incomplete is a failed change; Qlik's warnings are shown per change.
+        A created link whose owner (whoever the server took the request to come from) is outside
+        scope.owners is a failed change: the next plan would not see it; run as an owner in scope.
         API flavour: --api, else "api" in the config, else recognised from the live links. Apply never
         writes through a guessed flavour: when the links cannot tell (links that fit neither shape, or no
         links, unless the bundled emulator names its flavour) it refuses until "api" or --api names it;
@@ -250,7 +252,7 @@ struct ApplyCommand: Command {
         if report.failed > 0 {
             console.error(
                 "\(report.failed) change\(report.failed == 1 ? "" : "s") failed",
-                hint: "fix the cause and run apply again; it converges")
+                hint: "fix the cause each failure names and run apply again; it converges")
         }
         if report.interrupted {
             console.error("apply was interrupted; \(report.notStarted) change(s) were not started")
