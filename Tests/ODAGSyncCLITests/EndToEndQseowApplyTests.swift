@@ -130,6 +130,8 @@ import Testing
         #expect(run.stdout.contains("✗ create \"Sales D\""), "\(run.stdout)")
         #expect(run.stdout.contains("(id \(id)) owned by \"INTERNAL\\\\sa_api\""), "\(run.stdout)")
         #expect(run.stdout.contains(#"outside scope.owners ["CORP\\svc_odag"]"#), "\(run.stdout)")
+        #expect(run.stderr.contains("hint: do not apply again as the same user"), "\(run.stderr)")
+        #expect(!run.stderr.contains("it converges"), "no advice to simply run again: \(run.stderr)")
         #expect(run.stdout.contains("run odag-sync as an owner in scope"), "\(run.stdout)")
         #expect(run.stdout.contains("X-Qlik-User"), "\(run.stdout)")
         #expect(try scenario.server.linksByName()["Sales B"]?["rowEstExpr"] == "new", "the other changes were made")

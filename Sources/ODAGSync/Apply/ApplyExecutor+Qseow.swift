@@ -46,6 +46,7 @@ extension ApplyExecutor {
                 if let problem = outsideScope(answer.link) {
                     let incomplete = answer.isIncomplete ? "; the server also left it incomplete" : ""
                     run.outcome = .failed(problem + incomplete + Self.feedbackText(answer))
+                    run.outOfScopeLinkId = answer.link.id
                 } else if answer.isIncomplete {
                     run.outcome = .failed(Self.incomplete(answer))
                 }

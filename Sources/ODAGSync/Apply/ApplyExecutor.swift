@@ -116,7 +116,7 @@ public struct ApplyExecutor: Sendable {
             let run = runs[index] ?? ChangeRun(outcome: .notStarted)
             var result = ChangeResult(
                 change: changes[index], outcome: run.outcome, milliseconds: elapsed[index], notes: run.notes,
-                warnings: run.warnings)
+                warnings: run.warnings, outOfScopeLinkId: run.outOfScopeLinkId)
             if changes[index].action == .replace && deletedHalves.contains(index) && !run.outcome.isSuccess {
                 result.deletedLink = changes[index].before
             }
@@ -145,7 +145,8 @@ public struct ApplyExecutor: Sendable {
         guard run.outcome != .notStarted else { return }
         progress(
             ChangeResult(
-                change: change, outcome: run.outcome, milliseconds: ms, notes: run.notes, warnings: run.warnings))
+                change: change, outcome: run.outcome, milliseconds: ms, notes: run.notes, warnings: run.warnings,
+                outOfScopeLinkId: run.outOfScopeLinkId))
     }
 
     /// Words a replace's failure so the user knows which half happened.
@@ -249,7 +250,9 @@ public struct ApplyExecutor: Sendable {
         return await sendCreate(
             {
                 let link = try await service.createLink(body)
-                if let problem = outsideScope(link) { return ChangeRun(outcome: .failed(problem)) }
+                if let problem = outsideScope(link) {
+                    return ChangeRun(outcome: .failed(problem), outOfScopeLinkId: link.id)
+                }
                 return ChangeRun(outcome: .succeeded(newId: link.id))
             },
             isTheNewLink: { isCreated($0, by: body) })
@@ -271,7 +274,9 @@ public struct ApplyExecutor: Sendable {
                 do {
                     let live = try await service.listLinks()
                     if let found = live.first(where: isTheNewLink) {
-                        return ChangeRun(outcome: lostCreateFound(found))
+                        var run = ChangeRun(outcome: lostCreateFound(found))
+                        if outsideScope(found) != nil { run.outOfScopeLinkId = found.id }
+                        return run
                     }
                 } catch {
                     return ChangeRun(

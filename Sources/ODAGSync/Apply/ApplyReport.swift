@@ -46,11 +46,14 @@ public struct ChangeResult: Sendable, Equatable {
     /// The warnings (`feedback` entries other than `INFO`) of every answer the server gave for the
     /// change (`qseow`), in order, as sent.
     public var warnings: [QseowFeedback]
+    /// For a failed create whose new link the server gave an owner outside the scope: that link's id.
+    /// Applying again as the same user would create another such link.
+    public var outOfScopeLinkId: String?
 
     /// Creates a result.
     public init(
         change: PlannedChange, outcome: ChangeOutcome, milliseconds: Int = 0, deletedLink: JSONValue? = nil,
-        notes: [String] = [], warnings: [QseowFeedback] = []
+        notes: [String] = [], warnings: [QseowFeedback] = [], outOfScopeLinkId: String? = nil
     ) {
         self.change = change
         self.outcome = outcome
@@ -58,6 +61,7 @@ public struct ChangeResult: Sendable, Equatable {
         self.deletedLink = deletedLink
         self.notes = notes
         self.warnings = warnings
+        self.outOfScopeLinkId = outOfScopeLinkId
     }
 }
 

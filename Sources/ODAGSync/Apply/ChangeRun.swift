@@ -8,6 +8,9 @@ struct ChangeRun: Sendable {
     var notes: [String] = []
     /// The `feedback` warnings of every answer, in order.
     var warnings: [QseowFeedback] = []
+    /// The id of a link this change created outside the scope (a failed create, see
+    /// ``ChangeResult/outOfScopeLinkId``).
+    var outOfScopeLinkId: String?
 
     /// The same run with another outcome (a replace's half worded for the whole).
     func replacing(_ outcome: ChangeOutcome) -> ChangeRun {

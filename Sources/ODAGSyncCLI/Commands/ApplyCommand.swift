@@ -249,7 +249,14 @@ struct ApplyCommand: Command {
                     + "fields it had beyond the declaration are in the definition above")
         }
         if report.allSucceeded { return .success }
-        if report.failed > 0 {
+        let strays = report.results.compactMap(\.outOfScopeLinkId)
+        if !strays.isEmpty {
+            console.error(
+                "\(strays.count) created link\(strays.count == 1 ? " is" : "s are") owned outside the scope "
+                    + "(\(strays.joined(separator: ", "))): the next plan cannot see \(strays.count == 1 ? "it" : "them")",
+                hint: "do not apply again as the same user, which would create each one again; run odag-sync as an "
+                    + "owner in scope, and give those links to that owner or remove them")
+        } else if report.failed > 0 {
             console.error(
                 "\(report.failed) change\(report.failed == 1 ? "" : "s") failed",
                 hint: "fix the cause each failure names and run apply again; it converges")
