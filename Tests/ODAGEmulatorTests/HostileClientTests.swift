@@ -174,28 +174,28 @@ import Testing
         #expect(try second.readResponse().status == 200)
     }
 
+    /// Sends one byte every 20 ms until the server answers or closes; `false` after 60 s of trickling (a
+    /// hang guard, far beyond the 0.5 s deadlines the tests set).
+    static func trickleUntilAnswered(_ client: RawHTTPClient) -> Bool {
+        for _ in 0..<3000 {
+            var waiting = pollfd(fd: client.fd, events: Int16(POLLIN), revents: 0)
+            if poll(&waiting, 1, 20) > 0 { return true }
+            do {
+                try client.send("a")
+            } catch {
+                return true
+            }
+        }
+        return false
+    }
+
     @Test func aHeadTricklingInIsCutOffAtItsDeadlineNotKeptAliveByEachByte() throws {
         // The idle timeout (600 s) would never fire: a byte arrives every 20 ms.
         let server = try Self.makeServer(requestTimeout: 0.5)
         defer { server.stop() }
         let client = try RawHTTPClient(port: server.port, timeout: 120)
         try client.send("GET /slow HTTP/1.1\r\nX-Slow: ")
-        var answered = false
-        // At most 60 s of trickling: a hang guard, far beyond the 0.5 s deadline.
-        for _ in 0..<3000 {
-            var waiting = pollfd(fd: client.fd, events: Int16(POLLIN), revents: 0)
-            if poll(&waiting, 1, 20) > 0 {
-                answered = true
-                break
-            }
-            do {
-                try client.send("a")
-            } catch {
-                answered = true
-                break
-            }
-        }
-        #expect(answered)
+        #expect(Self.trickleUntilAnswered(client))
         let response = try client.readResponse()
         #expect(response.status == 408)
         #expect(response.message == "request not received in time")
@@ -207,22 +207,7 @@ import Testing
         defer { server.stop() }
         let client = try RawHTTPClient(port: server.port, timeout: 120)
         try client.send("POST /slow HTTP/1.1\r\nContent-Length: 100000\r\n\r\n")
-        var answered = false
-        // At most 60 s of trickling: a hang guard, far beyond the 0.5 s deadline.
-        for _ in 0..<3000 {
-            var waiting = pollfd(fd: client.fd, events: Int16(POLLIN), revents: 0)
-            if poll(&waiting, 1, 20) > 0 {
-                answered = true
-                break
-            }
-            do {
-                try client.send("a")
-            } catch {
-                answered = true
-                break
-            }
-        }
-        #expect(answered)
+        #expect(Self.trickleUntilAnswered(client))
         let response = try client.readResponse()
         #expect(response.status == 408)
         #expect(client.isClosedByServer())

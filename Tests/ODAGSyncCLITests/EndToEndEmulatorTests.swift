@@ -109,20 +109,7 @@ import Testing
 
     /// A loopback TCP connection that sends nothing; `nil` when it cannot connect.
     static func idleConnection(port: Int) -> Int32? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else {
-            close(fd)
-            return nil
-        }
+        guard let port = UInt16(exactly: port), let fd = try? Loopback.connect(port: port) else { return nil }
         // A hang guard for the read below: far above what the emulator needs to close it, and below
         // its 60 s idle timeout, so only the connection cap can end the read with 0.
         var timeout = timeval(tv_sec: 30, tv_usec: 0)

@@ -21,15 +21,7 @@ public final class ClosedPort: Sendable {
         // The stopped server's closed connections may linger in TIME_WAIT on this port.
         var on: Int32 = 1
         _ = setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
+        let bound = Loopback.withAddress(port: port) { bind(descriptor, $0, $1) }
         guard bound == 0 else {
             close(descriptor)
             return nil

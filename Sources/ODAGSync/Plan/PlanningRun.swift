@@ -10,9 +10,6 @@ struct PlanningRun {
     let options: PlanOptions
     /// The flavour planned in: it decides once per run how links compare and how pruning goes.
     let api: APIFlavour
-    /// Whether live `decommissioned` links are left out (`qseow`), decided once so that a `document`
-    /// plan reads no status.
-    private let skipsRetired: Bool
     /// The `--target` names (empty: every link).
     let targets: Set<NameKey>
 
@@ -51,7 +48,6 @@ struct PlanningRun {
         self.live = live
         self.options = options
         self.api = api
-        skipsRetired = api == .qseow
         targets = Set(options.targets.map(NameKey.init))
         nextWithSameId = [Int?](repeating: nil, count: live.count)
         nextWithSameName = [Int?](repeating: nil, count: live.count)
@@ -76,7 +72,7 @@ struct PlanningRun {
             }
             if let previous = byId.updateValue(index, forKey: LinkIdKey(id)) { nextWithSameId[previous] = index }
             // A retired link keeps its id entry, so that a pin to it is reported, and nothing else.
-            if skipsRetired && isRetired(index) { continue }
+            if api == .qseow && isRetired(index) { continue }
             if isInScope(index) {
                 inScope.append(index)
                 nextWithSameName[index] = byName.updateValue(index, forKey: NameKey(live[index].name ?? ""))
@@ -119,7 +115,7 @@ struct PlanningRun {
                 continue
             }
             let link = live[linkIndex]
-            if skipsRetired && isRetired(linkIndex) {
+            if api == .qseow && isRetired(linkIndex) {
                 errors.append(
                     PlanError(
                         kind: .pinnedRetired, name: declaration.name, id: id,

@@ -1,6 +1,7 @@
 import Foundation
 import ODAGCore
 import ODAGEmulator
+import ODAGTestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -43,20 +44,10 @@ final class RawHTTPClient {
     private var buffer: [UInt8] = []
 
     init(port: Int, timeout: Double = 10) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else {
-            let code = errno
-            close(fd)
-            throw RawHTTPClientError.connectFailed(code)
+        do throws(Loopback.ConnectError) {
+            fd = try Loopback.connect(port: UInt16(truncatingIfNeeded: port))
+        } catch {
+            throw RawHTTPClientError.connectFailed(error.code)
         }
         var value = timeval(tv_sec: Int(timeout), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
