@@ -42,12 +42,7 @@ import Testing
     @Test(arguments: seeds) func convergesDespiteFailuresAndLostAnswersWithoutDuplicates(seed: UInt64) async throws {
         var random = SplitMix64(seed: seed &+ 1000)
         let world = World.generate(using: &random)
-        let harness = try Harness(world: world) { configuration in
-            configuration.failRate = 0.25
-            configuration.dropRate = 0.25
-            configuration.seed = seed
-            configuration.retryAfterSeconds = 0
-        }
+        let harness = try Harness(world: world, configure: Harness.faulty(seed: seed))
         defer { harness.stop() }
 
         var applies = 0
@@ -271,12 +266,30 @@ struct Harness: Sendable {
     /// Answers that were injected failures (503) or lost (no answer).
     let faults = FaultCounter()
 
+    /// The faults of the property tests: a quarter of the answers fail (503, `Retry-After: 0`) and a
+    /// quarter are lost after the work is done, repeatably for `seed`.
+    static func faulty(seed: UInt64) -> (inout EmulatorConfiguration) -> Void {
+        { configuration in
+            configuration.failRate = 0.25
+            configuration.dropRate = 0.25
+            configuration.seed = seed
+            configuration.retryAfterSeconds = 0
+        }
+    }
+
     init(world: World, configure: (inout EmulatorConfiguration) -> Void) throws {
-        folder = try TemporaryFolder(prefix: "property")
+        try self.init(
+            prefix: "property", state: ["formatVersion": 1, "links": .array(world.live), "requests": []],
+            api: .document, configure: configure)
+    }
+
+    /// An emulator of flavour `api` started on `state` (a state file's contents), and a client of that flavour.
+    init(prefix: String, state: JSONValue, api: APIFlavour, configure: (inout EmulatorConfiguration) -> Void) throws {
+        folder = try TemporaryFolder(prefix: prefix)
         statePath = folder.path("state.json")
-        let state: JSONValue = ["formatVersion": 1, "links": .array(world.live), "requests": []]
         try Data(JSONWriter.bytes(state)).write(to: URL(fileURLWithPath: statePath))
         var configuration = EmulatorConfiguration(host: "127.0.0.1", port: 0, statePath: statePath)
+        configuration.api = api
         configure(&configuration)
         emulator = try Emulator.start(configuration)
         let base = try #require(URL(string: emulator.baseURL))
@@ -284,7 +297,7 @@ struct Harness: Sendable {
         // answer is noticed at once, so the timeout is only a guard against a hang.
         let retry = RetryPolicy(maxAttempts: 10, baseDelay: 0.001, maxDelay: 0.005, maxRetryAfter: 0.01)
         client = try ODAGClient(
-            configuration: ODAGClientConfiguration(baseURL: base, timeout: 30, retryPolicy: retry),
+            configuration: ODAGClientConfiguration(baseURL: base, timeout: 30, retryPolicy: retry, api: api),
             transport: try TransportFactory.make(for: base, parallelism: 4).transport,
             logger: { [faults] entry in if entry.status == nil || entry.status == 503 { faults.add() } })
     }

@@ -19,12 +19,7 @@ import Testing
         print("qseow convergence property: seed \(seed)")
         var random = SplitMix64(seed: seed &+ 5000)
         let world = QseowWorld.generate(using: &random)
-        let harness = try Harness(qseow: world) { configuration in
-            configuration.failRate = 0.25
-            configuration.dropRate = 0.25
-            configuration.seed = seed
-            configuration.retryAfterSeconds = 0
-        }
+        let harness = try Harness(qseow: world, configure: Harness.faulty(seed: seed))
         defer { harness.stop() }
 
         var applies = 0
@@ -259,20 +254,9 @@ struct QseowWorld: Sendable {
 extension Harness {
     /// An emulator speaking Qlik's shapes, seeded with `world`'s live links, and a qseow client.
     init(qseow world: QseowWorld, configure: (inout EmulatorConfiguration) -> Void) throws {
-        folder = try TemporaryFolder(prefix: "property-qseow")
-        statePath = folder.path("state.json")
-        let state: JSONValue = ["formatVersion": 1, "api": "qseow", "links": .array(world.live)]
-        try Data(JSONWriter.bytes(state)).write(to: URL(fileURLWithPath: statePath))
-        var configuration = EmulatorConfiguration(host: "127.0.0.1", port: 0, statePath: statePath)
-        configuration.api = .qseow
-        configure(&configuration)
-        emulator = try Emulator.start(configuration)
-        let base = try #require(URL(string: emulator.baseURL))
-        let retry = RetryPolicy(maxAttempts: 10, baseDelay: 0.001, maxDelay: 0.005, maxRetryAfter: 0.01)
-        client = try ODAGClient(
-            configuration: ODAGClientConfiguration(baseURL: base, timeout: 30, retryPolicy: retry, api: .qseow),
-            transport: try TransportFactory.make(for: base, parallelism: 4).transport,
-            logger: { [faults] entry in if entry.status == nil || entry.status == 503 { faults.add() } })
+        try self.init(
+            prefix: "property-qseow", state: ["formatVersion": 1, "api": "qseow", "links": .array(world.live)],
+            api: .qseow, configure: configure)
     }
 
     /// Applies `plan` as `apply` does with manifests: a stale change is re-applied from `declared`.
